@@ -1,0 +1,98 @@
+//! The command line, parsed with clap.
+
+use crate::cmd;
+use crate::pipeline::SiteOptions;
+use clap::{Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+/// carehub builds local palliative care information hubs from markdown articles and provider files.
+#[derive(Debug, Parser)]
+#[command(name = "carehub", version, about)]
+pub struct Cli {
+    /// The site folder (holding site.toml). Defaults to the current folder.
+    #[arg(long, global = true, default_value = ".")]
+    pub root: PathBuf,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Build the site into the output folder (public/ by default).
+    Build {
+        /// Where to write the site.
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+        /// Override base_url from site.toml.
+        #[arg(long)]
+        base_url: Option<String>,
+        /// Include draft pages.
+        #[arg(long)]
+        drafts: bool,
+        /// Print only errors.
+        #[arg(long, short)]
+        quiet: bool,
+        /// Print where the build spent its time.
+        #[arg(long)]
+        timings: bool,
+    },
+    /// Run every check and print the editorial report, without writing the site.
+    Check {
+        /// Treat warnings (such as overdue reviews) as errors.
+        #[arg(long)]
+        strict: bool,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+        /// Include draft pages.
+        #[arg(long)]
+        drafts: bool,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+}
+
+/// Parse the command line and run the command; returns the exit code.
+pub fn run() -> i32 {
+    let cli = Cli::parse();
+    let site = |drafts: bool, base_url: Option<String>| SiteOptions {
+        root: cli.root.clone(),
+        base_url,
+        drafts,
+        live_reload: false,
+    };
+    if !cli.root.join("site.toml").is_file() {
+        eprintln!(
+            "error: no site.toml in {}\n  = help: run carehub in a site folder, pass --root DIR, or make a new site with `carehub init DIR`",
+            cli.root.display()
+        );
+        return 2;
+    }
+    match &cli.command {
+        Command::Build {
+            output,
+            base_url,
+            drafts,
+            quiet,
+            timings,
+        } => cmd::build::run(&cmd::build::BuildArgs {
+            site: site(*drafts, base_url.clone()),
+            output: output.clone(),
+            quiet: *quiet,
+            timings: *timings,
+        }),
+        Command::Check {
+            strict,
+            format,
+            drafts,
+        } => cmd::check::run(&cmd::check::CheckArgs {
+            site: site(*drafts, None),
+            strict: *strict,
+            json: *format == Format::Json,
+        }),
+    }
+}

@@ -1,0 +1,88 @@
+//! `carehub build`: compile the site and swap it into the output folder.
+
+use crate::diagnostics::Severity;
+use crate::pipeline::{SiteOptions, compile};
+use crate::write;
+use std::path::PathBuf;
+use std::time::Instant;
+
+/// Options of `carehub build`.
+#[derive(Debug, Clone, Default)]
+pub struct BuildArgs {
+    pub site: SiteOptions,
+    /// Output folder; `public/` in the site root by default.
+    pub output: Option<PathBuf>,
+    pub quiet: bool,
+    /// Print where the time went.
+    pub timings: bool,
+}
+
+/// Run a build; returns the process exit code (0 ok, 1 content errors).
+pub fn run(args: &BuildArgs) -> i32 {
+    let start = Instant::now();
+    let (compiled, diags) = compile(&args.site);
+    let shown: Vec<_> = diags
+        .items
+        .iter()
+        .filter(|d| !args.quiet || d.severity == Severity::Error)
+        .cloned()
+        .collect();
+    super::print_diagnostics(&shown);
+    let Some(c) = compiled.filter(|_| !diags.has_errors()) else {
+        eprintln!(
+            "error: build failed with {} error{} and {} warning{}; nothing was written (the previous output is untouched)",
+            diags.errors(),
+            plural(diags.errors()),
+            diags.warnings(),
+            plural(diags.warnings())
+        );
+        return 1;
+    };
+    let out = args
+        .output
+        .clone()
+        .unwrap_or_else(|| args.site.root.join("public"));
+    let t = Instant::now();
+    if let Err(e) = write::write_site(&args.site.root, &out, &c.render.outputs) {
+        eprintln!("error: {e}");
+        return 1;
+    }
+    let write_time = t.elapsed();
+    let pages = c
+        .render
+        .outputs
+        .iter()
+        .filter(|o| o.path.ends_with(".html"))
+        .count();
+    if !args.quiet {
+        println!(
+            "Built {pages} pages ({} files) in {} ms into {}{}",
+            c.render.outputs.len(),
+            start.elapsed().as_millis(),
+            out.display(),
+            if diags.warnings() > 0 {
+                format!(
+                    " with {} warning{}",
+                    diags.warnings(),
+                    plural(diags.warnings())
+                )
+            } else {
+                String::new()
+            }
+        );
+    }
+    if args.timings {
+        for (stage, d) in c
+            .timings
+            .iter()
+            .chain(std::iter::once(&("write", write_time)))
+        {
+            println!("  {stage:<10} {:>8.1} ms", d.as_secs_f64() * 1000.0);
+        }
+    }
+    0
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}

@@ -1,0 +1,310 @@
+//! Load: walk the site folder, read every file, parse site.toml, pages and
+//! providers into plain data. Problems become diagnostics; nothing is
+//! checked against anything else here (that is `resolve`'s job).
+
+pub mod frontmatter;
+pub mod walk;
+
+use crate::config::Config;
+use crate::diagnostics::{Diagnostic, Diagnostics, Severity, SourceFile, from_toml_error};
+use crate::model::provider::ProviderData;
+use crate::model::{FrontMatter, Page, PageKind, Provider};
+use rayon::prelude::*;
+use std::path::{Path, PathBuf};
+
+/// Everything read from disk, before cross-references are resolved.
+#[derive(Debug)]
+pub struct Loaded {
+    pub root: PathBuf,
+    pub config: Config,
+    pub config_src: SourceFile,
+    pub pages: Vec<Page>,
+    pub providers: Vec<Provider>,
+    /// Files under `content/` that are neither pages nor providers (images, PDFs), copied as they are.
+    pub content_assets: Vec<(PathBuf, String)>,
+}
+
+/// Options that change what is loaded.
+#[derive(Debug, Clone, Default)]
+pub struct LoadOptions {
+    pub drafts: bool,
+}
+
+/// Read `site.toml`. Errors are returned as diagnostics.
+pub fn load_config(root: &Path) -> Result<(Config, SourceFile), Vec<Diagnostic>> {
+    let path = root.join("site.toml");
+    let src = read_source(root, &path).map_err(|d| vec![d])?;
+    let cfg = Config::parse(&src)?;
+    Ok((cfg, src))
+}
+
+/// Load the whole site. Returns what could be loaded and every problem found.
+pub fn load(root: &Path, opts: &LoadOptions) -> (Option<Loaded>, Diagnostics) {
+    let mut diags = Diagnostics::default();
+    let (config, config_src) = match load_config(root) {
+        Ok(c) => c,
+        Err(ds) => {
+            diags.extend(ds);
+            // Go on reading content so all problems are reported in one run.
+            let _ = load_content(root, opts, &mut diags);
+            return (None, diags);
+        }
+    };
+    let (pages, providers, content_assets) = load_content(root, opts, &mut diags);
+    (
+        Some(Loaded {
+            root: root.to_path_buf(),
+            config,
+            config_src,
+            pages,
+            providers,
+            content_assets,
+        }),
+        diags,
+    )
+}
+
+type Content = (Vec<Page>, Vec<Provider>, Vec<(PathBuf, String)>);
+
+fn load_content(root: &Path, opts: &LoadOptions, diags: &mut Diagnostics) -> Content {
+    let content = root.join("content");
+    let walked = walk::walk(root, &content);
+    diags.extend(walked.diagnostics);
+    enum Item {
+        Page(Box<Page>),
+        Provider(Box<Provider>),
+        Skip,
+    }
+    let results: Vec<(Item, Vec<Diagnostic>)> = walked
+        .files
+        .par_iter()
+        .map(|(path, rel)| {
+            let mut ds = Vec::new();
+            let item = if rel.ends_with(".md") {
+                match read_source(root, path) {
+                    Ok(src) => match parse_page(src, rel, &mut ds) {
+                        Some(p) if p.fm.draft && !opts.drafts => Item::Skip,
+                        Some(p) => Item::Page(Box::new(p)),
+                        None => Item::Skip,
+                    },
+                    Err(d) => {
+                        ds.push(d);
+                        Item::Skip
+                    }
+                }
+            } else if rel.starts_with("providers/")
+                && rel.ends_with(".toml")
+                && !rel[10..].contains('/')
+            {
+                match read_source(root, path) {
+                    Ok(src) => match parse_provider(src, rel, &mut ds) {
+                        Some(p) => Item::Provider(Box::new(p)),
+                        None => Item::Skip,
+                    },
+                    Err(d) => {
+                        ds.push(d);
+                        Item::Skip
+                    }
+                }
+            } else {
+                Item::Skip
+            };
+            (item, ds)
+        })
+        .collect();
+    let mut pages = Vec::new();
+    let mut providers = Vec::new();
+    for (item, ds) in results {
+        diags.extend(ds);
+        match item {
+            Item::Page(p) => pages.push(*p),
+            Item::Provider(p) => providers.push(*p),
+            Item::Skip => {}
+        }
+    }
+    let assets = walked
+        .files
+        .into_iter()
+        .filter(|(_, rel)| {
+            !rel.ends_with(".md") && !(rel.starts_with("providers/") && rel.ends_with(".toml"))
+        })
+        .collect();
+    pages.sort_by(|a, b| a.rel.cmp(&b.rel));
+    providers.sort_by(|a, b| a.id.cmp(&b.id));
+    (pages, providers, assets)
+}
+
+/// Read a file as UTF-8 text, dropping a byte-order mark. The path in the
+/// result is relative to `root`.
+pub fn read_source(root: &Path, path: &Path) -> Result<SourceFile, Diagnostic> {
+    let shown = display_path(root, path);
+    let bytes = std::fs::read(path).map_err(|e| {
+        Diagnostic::file(
+            Severity::Error,
+            "unreadable",
+            &shown,
+            format!("cannot read this file: {e}"),
+        )
+        .with_hint("check that it exists and that you have permission to read it")
+    })?;
+    match String::from_utf8(bytes) {
+        Ok(mut s) => {
+            if s.starts_with('\u{feff}') {
+                s.drain(..3);
+            }
+            Ok(SourceFile::new(shown, s))
+        }
+        Err(e) => {
+            let valid = e.utf8_error().valid_up_to();
+            let bytes = e.into_bytes();
+            let text = String::from_utf8_lossy(&bytes[..valid]).into_owned();
+            let (line, col) = crate::diagnostics::line_col(&text, valid);
+            let mut d = Diagnostic::file(
+                Severity::Error,
+                "not-utf8",
+                &shown,
+                format!(
+                    "this file is not UTF-8 text (bad byte 0x{:02x})",
+                    bytes[valid]
+                ),
+            )
+            .with_hint(
+                "save the file as UTF-8 (in most editors: Save As, then choose the UTF-8 encoding)",
+            );
+            d.line = line;
+            d.col = col;
+            Err(d)
+        }
+    }
+}
+
+/// A path shown to editors: relative to the site root, with `/`.
+pub fn display_path(root: &Path, path: &Path) -> String {
+    let p = path.strip_prefix(root).unwrap_or(path);
+    p.to_string_lossy().replace('\\', "/")
+}
+
+/// Parse one markdown page from its text. `rel` is its path under `content/`.
+pub fn parse_page(src: SourceFile, rel: &str, diags: &mut Vec<Diagnostic>) -> Option<Page> {
+    use frontmatter::SplitError;
+    let split = match frontmatter::split(&src.text) {
+        Ok(s) => s,
+        Err(SplitError::Missing) => {
+            diags.push(
+                Diagnostic::error_at("no-front-matter", &src, 0..0, "this page has no front matter")
+                    .with_hint("start the file with a line `+++`, then `title = \"...\"` and the other fields, then another `+++` line"),
+            );
+            return None;
+        }
+        Err(SplitError::Unclosed) => {
+            diags.push(
+                Diagnostic::error_at(
+                    "unclosed-front-matter",
+                    &src,
+                    0..3,
+                    "the front matter is never closed",
+                )
+                .with_hint("add a line with just `+++` after the last front matter field"),
+            );
+            return None;
+        }
+    };
+    let fm: FrontMatter = match toml::from_str(&src.text[split.front.clone()]) {
+        Ok(fm) => fm,
+        Err(e) => {
+            diags.push(from_toml_error(
+                &src,
+                split.front.start,
+                &e,
+                "the front matter",
+            ));
+            return None;
+        }
+    };
+    let kind = page_kind(rel);
+    let stem = rel
+        .rsplit('/')
+        .next()
+        .unwrap_or(rel)
+        .trim_end_matches(".md");
+    let id = if stem == "_index" {
+        rel.trim_end_matches("_index.md")
+            .trim_end_matches('/')
+            .rsplit('/')
+            .next()
+            .unwrap_or("")
+            .to_string()
+    } else {
+        stem.to_string()
+    };
+    let page = Page {
+        src,
+        rel: rel.to_string(),
+        kind,
+        id,
+        fm,
+        fm_offset: split.front.start,
+        body_offset: split.body,
+        path: String::new(),
+        parent: None,
+    };
+    if page
+        .fm
+        .title
+        .as_ref()
+        .is_none_or(|t| t.get_ref().trim().is_empty())
+    {
+        let span = page
+            .fm
+            .title
+            .as_ref()
+            .map(|t| page.fm_span(t))
+            .unwrap_or(0..3);
+        diags.push(
+            Diagnostic::error_at("missing-title", &page.src, span, "this page has no title")
+                .with_hint("add `title = \"...\"` to the front matter"),
+        );
+    }
+    Some(page)
+}
+
+/// What a file under `content/` is, from where it sits.
+pub fn page_kind(rel: &str) -> PageKind {
+    if rel == "_index.md" {
+        PageKind::Home
+    } else if rel.ends_with("/_index.md") {
+        PageKind::Section
+    } else if rel.starts_with("services/") && !rel[9..].contains('/') {
+        PageKind::Service
+    } else if rel.starts_with("conditions/") && !rel[11..].contains('/') {
+        PageKind::Condition
+    } else {
+        PageKind::Article
+    }
+}
+
+/// Parse one provider file. `rel` is its path under `content/`.
+pub fn parse_provider(src: SourceFile, rel: &str, diags: &mut Vec<Diagnostic>) -> Option<Provider> {
+    let id = rel
+        .trim_start_matches("providers/")
+        .trim_end_matches(".toml")
+        .to_string();
+    let data: ProviderData = match toml::from_str(&src.text) {
+        Ok(d) => d,
+        Err(e) => {
+            diags.push(from_toml_error(&src, 0, &e, "this provider file"));
+            return None;
+        }
+    };
+    if data
+        .name
+        .as_ref()
+        .is_none_or(|n| n.get_ref().trim().is_empty())
+    {
+        diags.push(
+            Diagnostic::error_at("missing-name", &src, 0..0, "this provider has no name")
+                .with_hint("add `name = \"...\"` at the top of the file"),
+        );
+    }
+    Some(Provider { src, id, data })
+}

@@ -1,0 +1,126 @@
+//! Calendar dates as editors write them in TOML (`2026-03-12`).
+
+use chrono::{Datelike, NaiveDate};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use std::fmt;
+
+/// A calendar date with no time of day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Date(pub NaiveDate);
+
+impl Date {
+    pub fn ymd(y: i32, m: u32, d: u32) -> Option<Date> {
+        NaiveDate::from_ymd_opt(y, m, d).map(Date)
+    }
+
+    /// Today's date on this machine (local time).
+    pub fn today() -> Date {
+        Date(chrono::Local::now().date_naive())
+    }
+
+    /// `2026-03-12`.
+    pub fn iso(&self) -> String {
+        self.0.format("%Y-%m-%d").to_string()
+    }
+
+    /// `12 March 2026`, with month names from the theme's strings table.
+    pub fn long(&self, months: &[String]) -> String {
+        let m = months
+            .get(self.0.month0() as usize)
+            .cloned()
+            .unwrap_or_else(|| self.0.format("%B").to_string());
+        format!("{} {} {}", self.0.day(), m, self.0.year())
+    }
+
+    /// The same day `n` months later (clamped to the month's end).
+    pub fn add_months(&self, n: u32) -> Date {
+        Date(
+            self.0
+                .checked_add_months(chrono::Months::new(n))
+                .unwrap_or(self.0),
+        )
+    }
+
+    pub fn add_days(&self, n: i64) -> Date {
+        Date(self.0 + chrono::Duration::days(n))
+    }
+
+    /// Whole days from `self` to `other` (negative if `other` is earlier).
+    pub fn days_until(&self, other: Date) -> i64 {
+        (other.0 - self.0).num_days()
+    }
+
+    pub fn parse(s: &str) -> Option<Date> {
+        NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
+            .ok()
+            .map(Date)
+    }
+}
+
+impl fmt::Display for Date {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.iso())
+    }
+}
+
+impl Serialize for Date {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.iso())
+    }
+}
+
+impl<'de> Deserialize<'de> for Date {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Raw {
+            Toml(toml::value::Datetime),
+            Text(String),
+        }
+        let bad = |what: &str| {
+            serde::de::Error::custom(format!(
+                "`{what}` is not a date: write dates as YYYY-MM-DD without quotes, e.g. 2026-03-12"
+            ))
+        };
+        match Raw::deserialize(d)? {
+            Raw::Toml(dt) => match (dt.date, dt.time) {
+                (Some(date), None) => {
+                    Date::ymd(date.year as i32, date.month as u32, date.day as u32)
+                        .ok_or_else(|| bad(&dt.to_string()))
+                }
+                _ => Err(bad(&dt.to_string())),
+            },
+            Raw::Text(s) => Date::parse(&s).ok_or_else(|| bad(&s)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_toml_dates_and_strings() {
+        #[derive(Deserialize)]
+        struct T {
+            a: Date,
+            b: Date,
+        }
+        let t: T = toml::from_str("a = 2026-03-12\nb = \"2029-03-12\"").unwrap();
+        assert_eq!(t.a.iso(), "2026-03-12");
+        assert_eq!(t.b.iso(), "2029-03-12");
+        assert!(toml::from_str::<T>("a = 2026-13-12\nb = 2026-01-01").is_err());
+        assert!(toml::from_str::<T>("a = \"soon\"\nb = 2026-01-01").is_err());
+    }
+
+    #[test]
+    fn months_add_and_format() {
+        let d = Date::ymd(2026, 3, 12).unwrap();
+        assert_eq!(d.add_months(36).iso(), "2029-03-12");
+        let months: Vec<String> = ["January", "February", "March"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        assert_eq!(d.long(&months), "12 March 2026");
+    }
+}

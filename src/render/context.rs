@@ -1,0 +1,326 @@
+//! The data templates receive: plain serde_json values built from the site,
+//! as documented in `docs/themes.md`.
+
+use super::markdown::Rendered;
+use super::theme::Theme;
+use crate::model::uk;
+use crate::model::vocab::{self, Facet};
+use crate::model::{Date, Page, Provider};
+use crate::resolve::Site;
+use serde_json::{Value, json};
+
+/// Helpers shared by every page's context.
+pub struct Env<'a> {
+    pub site: &'a Site,
+    pub theme: &'a Theme,
+    pub months: Vec<String>,
+}
+
+impl<'a> Env<'a> {
+    pub fn new(site: &'a Site, theme: &'a Theme) -> Self {
+        Env {
+            site,
+            theme,
+            months: theme.list("months"),
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        self.site.url(path)
+    }
+
+    pub fn date(&self, d: Option<Date>) -> (String, String) {
+        match d {
+            Some(d) => (d.long(&self.months), d.iso()),
+            None => (String::new(), String::new()),
+        }
+    }
+
+    pub fn link(&self, id: &str, title: &str, path: &str) -> Value {
+        json!({ "id": id, "title": title, "url": self.url(path) })
+    }
+
+    pub fn service_link(&self, id: &str) -> Value {
+        match self.site.services.get(id) {
+            Some(&i) => self.link(id, self.site.pages[i].title(), &self.site.pages[i].path),
+            None => self.link(id, id, &format!("services/{id}/")),
+        }
+    }
+
+    pub fn condition_link(&self, id: &str) -> Value {
+        match self.site.conditions.get(id) {
+            Some(&i) => self.link(id, self.site.pages[i].title(), &self.site.pages[i].path),
+            None => self.link(id, id, &format!("conditions/{id}/")),
+        }
+    }
+
+    pub fn facet_link(&self, facet: Facet, id: &str) -> Value {
+        let title = self.theme.sub(facet.strings_table(), id);
+        self.link(id, &title, &format!("{}/{}/", facet.id(), id))
+    }
+
+    pub fn phone(&self, s: Option<&str>) -> Value {
+        match s.and_then(uk::parse_phone) {
+            Some(p) => json!({ "display": p.display, "tel": p.tel }),
+            None => Value::Null,
+        }
+    }
+
+    /// A short summary of a page, for lists.
+    pub fn page_summary(&self, i: usize) -> Value {
+        let p = &self.site.pages[i];
+        let (last, last_iso) = self.date(p.fm.last_reviewed.as_ref().map(|d| *d.get_ref()));
+        json!({
+            "title": p.title(),
+            "description": p.description(),
+            "url": self.url(&p.path),
+            "kind": p.kind.name(),
+            "last_reviewed": last,
+            "last_reviewed_iso": last_iso,
+        })
+    }
+
+    /// The full `page` object of a markdown page.
+    pub fn page_value(&self, i: usize, r: &Rendered, faq: Vec<Value>) -> Value {
+        let p: &Page = &self.site.pages[i];
+        let fm = &p.fm;
+        let d = |x: &Option<toml::Spanned<Date>>| x.as_ref().map(|d| *d.get_ref());
+        let (date, date_iso) = self.date(d(&fm.date));
+        let (updated, updated_iso) = self.date(d(&fm.updated));
+        let (last, last_iso) = self.date(d(&fm.last_reviewed));
+        let (next, next_iso) = self.date(self.site.next_review.get(i).copied().flatten());
+        let sources: Vec<Value> = fm
+            .sources
+            .iter()
+            .map(|s| {
+                let s = s.get_ref();
+                let (acc, acc_iso) = self.date(s.accessed);
+                json!({
+                    "title": s.title,
+                    "url": s.url.as_deref().filter(|u| uk::is_web_url(u)).unwrap_or(""),
+                    "publisher": s.publisher.as_deref().unwrap_or(""),
+                    "accessed": acc,
+                    "accessed_iso": acc_iso,
+                })
+            })
+            .collect();
+        let services: Vec<Value> = fm
+            .services
+            .iter()
+            .filter(|s| self.site.services.contains_key(s.get_ref()))
+            .map(|s| self.service_link(s.get_ref()))
+            .collect();
+        let conditions: Vec<Value> = fm
+            .conditions
+            .iter()
+            .filter(|s| self.site.conditions.contains_key(s.get_ref()))
+            .map(|s| self.condition_link(s.get_ref()))
+            .collect();
+        let providers: Vec<Value> = fm
+            .providers
+            .iter()
+            .filter_map(|s| self.site.provider_by_id.get(s.get_ref()))
+            .map(|&pi| {
+                let pr = &self.site.providers[pi];
+                self.link(&pr.id, pr.name(), &pr.path())
+            })
+            .collect();
+        json!({
+            "kind": p.kind.name(),
+            "id": p.id,
+            "title": p.title(),
+            "description": p.description(),
+            "url": self.url(&p.path),
+            "content": r.html,
+            "toc": r.toc,
+            "word_count": r.word_count,
+            "date": date, "date_iso": date_iso,
+            "updated": updated, "updated_iso": updated_iso,
+            "last_reviewed": last, "last_reviewed_iso": last_iso,
+            "next_review": next, "next_review_iso": next_iso,
+            "reviewed_by": fm.reviewed_by.as_deref().unwrap_or(""),
+            "author": fm.author.as_deref().unwrap_or(""),
+            "sources": sources,
+            "services": services,
+            "conditions": conditions,
+            "providers": providers,
+            "faq": faq,
+            "extra": fm.extra,
+        })
+    }
+
+    /// A page object for a generated page (provider, facet, find, ...).
+    pub fn generated_page(&self, kind: &str, title: &str, description: &str, path: &str) -> Value {
+        json!({
+            "kind": kind, "id": "", "title": title, "description": description, "url": self.url(path),
+            "content": "", "toc": [], "word_count": 0,
+            "date": "", "date_iso": "", "updated": "", "updated_iso": "",
+            "last_reviewed": "", "last_reviewed_iso": "", "next_review": "", "next_review_iso": "",
+            "reviewed_by": "", "author": "", "sources": [], "services": [], "conditions": [],
+            "providers": [], "faq": [], "extra": {},
+        })
+    }
+
+    /// A provider as shown in lists.
+    pub fn provider_summary(&self, i: usize) -> Value {
+        let p: &Provider = &self.site.providers[i];
+        let d = &p.data;
+        let kind_id = d.kind.as_ref().map(|k| k.get_ref().as_str()).unwrap_or("");
+        let rating = d
+            .cqc
+            .as_ref()
+            .and_then(|c| c.rating.as_ref())
+            .and_then(|r| vocab::rating_id(r.get_ref()));
+        let rated = d
+            .cqc
+            .as_ref()
+            .and_then(|c| c.rated.as_ref())
+            .map(|r| *r.get_ref());
+        let ids = |v: &Vec<toml::Spanned<String>>| {
+            v.iter().map(|s| s.get_ref().clone()).collect::<Vec<_>>()
+        };
+        json!({
+            "id": p.id,
+            "name": p.name(),
+            "url": self.url(&p.path()),
+            "kind": json!({ "id": kind_id, "title": self.theme.sub("kinds", kind_id), "url": self.url("providers/") }),
+            "summary": d.summary,
+            "illustrative": d.illustrative,
+            "rating": rating.map(|r| self.facet_link(Facet::Ratings, r)).unwrap_or(Value::Null),
+            "rated": self.date(rated).0,
+            "areas_served": ids(&d.areas_served),
+            "services": d.services.iter().filter(|s| self.site.services.contains_key(s.get_ref())).map(|s| self.service_link(s.get_ref())).collect::<Vec<_>>(),
+            "conditions": d.conditions.iter().filter(|s| self.site.conditions.contains_key(s.get_ref())).map(|s| self.condition_link(s.get_ref())).collect::<Vec<_>>(),
+            "settings": d.settings.iter().filter(|s| vocab::SETTINGS.contains(&s.get_ref().as_str())).map(|s| self.facet_link(Facet::Settings, s.get_ref())).collect::<Vec<_>>(),
+            "routes": d.referral.routes.iter().filter(|s| vocab::ROUTES.contains(&s.get_ref().as_str())).map(|s| self.facet_link(Facet::ReferralRoutes, s.get_ref())).collect::<Vec<_>>(),
+            "funding": d.funding.types.iter().filter(|s| vocab::FUNDING.contains(&s.get_ref().as_str())).map(|s| self.facet_link(Facet::Funding, s.get_ref())).collect::<Vec<_>>(),
+            "phone": self.phone(d.phone.as_ref().map(|s| s.get_ref().as_str())),
+        })
+    }
+
+    /// Everything about a provider, for its own page.
+    pub fn provider_full(&self, i: usize) -> Value {
+        let p: &Provider = &self.site.providers[i];
+        let d = &p.data;
+        let mut v = self.provider_summary(i);
+        let address = d.address.as_ref().map(|a| {
+            let pc = a
+                .postcode
+                .as_ref()
+                .map(|p| uk::normalise_postcode(p.get_ref()).unwrap_or_else(|| p.get_ref().clone()))
+                .unwrap_or_default();
+            json!({ "lines": a.lines, "town": a.town, "postcode": pc })
+        });
+        let map_query = d
+            .address
+            .as_ref()
+            .map(|a| {
+                let mut parts: Vec<String> = a.lines.clone();
+                parts.push(a.town.clone());
+                if let Some(pc) = &a.postcode {
+                    parts.push(pc.get_ref().clone());
+                }
+                parts.retain(|s| !s.trim().is_empty());
+                parts.join(", ")
+            })
+            .unwrap_or_default();
+        let map_url = if map_query.is_empty() {
+            String::new()
+        } else {
+            format!(
+                "https://www.openstreetmap.org/search?query={}",
+                url_encode(&map_query)
+            )
+        };
+        let weekdays = self.theme.list("weekdays");
+        let days: Vec<Value> = d
+            .opening_hours
+            .days()
+            .iter()
+            .enumerate()
+            .filter_map(|(n, h)| {
+                h.map(
+                    |h| json!({ "day": weekdays.get(n).cloned().unwrap_or_default(), "hours": h }),
+                )
+            })
+            .collect();
+        let cqc = d.cqc.as_ref().map(|c| {
+            let id = c.location_id.as_ref().map(|s| s.get_ref().clone()).unwrap_or_default();
+            let url = c
+                .url
+                .as_ref()
+                .map(|u| u.get_ref().clone())
+                .unwrap_or_else(|| if id.is_empty() { String::new() } else { format!("https://www.cqc.org.uk/location/{id}") });
+            let rating_id = c.rating.as_ref().and_then(|r| vocab::rating_id(r.get_ref())).unwrap_or("not-yet-rated");
+            let (rated, rated_iso) = self.date(c.rated.as_ref().map(|r| *r.get_ref()));
+            let questions: Vec<Value> = c
+                .questions()
+                .iter()
+                .filter_map(|(q, r)| {
+                    let rid = vocab::rating_id((*r)?.get_ref())?;
+                    Some(json!({ "id": q, "title": self.theme.sub("questions", q), "rating": self.facet_link(Facet::Ratings, rid) }))
+                })
+                .collect();
+            json!({ "location_id": id, "url": url, "rating": self.facet_link(Facet::Ratings, rating_id), "rated": rated, "rated_iso": rated_iso, "questions": questions })
+        });
+        let (verified, verified_iso) = self.date(d.verified.as_ref().map(|v| *v.get_ref()));
+        let obj = v.as_object_mut().expect("summary is an object");
+        obj.insert("address".into(), address.unwrap_or(Value::Null));
+        obj.insert("map_url".into(), json!(map_url));
+        obj.insert(
+            "out_of_hours_phone".into(),
+            self.phone(d.out_of_hours_phone.as_ref().map(|s| s.get_ref().as_str())),
+        );
+        obj.insert(
+            "email".into(),
+            json!(
+                d.email
+                    .as_ref()
+                    .map(|e| e.get_ref().as_str())
+                    .filter(|e| uk::is_email(e))
+                    .unwrap_or("")
+            ),
+        );
+        obj.insert(
+            "website".into(),
+            json!(
+                d.website
+                    .as_ref()
+                    .map(|e| e.get_ref().as_str())
+                    .filter(|e| uk::is_web_url(e))
+                    .unwrap_or("")
+            ),
+        );
+        obj.insert(
+            "opening_hours".into(),
+            json!({ "open_24_hours": d.opening_hours.open_24_hours, "days": days, "notes": d.opening_hours.notes }),
+        );
+        obj.insert(
+            "referral".into(),
+            json!({ "how": d.referral.how, "have_ready": d.referral.have_ready }),
+        );
+        obj.insert("cost_notes".into(), json!(d.funding.cost_notes));
+        obj.insert("cqc".into(), cqc.unwrap_or(Value::Null));
+        obj.insert("languages".into(), json!(d.languages));
+        obj.insert("accessibility".into(), json!(d.accessibility));
+        obj.insert("verified".into(), json!(verified));
+        obj.insert("verified_iso".into(), json!(verified_iso));
+        obj.insert("extra".into(), json!(d.extra));
+        v
+    }
+}
+
+/// Percent-encode a query value.
+pub fn url_encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() * 3);
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(b as char)
+            }
+            b' ' => out.push('+'),
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}

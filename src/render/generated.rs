@@ -1,0 +1,533 @@
+//! Pages made from data rather than markdown: providers, facet pages,
+//! find-a-service, the A-to-Z search page, "What's changed", 404 and
+//! redirects for aliases.
+
+use super::context::Env;
+use super::{Job, Output, absolute, finish_context, jsonld, output_path};
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::model::PageKind;
+use crate::model::vocab::{self, Facet};
+use crate::resolve::Site;
+use serde_json::{Value, json};
+
+/// Providers in display order (by name).
+pub fn providers_sorted(site: &Site) -> Vec<usize> {
+    let mut v: Vec<usize> = (0..site.providers.len()).collect();
+    v.sort_by_key(|&i| {
+        (
+            site.providers[i].name().to_lowercase(),
+            site.providers[i].id.clone(),
+        )
+    });
+    v
+}
+
+fn home_crumb(env: &Env) -> (String, String) {
+    (env.theme.s("home"), env.url(""))
+}
+
+/// Every generated page's template job.
+pub fn jobs(env: &Env, base: &tera::Context) -> Vec<Job> {
+    let mut jobs = Vec::new();
+    let site = env.site;
+    let providers_crumb = match site.by_rel.get("providers/_index.md") {
+        Some(&i) => (
+            site.pages[i].title().to_string(),
+            env.url(&site.pages[i].path),
+        ),
+        None => (env.theme.sub("facets", "providers"), env.url("providers/")),
+    };
+    for i in 0..site.providers.len() {
+        jobs.push(provider_job(env, base, i, &providers_crumb));
+    }
+    for facet in Facet::ALL {
+        jobs.extend(facet_jobs(env, base, facet));
+    }
+    jobs.push(find_job(env, base));
+    jobs.push(search_job(env, base));
+    jobs.push(changes_job(env, base));
+    let page = env.generated_page("not_found", &env.theme.s("not_found_title"), "", "404.html");
+    let ctx = finish_context(env, base, page, vec![], None);
+    jobs.push(Job {
+        path: "404.html".into(),
+        template: "404.html".into(),
+        ctx,
+        origin: "404 page".into(),
+    });
+    if !site.by_rel.contains_key("providers/_index.md") {
+        let page = env.generated_page("section", &providers_crumb.0, "", "providers/");
+        let mut ctx = finish_context(env, base, page, vec![home_crumb(env)], None);
+        let provs: Vec<Value> = providers_sorted(site)
+            .into_iter()
+            .map(|i| env.provider_summary(i))
+            .collect();
+        ctx.insert("providers", &provs);
+        ctx.insert("pages", &Vec::<Value>::new());
+        jobs.push(Job {
+            path: "providers/index.html".into(),
+            template: "section.html".into(),
+            ctx,
+            origin: "providers listing".into(),
+        });
+    }
+    jobs
+}
+
+fn provider_job(env: &Env, base: &tera::Context, i: usize, crumb: &(String, String)) -> Job {
+    let site = env.site;
+    let p = &site.providers[i];
+    let full = env.provider_full(i);
+    let mut page = env.generated_page("provider", p.name(), &p.data.summary, &p.path());
+    if let Some(v) = p.data.verified.as_ref() {
+        let (d, iso) = env.date(Some(*v.get_ref()));
+        page["last_reviewed"] = json!(d);
+        page["last_reviewed_iso"] = json!(iso);
+    }
+    let ld = provider_jsonld(env, i, &full);
+    let mut ctx = finish_context(
+        env,
+        base,
+        page,
+        vec![home_crumb(env), crumb.clone()],
+        Some(ld),
+    );
+    // Related articles: those naming the provider, or one of its services or conditions.
+    let mut related: Vec<usize> = site
+        .pages_by_provider
+        .get(&p.id)
+        .cloned()
+        .unwrap_or_default();
+    for s in &p.data.services {
+        related.extend(
+            site.pages_by_service
+                .get(s.get_ref())
+                .into_iter()
+                .flatten()
+                .copied(),
+        );
+    }
+    for c in &p.data.conditions {
+        related.extend(
+            site.pages_by_condition
+                .get(c.get_ref())
+                .into_iter()
+                .flatten()
+                .copied(),
+        );
+    }
+    related.retain(|&a| site.pages[a].kind == PageKind::Article);
+    related.sort_unstable();
+    related.dedup();
+    let related: Vec<Value> = related.iter().map(|&a| env.page_summary(a)).collect();
+    ctx.insert("provider", &full);
+    ctx.insert("articles", &related);
+    Job {
+        path: output_path(&p.path()),
+        template: "provider.html".into(),
+        ctx,
+        origin: p.src.path.clone(),
+    }
+}
+
+fn provider_jsonld(env: &Env, i: usize, full: &Value) -> Value {
+    let p = &env.site.providers[i];
+    let kind = p
+        .data
+        .kind
+        .as_ref()
+        .map(|k| k.get_ref().as_str())
+        .unwrap_or("");
+    let ty = if kind == "hospital-team" {
+        "Hospital"
+    } else {
+        "MedicalOrganization"
+    };
+    let mut node = json!({
+        "@type": ty,
+        "name": p.name(),
+        "description": p.data.summary,
+        "url": absolute(env, full["url"].as_str().unwrap_or("")),
+    });
+    let o = node.as_object_mut().expect("object");
+    if let Some(a) = full.get("address").filter(|a| !a.is_null()) {
+        let lines: Vec<String> = a["lines"]
+            .as_array()
+            .map(|l| {
+                l.iter()
+                    .filter_map(|x| x.as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default();
+        o.insert(
+            "address".into(),
+            json!({
+                "@type": "PostalAddress",
+                "streetAddress": lines.join(", "),
+                "addressLocality": a["town"],
+                "postalCode": a["postcode"],
+                "addressCountry": "GB",
+            }),
+        );
+    }
+    if let Some(t) = full["phone"]["tel"].as_str() {
+        o.insert("telephone".into(), json!(t));
+    }
+    if let Some(e) = full["email"].as_str().filter(|e| !e.is_empty()) {
+        o.insert("email".into(), json!(e));
+    }
+    let areas: Vec<Value> = p
+        .data
+        .areas_served
+        .iter()
+        .map(|a| json!({ "@type": "AdministrativeArea", "name": a.get_ref() }))
+        .collect();
+    if !areas.is_empty() {
+        o.insert("areaServed".into(), json!(areas));
+    }
+    let mut same_as = Vec::new();
+    if let Some(w) = full["website"].as_str().filter(|w| !w.is_empty()) {
+        same_as.push(json!(w));
+    }
+    if let Some(c) = full["cqc"]["url"].as_str().filter(|c| !c.is_empty()) {
+        same_as.push(json!(c));
+    }
+    if !same_as.is_empty() {
+        o.insert("sameAs".into(), json!(same_as));
+    }
+    node
+}
+
+fn facet_jobs(env: &Env, base: &tera::Context, facet: Facet) -> Vec<Job> {
+    let site = env.site;
+    let title = env.theme.sub("facets", facet.id());
+    let intro = env.theme.sub("facet_intros", facet.id());
+    let index_path = format!("{}/", facet.id());
+    let facet_v =
+        json!({ "id": facet.id(), "title": title, "intro": intro, "url": env.url(&index_path) });
+    let terms: Vec<Value> = facet
+        .values()
+        .iter()
+        .map(|v| {
+            let mut l = env.facet_link(facet, v);
+            let n = site
+                .providers_by_facet
+                .get(&(facet, v.to_string()))
+                .map_or(0, |x| x.len());
+            l["count"] = json!(n);
+            l
+        })
+        .collect();
+    let mut jobs = Vec::new();
+    let page = env.generated_page("facet_index", &title, &intro, &index_path);
+    let mut ctx = finish_context(env, base, page, vec![home_crumb(env)], None);
+    ctx.insert("facet", &facet_v);
+    ctx.insert("terms", &terms);
+    jobs.push(Job {
+        path: output_path(&index_path),
+        template: "facet_index.html".into(),
+        ctx,
+        origin: format!("{} listing", facet.id()),
+    });
+    for v in facet.values() {
+        let term = env.facet_link(facet, v);
+        let path = format!("{}/{}/", facet.id(), v);
+        let term_title = term["title"].as_str().unwrap_or(v).to_string();
+        let page = env.generated_page("facet", &term_title, &intro, &path);
+        let mut ctx = finish_context(
+            env,
+            base,
+            page,
+            vec![home_crumb(env), (title.clone(), env.url(&index_path))],
+            None,
+        );
+        let mut provs: Vec<usize> = site
+            .providers_by_facet
+            .get(&(facet, v.to_string()))
+            .cloned()
+            .unwrap_or_default();
+        provs.sort_by_key(|&i| site.providers[i].name().to_lowercase());
+        let provs: Vec<Value> = provs.iter().map(|&i| env.provider_summary(i)).collect();
+        ctx.insert("facet", &facet_v);
+        ctx.insert("term", &term);
+        ctx.insert("providers", &provs);
+        jobs.push(Job {
+            path: output_path(&path),
+            template: "facet.html".into(),
+            ctx,
+            origin: format!("{} page {v}", facet.id()),
+        });
+    }
+    jobs
+}
+
+fn find_job(env: &Env, base: &tera::Context) -> Job {
+    let site = env.site;
+    let title = env.theme.s("find_title");
+    let desc = env.theme.s("find_description");
+    let page = env.generated_page("find", &title, &desc, "find-a-service/");
+    let mut ctx = finish_context(env, base, page, vec![home_crumb(env)], None);
+    let provs: Vec<Value> = providers_sorted(site)
+        .into_iter()
+        .map(|i| env.provider_summary(i))
+        .collect();
+    let ids_titles = |items: Vec<(String, String)>| -> Vec<Value> {
+        items
+            .into_iter()
+            .map(|(id, title)| json!({ "id": id, "title": title }))
+            .collect()
+    };
+    let services = ids_titles(
+        site.services
+            .iter()
+            .map(|(id, &i)| (id.clone(), site.pages[i].title().to_string()))
+            .collect(),
+    );
+    let conditions = ids_titles(
+        site.conditions
+            .iter()
+            .map(|(id, &i)| (id.clone(), site.pages[i].title().to_string()))
+            .collect(),
+    );
+    let facet_list = |f: Facet| {
+        ids_titles(
+            f.values()
+                .iter()
+                .map(|v| (v.to_string(), env.theme.sub(f.strings_table(), v)))
+                .collect(),
+        )
+    };
+    ctx.insert("providers", &provs);
+    ctx.insert(
+        "filters",
+        &json!({
+            "services": services,
+            "conditions": conditions,
+            "settings": facet_list(Facet::Settings),
+            "ratings": facet_list(Facet::Ratings),
+            "funding": facet_list(Facet::Funding),
+            "routes": facet_list(Facet::ReferralRoutes),
+        }),
+    );
+    Job {
+        path: "find-a-service/index.html".into(),
+        template: "find.html".into(),
+        ctx,
+        origin: "find-a-service page".into(),
+    }
+}
+
+fn search_job(env: &Env, base: &tera::Context) -> Job {
+    let site = env.site;
+    let title = env.theme.s("search_title");
+    let page = env.generated_page("search", &title, "", "search/");
+    let mut ctx = finish_context(env, base, page, vec![home_crumb(env)], None);
+    let mut entries: Vec<(String, Value)> = site
+        .pages
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.title().to_string(), env.page_summary(i)))
+        .collect();
+    entries.extend(site.providers.iter().map(|p| {
+        (
+            p.name().to_string(),
+            json!({ "title": p.name(), "url": env.url(&p.path()), "description": p.data.summary }),
+        )
+    }));
+    entries.sort_by(|a, b| a.0.to_lowercase().cmp(&b.0.to_lowercase()));
+    let mut az: Vec<Value> = Vec::new();
+    let mut current: Option<String> = None;
+    let mut bucket: Vec<Value> = Vec::new();
+    for (t, v) in entries {
+        let letter = t
+            .chars()
+            .find(|c| c.is_alphanumeric())
+            .map(|c| {
+                if c.is_ascii_digit() {
+                    "0-9".to_string()
+                } else {
+                    c.to_uppercase().collect()
+                }
+            })
+            .unwrap_or_else(|| "#".into());
+        if current.as_ref() != Some(&letter) {
+            if let Some(l) = current.take() {
+                az.push(json!({ "letter": l, "pages": std::mem::take(&mut bucket) }));
+            }
+            current = Some(letter);
+        }
+        bucket.push(v);
+    }
+    if let Some(l) = current {
+        az.push(json!({ "letter": l, "pages": bucket }));
+    }
+    ctx.insert("az", &az);
+    Job {
+        path: "search/index.html".into(),
+        template: "search.html".into(),
+        ctx,
+        origin: "search page".into(),
+    }
+}
+
+fn changes_job(env: &Env, base: &tera::Context) -> Job {
+    let site = env.site;
+    let title = env.theme.s("changes_title");
+    let page = env.generated_page("changes", &title, "", "changes/");
+    let mut ctx = finish_context(env, base, page, vec![home_crumb(env)], None);
+    let mut items: Vec<(crate::model::Date, usize, bool)> = site
+        .pages
+        .iter()
+        .enumerate()
+        .filter_map(|(i, p)| {
+            let date = p.fm.date.as_ref().map(|d| *d.get_ref());
+            let updated = p.fm.updated.as_ref().map(|d| *d.get_ref());
+            match (date, updated) {
+                (Some(d), Some(u)) if u != d => Some((u, i, false)),
+                (None, Some(u)) => Some((u, i, false)),
+                (Some(d), _) => Some((d, i, true)),
+                (None, None) => None,
+            }
+        })
+        .collect();
+    items.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    let changes: Vec<Value> = items
+        .iter()
+        .map(|(d, i, new)| {
+            let p = &site.pages[*i];
+            let (date, iso) = env.date(Some(*d));
+            json!({
+                "title": p.title(),
+                "url": env.url(&p.path),
+                "description": p.description(),
+                "date": date,
+                "date_iso": iso,
+                "what": if *new { env.theme.s("change_new") } else { env.theme.s("change_updated") },
+            })
+        })
+        .collect();
+    ctx.insert("changes", &changes);
+    Job {
+        path: "changes/index.html".into(),
+        template: "changes.html".into(),
+        ctx,
+        origin: "changes page".into(),
+    }
+}
+
+/// Redirect pages for every page's `aliases`.
+pub fn aliases(env: &Env, base: &tera::Context, diags: &mut Diagnostics) -> Vec<Output> {
+    let site = env.site;
+    let mut out: Vec<Output> = Vec::new();
+    let mut seen: std::collections::HashMap<String, String> = std::collections::HashMap::new();
+    for p in &site.pages {
+        for a in &p.fm.aliases {
+            let raw = a.get_ref().trim();
+            let Some(path) = alias_path(raw) else {
+                diags.push(
+                    Diagnostic::error_at("bad-alias", &p.src, p.fm_span(a), format!("alias \"{raw}\" is not a safe URL path"))
+                        .with_hint("write an old path of this site, e.g. \"/old-page/\", with no `..`, backslashes or control characters"),
+                );
+                continue;
+            };
+            if site.by_path.contains_key(&path)
+                || site.providers.iter().any(|pr| pr.path() == path)
+                || generated_paths().iter().any(|g| *g == path)
+            {
+                diags.push(
+                    Diagnostic::error_at(
+                        "alias-collision",
+                        &p.src,
+                        p.fm_span(a),
+                        format!("alias \"{raw}\" is the URL of an existing page"),
+                    )
+                    .with_hint("remove the alias, or move the other page"),
+                );
+                continue;
+            }
+            if let Some(other) = seen.insert(path.clone(), p.rel.clone()) {
+                diags.push(
+                    Diagnostic::error_at(
+                        "alias-collision",
+                        &p.src,
+                        p.fm_span(a),
+                        format!("alias \"{raw}\" is also an alias of {other}"),
+                    )
+                    .with_hint("an old URL can only redirect to one page"),
+                );
+                continue;
+            }
+            let target = absolute(env, &env.url(&p.path));
+            let mut ctx = base.clone();
+            ctx.insert("target", &target);
+            ctx.insert("page", &env.generated_page("alias", p.title(), "", &p.path));
+            ctx.insert("canonical", &target);
+            match env.theme.tera.render("alias.html", &ctx) {
+                Ok(html) => out.push(Output {
+                    path: output_path(&path),
+                    bytes: html.into_bytes(),
+                }),
+                Err(e) => diags.push(super::theme::template_error(
+                    &e,
+                    &env.theme.template_origins,
+                )),
+            }
+        }
+    }
+    let _ = jsonld::graph;
+    out
+}
+
+/// URL paths the generator itself writes, that an alias must not take.
+fn generated_paths() -> Vec<String> {
+    let mut v = vec![
+        "find-a-service/".to_string(),
+        "search/".into(),
+        "changes/".into(),
+        "providers/".into(),
+    ];
+    for f in Facet::ALL {
+        v.push(format!("{}/", f.id()));
+        for val in f.values() {
+            v.push(format!("{}/{}/", f.id(), val));
+        }
+    }
+    let _ = vocab::KINDS;
+    v
+}
+
+/// A safe output path for an alias (`/old/page/` -> `old/page/`), or None.
+pub fn alias_path(raw: &str) -> Option<String> {
+    let trimmed = raw.trim_matches('/');
+    if trimmed.is_empty() || raw.contains("://") || raw.contains('\\') {
+        return None;
+    }
+    let trimmed = trimmed
+        .strip_suffix("index.html")
+        .unwrap_or(trimmed)
+        .trim_end_matches('/');
+    let segs: Vec<&str> = trimmed.split('/').collect();
+    if segs
+        .iter()
+        .all(|s| crate::resolve::slug::is_safe_segment(s) && !s.contains(['?', '#', '%']))
+    {
+        Some(format!("{}/", segs.join("/")))
+    } else {
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn alias_paths() {
+        assert_eq!(
+            super::alias_path("/old/page/").as_deref(),
+            Some("old/page/")
+        );
+        assert_eq!(super::alias_path("old/index.html").as_deref(), Some("old/"));
+        assert_eq!(super::alias_path("/../etc/"), None);
+        assert_eq!(super::alias_path("/a\\b/"), None);
+        assert_eq!(super::alias_path("/"), None);
+        assert_eq!(super::alias_path("https://evil.example/"), None);
+    }
+}

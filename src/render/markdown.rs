@@ -1,0 +1,497 @@
+//! Markdown to HTML with pulldown-cmark, plus what a care hub needs on top:
+//! heading ids and a table of contents, GFM alerts as care cards, do and
+//! don't lists, `@/` internal links, external links marked, unsafe URLs
+//! removed and raw HTML sanitised.
+
+use crate::diagnostics::{Diagnostic, SourceFile};
+use crate::resolve::Site;
+use crate::resolve::links::{self, Target};
+use crate::resolve::slug::slugify;
+use pulldown_cmark::{
+    BlockQuoteKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd,
+};
+use serde::Serialize;
+use std::collections::HashSet;
+use std::ops::Range;
+
+/// One entry of a page's table of contents (h2, with its h3 children).
+#[derive(Debug, Clone, Serialize)]
+pub struct TocEntry {
+    pub level: u8,
+    pub id: String,
+    pub title: String,
+    pub children: Vec<TocEntry>,
+}
+
+/// A `@/page.md#fragment` link whose fragment is checked once every page
+/// has been rendered and its heading ids are known.
+#[derive(Debug, Clone)]
+pub struct FragmentLink {
+    pub span: Range<usize>,
+    pub target: Target,
+    pub fragment: String,
+}
+
+/// The result of rendering one markdown text.
+#[derive(Debug, Default, Clone)]
+pub struct Rendered {
+    pub html: String,
+    pub toc: Vec<TocEntry>,
+    /// Every id given to a heading, in order.
+    pub heading_ids: Vec<String>,
+    pub fragment_links: Vec<FragmentLink>,
+    /// Internal link targets, for "links in and out".
+    pub links_out: Vec<Target>,
+    pub word_count: usize,
+    /// The prose as plain text (headings and paragraphs, no code), for search and reading-age checks.
+    pub plain: String,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Words the renderer itself writes into pages, from the theme's strings table.
+#[derive(Debug, Clone)]
+pub struct Labels {
+    pub external: String,
+    pub non_urgent: String,
+    pub urgent: String,
+    pub emergency: String,
+    pub do_: String,
+    pub dont: String,
+}
+
+impl Default for Labels {
+    fn default() -> Self {
+        Labels {
+            external: "(external site)".into(),
+            non_urgent: "Non-urgent advice".into(),
+            urgent: "Urgent advice".into(),
+            emergency: "Immediate action required".into(),
+            do_: "Do".into(),
+            dont: "Don't".into(),
+        }
+    }
+}
+
+/// What markdown rendering needs from the site.
+pub struct Ctx<'a> {
+    pub site: &'a Site,
+    pub labels: &'a Labels,
+    /// The file the markdown came from, for diagnostics.
+    pub src: &'a SourceFile,
+    /// Byte offset of the markdown within `src`.
+    pub offset: usize,
+}
+
+fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_SMART_PUNCTUATION
+        | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_GFM
+}
+
+enum Close {
+    Plain,
+    Html(&'static str),
+    /// A link whose URL was unsafe: drop its end tag.
+    Drop,
+    External(String),
+}
+
+/// Render `text` (markdown) to HTML.
+pub fn render(text: &str, ctx: &Ctx) -> Rendered {
+    let mut out = Rendered::default();
+    let events: Vec<(Event, Range<usize>)> = Parser::new_ext(text, options())
+        .into_offset_iter()
+        .collect();
+    let mut html_events: Vec<Event> = Vec::with_capacity(events.len());
+    let mut used_ids: HashSet<String> = HashSet::new();
+    let mut quote_stack: Vec<Close> = Vec::new();
+    let mut link_stack: Vec<Close> = Vec::new();
+    let mut has_raw_html = false;
+    let mut in_code = 0usize;
+    let base_url = ctx.site.config.base_url.as_str();
+
+    let mut i = 0;
+    while i < events.len() {
+        let (ev, range) = &events[i];
+        match ev {
+            Event::Start(Tag::Heading {
+                level, id, classes, ..
+            }) => {
+                // Gather the heading's inner events to make its id.
+                let mut j = i + 1;
+                let mut title = String::new();
+                while j < events.len() && !matches!(events[j].0, Event::End(TagEnd::Heading(_))) {
+                    if let Event::Text(t) | Event::Code(t) = &events[j].0 {
+                        title.push_str(t);
+                    }
+                    j += 1;
+                }
+                let base = id
+                    .as_ref()
+                    .map(|s| s.to_string())
+                    .unwrap_or_else(|| slugify(&title));
+                let base = if base.is_empty() {
+                    "section".to_string()
+                } else {
+                    base
+                };
+                let mut hid = base.clone();
+                let mut n = 1;
+                while !used_ids.insert(hid.clone()) {
+                    hid = format!("{base}-{n}");
+                    n += 1;
+                }
+                let lvl = heading_num(*level);
+                let class_attr = if classes.is_empty() {
+                    String::new()
+                } else {
+                    format!(" class=\"{}\"", escape_attr(&classes.join(" ")))
+                };
+                html_events.push(Event::Html(
+                    format!("<h{lvl} id=\"{}\"{class_attr}>", escape_attr(&hid)).into(),
+                ));
+                add_toc(&mut out.toc, lvl, &hid, title.trim());
+                out.heading_ids.push(hid);
+                push_plain(&mut out.plain, &title);
+                out.plain.push_str(".\n");
+                // Render the inner events through the same loop by continuing at i+1;
+                // the End(Heading) arm writes the closing tag.
+            }
+            Event::End(TagEnd::Heading(level)) => {
+                html_events.push(Event::Html(format!("</h{}>\n", heading_num(*level)).into()));
+            }
+            Event::Start(Tag::BlockQuote(kind)) => {
+                let (open, close) = match kind {
+                    Some(BlockQuoteKind::Note) => {
+                        (card("non-urgent", &ctx.labels.non_urgent), "</div></div>\n")
+                    }
+                    Some(BlockQuoteKind::Important) | Some(BlockQuoteKind::Warning) => {
+                        (card("urgent", &ctx.labels.urgent), "</div></div>\n")
+                    }
+                    Some(BlockQuoteKind::Caution) => {
+                        (card("emergency", &ctx.labels.emergency), "</div></div>\n")
+                    }
+                    Some(BlockQuoteKind::Tip) => {
+                        ("<div class=\"inset\">\n".to_string(), "</div>\n")
+                    }
+                    None => match do_dont_marker(&events, i) {
+                        Some((is_do, skip_to)) => {
+                            let (cls, label) = if is_do {
+                                ("do-list", &ctx.labels.do_)
+                            } else {
+                                ("dont-list", &ctx.labels.dont)
+                            };
+                            html_events.push(Event::Html(
+                                format!(
+                                    "<div class=\"{cls}\"><p class=\"{cls}__label\">{}</p>\n",
+                                    escape_text(label)
+                                )
+                                .into(),
+                            ));
+                            quote_stack.push(Close::Html("</div>\n"));
+                            i = skip_to;
+                            continue;
+                        }
+                        None => {
+                            html_events.push(ev.clone());
+                            quote_stack.push(Close::Plain);
+                            i += 1;
+                            continue;
+                        }
+                    },
+                };
+                html_events.push(Event::Html(open.into()));
+                quote_stack.push(Close::Html(close));
+            }
+            Event::End(TagEnd::BlockQuote(_)) => match quote_stack.pop() {
+                Some(Close::Html(s)) => html_events.push(Event::Html(s.into())),
+                _ => html_events.push(ev.clone()),
+            },
+            Event::Start(Tag::Table(_)) => {
+                html_events.push(Event::Html("<div class=\"table-wrap\">\n".into()));
+                html_events.push(ev.clone());
+            }
+            Event::End(TagEnd::Table) => {
+                html_events.push(ev.clone());
+                html_events.push(Event::Html("</div>\n".into()));
+            }
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let dest = dest_url.trim();
+                if dest.starts_with("@/") {
+                    let span = ctx.offset + range.start..ctx.offset + range.end;
+                    let url = match links::resolve(ctx.site, dest) {
+                        Ok(r) => {
+                            out.links_out.push(r.target);
+                            if let Some(f) = r.fragment {
+                                out.fragment_links.push(FragmentLink {
+                                    span: span.clone(),
+                                    target: r.target,
+                                    fragment: f,
+                                });
+                            }
+                            r.url
+                        }
+                        Err((msg, hint)) => {
+                            out.diagnostics.push(
+                                Diagnostic::error_at("broken-link", ctx.src, span, msg)
+                                    .with_hint(hint),
+                            );
+                            "#".to_string()
+                        }
+                    };
+                    html_events.push(Event::Start(Tag::Link {
+                        link_type: *link_type,
+                        dest_url: url.into(),
+                        title: title.clone(),
+                        id: id.clone(),
+                    }));
+                    link_stack.push(Close::Plain);
+                } else if is_unsafe_url(dest) {
+                    link_stack.push(Close::Drop);
+                } else if is_external(dest, base_url) {
+                    let title_attr = if title.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" title=\"{}\"", escape_attr(title))
+                    };
+                    html_events.push(Event::Html(
+                        format!(
+                            "<a href=\"{}\"{title_attr} class=\"external\" rel=\"external\">",
+                            escape_attr(dest)
+                        )
+                        .into(),
+                    ));
+                    link_stack.push(Close::External(format!(
+                        "<span class=\"visually-hidden\"> {}</span></a>",
+                        escape_text(&ctx.labels.external)
+                    )));
+                } else {
+                    if *link_type == LinkType::Email
+                        || dest.starts_with('#')
+                        || dest.starts_with('/')
+                        || !dest.contains(':')
+                    {
+                        // same-site, fragment or mailto: kept as written
+                    }
+                    html_events.push(ev.clone());
+                    link_stack.push(Close::Plain);
+                }
+            }
+            Event::End(TagEnd::Link) => match link_stack.pop() {
+                Some(Close::Drop) => {}
+                Some(Close::External(s)) => html_events.push(Event::Html(s.into())),
+                _ => html_events.push(ev.clone()),
+            },
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let dest = if is_unsafe_url(dest_url) {
+                    CowStr::from("")
+                } else {
+                    dest_url.clone()
+                };
+                html_events.push(Event::Start(Tag::Image {
+                    link_type: *link_type,
+                    dest_url: dest,
+                    title: title.clone(),
+                    id: id.clone(),
+                }));
+            }
+            Event::Start(Tag::CodeBlock(_)) => {
+                in_code += 1;
+                html_events.push(ev.clone());
+            }
+            Event::End(TagEnd::CodeBlock) => {
+                in_code = in_code.saturating_sub(1);
+                html_events.push(ev.clone());
+            }
+            Event::Text(t) => {
+                if in_code == 0 {
+                    out.word_count += t.split_whitespace().count();
+                    push_plain(&mut out.plain, t);
+                }
+                html_events.push(ev.clone());
+            }
+            Event::SoftBreak | Event::HardBreak => {
+                out.plain.push(' ');
+                html_events.push(ev.clone());
+            }
+            Event::End(TagEnd::Paragraph)
+            | Event::End(TagEnd::Item)
+            | Event::End(TagEnd::TableCell) => {
+                if !out.plain.ends_with('\n') {
+                    out.plain.push('\n');
+                }
+                html_events.push(ev.clone());
+            }
+            Event::Html(_) | Event::InlineHtml(_) => {
+                has_raw_html = true;
+                html_events.push(ev.clone());
+            }
+            _ => html_events.push(ev.clone()),
+        }
+        i += 1;
+    }
+    let mut html = String::with_capacity(text.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut html, html_events.into_iter());
+    if has_raw_html && !ctx.site.config.unsafe_html {
+        html = sanitize(&html);
+    }
+    out.html = html;
+    out
+}
+
+fn heading_num(level: HeadingLevel) -> u8 {
+    level as u8
+}
+
+fn card(kind: &str, label: &str) -> String {
+    format!(
+        "<div class=\"care-card care-card--{kind}\"><p class=\"care-card__label\">{}</p><div class=\"care-card__body\">\n",
+        escape_text(label)
+    )
+}
+
+fn add_toc(toc: &mut Vec<TocEntry>, level: u8, id: &str, title: &str) {
+    let entry = TocEntry {
+        level,
+        id: id.to_string(),
+        title: title.to_string(),
+        children: Vec::new(),
+    };
+    match level {
+        2 => toc.push(entry),
+        3 => match toc.last_mut() {
+            Some(parent) => parent.children.push(entry),
+            None => toc.push(entry),
+        },
+        _ => {}
+    }
+}
+
+/// If the block quote starting at `i` begins with `[!DO]` or `[!DONT]`, say
+/// which, and the index of the first event after the marker paragraph.
+fn do_dont_marker(events: &[(Event, Range<usize>)], i: usize) -> Option<(bool, usize)> {
+    if !matches!(events.get(i + 1), Some((Event::Start(Tag::Paragraph), _))) {
+        return None;
+    }
+    let mut text = String::new();
+    let mut j = i + 2;
+    while let Some((Event::Text(t), _)) = events.get(j) {
+        text.push_str(t);
+        j += 1;
+    }
+    let marker = text.trim();
+    let is_do = match marker.to_ascii_uppercase().as_str() {
+        "[!DO]" => true,
+        "[!DONT]" | "[!DON'T]" | "[!DON’T]" => false,
+        _ => return None,
+    };
+    // Only a paragraph holding just the marker (the list follows it).
+    match events.get(j) {
+        Some((Event::End(TagEnd::Paragraph), _)) => Some((is_do, j + 1)),
+        _ => None,
+    }
+}
+
+fn push_plain(plain: &mut String, t: &str) {
+    plain.push_str(t);
+}
+
+/// `javascript:`, `vbscript:` and `data:` URLs (ignoring case, spaces and control characters).
+pub fn is_unsafe_url(url: &str) -> bool {
+    let compact: String = url
+        .chars()
+        .filter(|c| !c.is_whitespace() && !c.is_control())
+        .take(12)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    compact.starts_with("javascript:")
+        || compact.starts_with("vbscript:")
+        || compact.starts_with("data:")
+}
+
+fn is_external(url: &str, base_url: &str) -> bool {
+    (url.starts_with("http://") || url.starts_with("https://") || url.starts_with("//"))
+        && !url.starts_with(base_url)
+}
+
+/// Escape text for HTML element content.
+pub fn escape_text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let _ = pulldown_cmark_escape::escape_html_body_text(&mut out, s);
+    out
+}
+
+/// Escape text for a double-quoted HTML attribute.
+pub fn escape_attr(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let _ = pulldown_cmark_escape::escape_html(&mut out, s);
+    out
+}
+
+/// Clean editor-written HTML: keep what markdown and the theme's components
+/// use, drop scripts, styles, event handlers and unsafe URLs.
+pub fn sanitize(html: &str) -> String {
+    use std::sync::OnceLock;
+    static CLEANER: OnceLock<ammonia::Builder<'static>> = OnceLock::new();
+    let b = CLEANER.get_or_init(|| {
+        let mut b = ammonia::Builder::default();
+        b.add_generic_attributes(["id", "class", "lang", "dir"])
+            .add_tags([
+                "details",
+                "summary",
+                "figure",
+                "figcaption",
+                "mark",
+                "input",
+                "section",
+                "aside",
+            ])
+            .add_tag_attributes("a", ["rel", "title"])
+            .add_tag_attributes("input", ["type", "checked", "disabled"])
+            .add_tag_attributes("td", ["align"])
+            .add_tag_attributes("th", ["align", "scope"])
+            .add_tag_attributes("ol", ["start"])
+            .url_schemes(["http", "https", "mailto", "tel"].into_iter().collect())
+            .link_rel(None);
+        b
+    });
+    b.clean(html).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unsafe_urls() {
+        assert!(is_unsafe_url("javascript:alert(1)"));
+        assert!(is_unsafe_url(" JaVa\tScript:alert(1)"));
+        assert!(is_unsafe_url("data:text/html,hi"));
+        assert!(is_unsafe_url("vbscript:x"));
+        assert!(!is_unsafe_url("https://example.org"));
+    }
+
+    #[test]
+    fn sanitizer_strips_script() {
+        let s = sanitize(
+            "<p onclick=\"x()\">hi<script>alert(1)</script><a href=\"javascript:x\">a</a></p>",
+        );
+        assert!(!s.contains("script"));
+        assert!(!s.contains("onclick"));
+        assert!(!s.contains("javascript"));
+    }
+}

@@ -1,0 +1,566 @@
+//! Render: markdown and templates to the site's files, in parallel. Reads
+//! the resolved [`Site`] and the [`Theme`]; writes nothing to disk.
+
+pub mod context;
+pub mod generated;
+pub mod jsonld;
+pub mod markdown;
+pub mod theme;
+
+use crate::diagnostics::{Diagnostic, Diagnostics, Severity, did_you_mean};
+use crate::model::{Page, PageKind};
+use crate::resolve::Site;
+use crate::resolve::links::Target;
+use crate::resolve::slug::slugify;
+use context::Env;
+use markdown::{Labels, Rendered};
+use rayon::prelude::*;
+use serde_json::{Value, json};
+use theme::Theme;
+
+/// One file of the built site.
+#[derive(Debug, Clone)]
+pub struct Output {
+    /// Path under the output folder with `/`, e.g. `services/respite-care/index.html`.
+    pub path: String,
+    pub bytes: Vec<u8>,
+}
+
+/// Options that change what is rendered.
+#[derive(Debug, Clone, Default)]
+pub struct RenderOptions {
+    /// Add the dev server's live-reload script (never in `build`).
+    pub live_reload: bool,
+}
+
+/// Everything rendering produced.
+pub struct RenderResult {
+    pub outputs: Vec<Output>,
+    /// The markdown of each page, by page index (for checks and search).
+    pub rendered: Vec<Rendered>,
+    pub diagnostics: Diagnostics,
+}
+
+/// The labels the markdown renderer writes, from the strings table.
+pub fn labels(theme: &Theme) -> Labels {
+    let d = Labels::default();
+    let get = |k: &str, def: String| {
+        theme
+            .strings
+            .get(k)
+            .and_then(|v| v.as_str())
+            .map(str::to_string)
+            .unwrap_or(def)
+    };
+    Labels {
+        external: get("external_site", d.external),
+        non_urgent: get("care_card_non_urgent", d.non_urgent),
+        urgent: get("care_card_urgent", d.urgent),
+        emergency: get("care_card_emergency", d.emergency),
+        do_: get("do_label", d.do_),
+        dont: get("dont_label", d.dont),
+    }
+}
+
+/// A page ready for its template.
+pub struct Job {
+    pub path: String,
+    pub template: String,
+    pub ctx: tera::Context,
+    /// The source file, for template errors.
+    pub origin: String,
+}
+
+/// Render the whole site.
+pub fn render_site(site: &Site, theme: &Theme, opts: &RenderOptions) -> RenderResult {
+    let env = Env::new(site, theme);
+    let labels = labels(theme);
+    let mut diags = Diagnostics::default();
+    let base = base_context(&env, opts);
+
+    // Markdown of every page, in parallel.
+    let rendered: Vec<(Rendered, Vec<Value>)> = site
+        .pages
+        .par_iter()
+        .map(|p| render_page_markdown(site, &labels, p))
+        .collect();
+    for (r, _) in &rendered {
+        diags.extend(r.diagnostics.iter().cloned());
+    }
+    check_fragments(site, &rendered, &mut diags);
+
+    let mut jobs: Vec<Job> = Vec::with_capacity(site.pages.len() + site.providers.len() + 64);
+    for (i, (r, faq)) in rendered.iter().enumerate() {
+        match page_job(&env, &base, i, r, faq.clone()) {
+            Ok(j) => jobs.push(j),
+            Err(d) => diags.push(d),
+        }
+    }
+    jobs.extend(generated::jobs(&env, &base));
+
+    let results: Vec<Result<Output, Diagnostic>> = jobs
+        .par_iter()
+        .map(|job| {
+            theme
+                .tera
+                .render(&job.template, &job.ctx)
+                .map(|html| Output {
+                    path: job.path.clone(),
+                    bytes: html.into_bytes(),
+                })
+                .map_err(|e| {
+                    let mut d = theme::template_error(&e, &theme.template_origins);
+                    d.message = format!("{} (rendering {})", d.message, job.origin);
+                    d
+                })
+        })
+        .collect();
+    let mut outputs = Vec::with_capacity(results.len() + theme.assets.len());
+    for r in results {
+        match r {
+            Ok(o) => outputs.push(o),
+            Err(d) => diags.push(d),
+        }
+    }
+    outputs.extend(generated::aliases(&env, &base, &mut diags));
+    for (path, bytes) in theme.assets.iter().chain(theme.static_files.iter()) {
+        outputs.push(Output {
+            path: path.clone(),
+            bytes: bytes.clone(),
+        });
+    }
+    RenderResult {
+        outputs,
+        rendered: rendered.into_iter().map(|(r, _)| r).collect(),
+        diagnostics: diags,
+    }
+}
+
+/// Render a page's markdown and its FAQ answers.
+pub fn render_page_markdown(site: &Site, labels: &Labels, p: &Page) -> (Rendered, Vec<Value>) {
+    let ctx = markdown::Ctx {
+        site,
+        labels,
+        src: &p.src,
+        offset: p.body_offset,
+    };
+    let mut r = markdown::render(p.body(), &ctx);
+    let mut faq = Vec::new();
+    for entry in &p.fm.faq {
+        let e = entry.get_ref();
+        // Answers live in the front matter: point diagnostics at the entry.
+        let actx = markdown::Ctx {
+            site,
+            labels,
+            src: &p.src,
+            offset: p.fm_span(entry).start,
+        };
+        let a = markdown::render(&e.answer, &actx);
+        let mut id = slugify(&e.question);
+        if id.is_empty() {
+            id = "question".into();
+        }
+        while r.heading_ids.contains(&id) {
+            id.push_str("-q");
+        }
+        r.heading_ids.push(id.clone());
+        r.diagnostics.extend(a.diagnostics);
+        r.links_out.extend(a.links_out);
+        r.fragment_links.extend(a.fragment_links);
+        r.word_count += a.word_count + e.question.split_whitespace().count();
+        r.plain.push_str(&e.question);
+        r.plain.push('\n');
+        r.plain.push_str(&a.plain);
+        faq.push(json!({ "id": id, "question": e.question, "answer": a.html }));
+    }
+    (r, faq)
+}
+
+/// Check `@/page.md#fragment` links against the target page's heading ids.
+fn check_fragments(site: &Site, rendered: &[(Rendered, Vec<Value>)], diags: &mut Diagnostics) {
+    const TEMPLATE_IDS: &[&str] = &["top", "main-content", "contents"];
+    for (i, (r, _)) in rendered.iter().enumerate() {
+        for fl in &r.fragment_links {
+            let Target::Page(t) = fl.target else { continue };
+            let ids = &rendered[t].0.heading_ids;
+            if ids.iter().any(|h| h == &fl.fragment) || TEMPLATE_IDS.contains(&fl.fragment.as_str())
+            {
+                continue;
+            }
+            let hint =
+                did_you_mean(&fl.fragment, ids.iter().map(|s| s.as_str())).unwrap_or_else(|| {
+                    if ids.is_empty() {
+                        format!("{} has no headings to link to", site.pages[t].rel)
+                    } else {
+                        format!("headings in {} are: {}", site.pages[t].rel, ids.join(", "))
+                    }
+                });
+            diags.push(
+                Diagnostic::error_at(
+                    "broken-anchor",
+                    &site.pages[i].src,
+                    fl.span.clone(),
+                    format!(
+                        "{} has no heading with the id `#{}`",
+                        site.pages[t].rel, fl.fragment
+                    ),
+                )
+                .with_hint(hint),
+            );
+        }
+    }
+}
+
+/// The context every template starts from.
+fn base_context(env: &Env, opts: &RenderOptions) -> tera::Context {
+    let site = env.site;
+    let cfg = &site.config;
+    let labels = labels(env.theme);
+    let urgent = cfg.urgent.as_ref().map(|u| {
+        let src = &site.config_src;
+        let ctx = markdown::Ctx {
+            site,
+            labels: &labels,
+            src,
+            offset: 0,
+        };
+        let html = markdown::render(&u.text, &ctx).html;
+        let inner = html
+            .trim()
+            .trim_start_matches("<p>")
+            .trim_end_matches("</p>")
+            .to_string();
+        json!({ "title": u.title, "html": inner })
+    });
+    let contact = cfg.contact.as_ref().map(|c| {
+        json!({
+            "organisation": c.organisation,
+            "phone": env.phone(c.phone.as_deref()),
+            "email": c.email,
+            "address": c.address,
+            "text": c.text,
+        })
+    });
+    let mut ctx = tera::Context::new();
+    ctx.insert(
+        "site",
+        &json!({
+            "title": cfg.title,
+            "description": cfg.description,
+            "base_url": cfg.base_url,
+            "language": cfg.language,
+            "dir": cfg.dir(),
+            "contact": contact,
+            "urgent": urgent,
+            "extra": cfg.extra,
+        }),
+    );
+    ctx.insert("t", &env.theme.strings);
+    ctx.insert("base", &cfg.base_path());
+    let assets: serde_json::Map<String, Value> = env
+        .theme
+        .asset_paths
+        .iter()
+        .map(|(k, v)| (k.clone(), json!(env.url(v))))
+        .collect();
+    ctx.insert("assets", &assets);
+    ctx.insert("live_reload", &opts.live_reload);
+    ctx
+}
+
+/// The main menu, with the current page marked.
+pub fn nav(env: &Env, current_url: &str) -> Value {
+    let items: Vec<Value> = env
+        .site
+        .config
+        .nav
+        .iter()
+        .map(|n| {
+            let url = if n.url.starts_with("@/") {
+                crate::resolve::links::resolve(env.site, &n.url)
+                    .map(|r| r.url)
+                    .unwrap_or_else(|_| env.url(""))
+            } else if n.url.starts_with('/') {
+                format!(
+                    "{}{}",
+                    env.site.config.base_path(),
+                    n.url.trim_start_matches('/')
+                )
+            } else {
+                n.url.clone()
+            };
+            let current = url == current_url;
+            json!({ "title": n.title, "url": url, "current": current })
+        })
+        .collect();
+    json!(items)
+}
+
+/// Fill in what every page template needs: page, nav, breadcrumbs,
+/// canonical URL, meta tags and JSON-LD.
+pub fn finish_context(
+    env: &Env,
+    base: &tera::Context,
+    page: Value,
+    crumbs: Vec<(String, String)>,
+    ld_main: Option<Value>,
+) -> tera::Context {
+    let mut ctx = base.clone();
+    let url = page["url"].as_str().unwrap_or("").to_string();
+    let canonical = absolute(env, &url);
+    let title = page["title"].as_str().unwrap_or("").to_string();
+    let desc = page["description"].as_str().unwrap_or("").to_string();
+    let kind = page["kind"].as_str().unwrap_or("").to_string();
+    let crumb_values: Vec<Value> = crumbs
+        .iter()
+        .map(|(t, u)| json!({ "title": t, "url": u }))
+        .collect();
+    let mut ld_crumbs: Vec<(String, String)> = crumbs
+        .iter()
+        .map(|(t, u)| (t.clone(), absolute(env, u)))
+        .collect();
+    ld_crumbs.push((title.clone(), canonical.clone()));
+    let mut nodes = Vec::new();
+    if let Some(m) = ld_main {
+        nodes.push(m);
+    }
+    if ld_crumbs.len() > 1 {
+        nodes.push(jsonld::breadcrumbs(&ld_crumbs));
+    }
+    let og_type = if kind == "article" || kind == "service" || kind == "condition" {
+        "article"
+    } else {
+        "website"
+    };
+    let head_meta = format!(
+        concat!(
+            "<meta http-equiv=\"Content-Security-Policy\" content=\"{}\">\n",
+            "<meta property=\"og:title\" content=\"{}\">\n",
+            "<meta property=\"og:description\" content=\"{}\">\n",
+            "<meta property=\"og:type\" content=\"{}\">\n",
+            "<meta property=\"og:url\" content=\"{}\">\n",
+            "<meta property=\"og:site_name\" content=\"{}\">\n"
+        ),
+        CSP,
+        markdown::escape_attr(&title),
+        markdown::escape_attr(&desc),
+        og_type,
+        markdown::escape_attr(&canonical),
+        markdown::escape_attr(&env.site.config.title),
+    );
+    ctx.insert("nav", &nav(env, &url));
+    ctx.insert("breadcrumbs", &crumb_values);
+    ctx.insert("canonical", &canonical);
+    ctx.insert("jsonld", &jsonld::to_script_json(&jsonld::graph(nodes)));
+    ctx.insert("head_meta", &head_meta);
+    ctx.insert("page", &page);
+    ctx
+}
+
+/// The Content-Security-Policy every page carries: same-origin scripts and styles only.
+pub const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'self'; form-action 'self'";
+
+/// An absolute URL for a root-relative path.
+pub fn absolute(env: &Env, url: &str) -> String {
+    let base = &env.site.config.base_url;
+    let bp = env.site.config.base_path();
+    match url.strip_prefix(&bp) {
+        Some(rest) => format!("{base}{rest}"),
+        None => url.to_string(),
+    }
+}
+
+/// Breadcrumbs for a page: its sections from the home page down.
+fn page_crumbs(env: &Env, i: usize) -> Vec<(String, String)> {
+    env.site
+        .ancestors(i)
+        .into_iter()
+        .map(|a| {
+            let p = &env.site.pages[a];
+            let title = if p.kind == PageKind::Home {
+                env.theme.s("home")
+            } else {
+                p.title().to_string()
+            };
+            (title, env.url(&p.path))
+        })
+        .collect()
+}
+
+fn page_job(
+    env: &Env,
+    base: &tera::Context,
+    i: usize,
+    r: &Rendered,
+    faq: Vec<Value>,
+) -> Result<Job, Diagnostic> {
+    let site = env.site;
+    let p = &site.pages[i];
+    let template = match &p.fm.template {
+        Some(t) => {
+            let name = t.get_ref().clone();
+            if !env.theme.has_template(&name) {
+                let names: Vec<&str> = env.theme.tera.get_template_names().collect();
+                let hint = did_you_mean(&name, names.iter().copied()).unwrap_or_else(|| {
+                    "add the template to the site's templates/ folder, or remove `template`".into()
+                });
+                return Err(Diagnostic::error_at(
+                    "missing-template",
+                    &p.src,
+                    p.fm_span(t),
+                    format!("template \"{name}\" does not exist"),
+                )
+                .with_hint(hint));
+            }
+            name
+        }
+        None => {
+            let d = p.kind.default_template();
+            if env.theme.has_template(d) {
+                d.to_string()
+            } else {
+                "page.html".to_string()
+            }
+        }
+    };
+    let page = env.page_value(i, r, faq.clone());
+    let ld = page_jsonld(env, i, &page, &faq);
+    let mut ctx = finish_context(env, base, page, page_crumbs(env, i), Some(ld));
+    match p.kind {
+        PageKind::Home => {
+            let mut secs: Vec<usize> = site.children.get(&i).cloned().unwrap_or_default();
+            secs.retain(|&c| {
+                site.pages[c].kind == PageKind::Section || site.pages[c].kind == PageKind::Article
+            });
+            let list: Vec<Value> = secs.iter().map(|&c| env.page_summary(c)).collect();
+            ctx.insert("sections", &list);
+        }
+        PageKind::Section => {
+            let kids: Vec<Value> = site
+                .children
+                .get(&i)
+                .map(|v| v.iter().map(|&c| env.page_summary(c)).collect())
+                .unwrap_or_default();
+            ctx.insert("pages", &kids);
+            let provs: Vec<Value> = if p.rel == "providers/_index.md" {
+                generated::providers_sorted(site)
+                    .into_iter()
+                    .map(|pi| env.provider_summary(pi))
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            ctx.insert("providers", &provs);
+        }
+        PageKind::Service | PageKind::Condition => {
+            let (provs, arts) = if p.kind == PageKind::Service {
+                (
+                    site.providers_by_service.get(&p.id),
+                    site.pages_by_service.get(&p.id),
+                )
+            } else {
+                (
+                    site.providers_by_condition.get(&p.id),
+                    site.pages_by_condition.get(&p.id),
+                )
+            };
+            let mut provs: Vec<usize> = provs.cloned().unwrap_or_default();
+            provs.sort_by_key(|&pi| site.providers[pi].name().to_lowercase());
+            let provs: Vec<Value> = provs.iter().map(|&pi| env.provider_summary(pi)).collect();
+            let arts: Vec<Value> = arts
+                .map(|v| v.iter().map(|&a| env.page_summary(a)).collect())
+                .unwrap_or_default();
+            ctx.insert("providers", &provs);
+            ctx.insert("articles", &arts);
+        }
+        PageKind::Article => {}
+    }
+    Ok(Job {
+        path: output_path(&p.path),
+        template,
+        ctx,
+        origin: p.src.path.clone(),
+    })
+}
+
+fn page_jsonld(env: &Env, i: usize, page: &Value, faq: &[Value]) -> Value {
+    let p = &env.site.pages[i];
+    let url = absolute(env, page["url"].as_str().unwrap_or(""));
+    if p.kind == PageKind::Home {
+        return json!({
+            "@type": "WebSite",
+            "name": env.site.config.title,
+            "url": env.site.config.base_url,
+            "inLanguage": env.site.config.language,
+            "potentialAction": {
+                "@type": "SearchAction",
+                "target": format!("{}search/?q={{search_term_string}}", env.site.config.base_url),
+                "query-input": "required name=search_term_string",
+            },
+        });
+    }
+    let mut about: Vec<Value> =
+        p.fm.conditions
+            .iter()
+            .filter_map(|c| env.site.conditions.get(c.get_ref()))
+            .map(|&ci| json!({ "@type": "MedicalCondition", "name": env.site.pages[ci].title() }))
+            .collect();
+    about.extend(
+        p.fm.services
+            .iter()
+            .filter_map(|s| env.site.services.get(s.get_ref()))
+            .map(|&si| json!({ "@type": "MedicalTherapy", "name": env.site.pages[si].title() })),
+    );
+    let mut node = json!({
+        "@type": if faq.is_empty() { json!("MedicalWebPage") } else { json!(["MedicalWebPage", "FAQPage"]) },
+        "name": p.title(),
+        "headline": p.title(),
+        "description": p.description(),
+        "url": url,
+        "inLanguage": env.site.config.language,
+        "medicalAudience": [
+            { "@type": "MedicalAudience", "audienceType": "Patient" },
+            { "@type": "MedicalAudience", "audienceType": "Caregiver" },
+        ],
+    });
+    let obj = node.as_object_mut().expect("object");
+    if let Some(d) = &p.fm.last_reviewed {
+        obj.insert("lastReviewed".into(), json!(d.get_ref().iso()));
+    }
+    if let Some(r) = &p.fm.reviewed_by {
+        obj.insert("reviewedBy".into(), json!({ "@type": "Person", "name": r }));
+    }
+    if let Some(d) = &p.fm.updated.as_ref().or(p.fm.date.as_ref()) {
+        obj.insert("dateModified".into(), json!(d.get_ref().iso()));
+    }
+    if let Some(d) = &p.fm.date {
+        obj.insert("datePublished".into(), json!(d.get_ref().iso()));
+    }
+    if !about.is_empty() {
+        obj.insert("about".into(), json!(about));
+    }
+    if !faq.is_empty() {
+        let qs: Vec<Value> = faq
+            .iter()
+            .map(|f| {
+                json!({
+                    "@type": "Question",
+                    "name": f["question"],
+                    "acceptedAnswer": { "@type": "Answer", "text": f["answer"] },
+                })
+            })
+            .collect();
+        obj.insert("mainEntity".into(), json!(qs));
+    }
+    node
+}
+
+/// `services/x/` -> `services/x/index.html`.
+pub fn output_path(path: &str) -> String {
+    format!("{path}index.html")
+}
+
+/// A warning-level diagnostic about the theme.
+pub fn theme_warning(msg: String) -> Diagnostic {
+    Diagnostic::file(Severity::Warning, "theme", "theme", msg)
+}

@@ -1,0 +1,282 @@
+//! The theme: tera templates, the strings table, fingerprinted assets and
+//! static files. The default theme is compiled into the binary; a theme
+//! folder on disk (`themes/<name>/`) and the site's own `templates/` and
+//! `static/` take precedence.
+
+use crate::diagnostics::{Diagnostic, Severity, SourceFile};
+use include_dir::{Dir, include_dir};
+use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
+use std::path::Path;
+use tera::Tera;
+
+static DEFAULT_THEME: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/themes/default");
+
+/// A loaded theme, ready to render pages.
+pub struct Theme {
+    pub tera: Tera,
+    /// The strings table (`i18n/<language>.toml`).
+    pub strings: toml::Table,
+    /// Fingerprinted assets: output path (`assets/carehub.1a2b3c4d.css`) and bytes.
+    pub assets: Vec<(String, Vec<u8>)>,
+    /// Asset URLs by key (`css`, `find_js`, ...), relative to the site root.
+    pub asset_paths: BTreeMap<String, String>,
+    /// Files copied as they are: output path and bytes.
+    pub static_files: Vec<(String, Vec<u8>)>,
+    /// Where each template came from, for messages.
+    pub template_origins: BTreeMap<String, String>,
+}
+
+/// One file of a theme, wherever it came from.
+struct ThemeFile {
+    rel: String,
+    bytes: Vec<u8>,
+    origin: String,
+}
+
+fn embedded_files() -> Vec<ThemeFile> {
+    fn walk(dir: &Dir<'static>, out: &mut Vec<ThemeFile>) {
+        for f in dir.files() {
+            let rel = f.path().to_string_lossy().replace('\\', "/");
+            out.push(ThemeFile {
+                origin: format!("(built-in default theme)/{rel}"),
+                rel,
+                bytes: f.contents().to_vec(),
+            });
+        }
+        for d in dir.dirs() {
+            walk(d, out);
+        }
+    }
+    let mut out = Vec::new();
+    walk(&DEFAULT_THEME, &mut out);
+    out
+}
+
+fn disk_files(root: &Path, dir: &Path) -> Vec<ThemeFile> {
+    let mut out = Vec::new();
+    for entry in walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .flatten()
+    {
+        if !entry.file_type().is_file() || entry.file_name().to_string_lossy().starts_with('.') {
+            continue;
+        }
+        let Ok(bytes) = std::fs::read(entry.path()) else {
+            continue;
+        };
+        let rel = entry
+            .path()
+            .strip_prefix(dir)
+            .unwrap_or(entry.path())
+            .to_string_lossy()
+            .replace('\\', "/");
+        out.push(ThemeFile {
+            origin: crate::load::display_path(root, entry.path()),
+            rel,
+            bytes,
+        });
+    }
+    out
+}
+
+/// Load the theme named in site.toml for the site at `root`.
+pub fn load(root: &Path, name: &str, language: &str) -> Result<Theme, Vec<Diagnostic>> {
+    let dir = root.join("themes").join(name);
+    let files = if dir.is_dir() {
+        disk_files(root, &dir)
+    } else if name == "default" {
+        embedded_files()
+    } else {
+        return Err(vec![
+            Diagnostic::file(
+                Severity::Error,
+                "unknown-theme",
+                "site.toml",
+                format!("theme \"{name}\" not found: there is no folder themes/{name}/"),
+            )
+            .with_hint(
+                "create the folder, or remove `theme` from site.toml to use the default theme",
+            ),
+        ]);
+    };
+    let mut errors = Vec::new();
+    let mut templates: BTreeMap<String, (String, String)> = BTreeMap::new();
+    let mut strings_files: BTreeMap<String, (String, String)> = BTreeMap::new();
+    let mut assets = Vec::new();
+    let mut asset_paths = BTreeMap::new();
+    let mut static_files = Vec::new();
+    let mut take = |f: ThemeFile, errors: &mut Vec<Diagnostic>| {
+        if let Some(t) = f.rel.strip_prefix("templates/") {
+            match String::from_utf8(f.bytes) {
+                Ok(s) => {
+                    templates.insert(t.to_string(), (s, f.origin));
+                }
+                Err(_) => errors.push(not_utf8(&f.origin)),
+            }
+        } else if let Some(t) = f.rel.strip_prefix("i18n/") {
+            match String::from_utf8(f.bytes) {
+                Ok(s) => {
+                    strings_files.insert(t.trim_end_matches(".toml").to_string(), (s, f.origin));
+                }
+                Err(_) => errors.push(not_utf8(&f.origin)),
+            }
+        } else if let Some(a) = f.rel.strip_prefix("assets/") {
+            let (stem, ext) = a.rsplit_once('.').unwrap_or((a, ""));
+            let hash = Sha256::digest(&f.bytes);
+            let short: String = hash.iter().take(5).map(|b| format!("{b:02x}")).collect();
+            let out = format!("assets/{stem}.{short}.{ext}");
+            let key = format!("{}_{}", stem.replace(['-', '/'], "_"), ext);
+            if a == "carehub.css" {
+                asset_paths.insert("css".to_string(), out.clone());
+            }
+            asset_paths.insert(key, out.clone());
+            assets.push((out, f.bytes));
+        } else if let Some(s) = f.rel.strip_prefix("static/") {
+            static_files.push((s.to_string(), f.bytes));
+        }
+    };
+    for f in files {
+        take(f, &mut errors);
+    }
+    // The site's own templates/ and static/ override the theme's.
+    for f in disk_files(root, &root.join("templates")) {
+        let rel = format!("templates/{}", f.rel);
+        take(ThemeFile { rel, ..f }, &mut errors);
+    }
+    let site_static = disk_files(root, &root.join("static"));
+    let site_static_names: std::collections::HashSet<String> =
+        site_static.iter().map(|f| f.rel.clone()).collect();
+    static_files.retain(|(rel, _)| !site_static_names.contains(rel));
+    for f in site_static {
+        static_files.push((f.rel, f.bytes));
+    }
+
+    let strings = match strings_files
+        .get(language)
+        .or_else(|| strings_files.get("en-GB"))
+    {
+        Some((text, origin)) => {
+            let src = SourceFile::new(origin.clone(), text.as_str());
+            match toml::from_str::<toml::Table>(text) {
+                Ok(t) => t,
+                Err(e) => {
+                    errors.push(crate::diagnostics::from_toml_error(
+                        &src,
+                        0,
+                        &e,
+                        "the strings table",
+                    ));
+                    toml::Table::new()
+                }
+            }
+        }
+        None => {
+            errors.push(
+                Diagnostic::file(
+                    Severity::Error,
+                    "no-strings",
+                    format!("themes/{name}/i18n/{language}.toml"),
+                    format!("the theme has no strings table for language \"{language}\""),
+                )
+                .with_hint("add i18n/<language>.toml to the theme, or set language = \"en-GB\""),
+            );
+            toml::Table::new()
+        }
+    };
+
+    let mut tera = Tera::default();
+    tera.autoescape_on(vec![".html", ".xml"]);
+    let template_origins: BTreeMap<String, String> = templates
+        .iter()
+        .map(|(k, (_, o))| (k.clone(), o.clone()))
+        .collect();
+    let raw: Vec<(String, String)> = templates.into_iter().map(|(k, (s, _))| (k, s)).collect();
+    if let Err(e) = tera.add_raw_templates(raw) {
+        errors.push(template_error(&e, &template_origins));
+    }
+    if errors.is_empty() {
+        Ok(Theme {
+            tera,
+            strings,
+            assets,
+            asset_paths,
+            static_files,
+            template_origins,
+        })
+    } else {
+        Err(errors)
+    }
+}
+
+fn not_utf8(origin: &str) -> Diagnostic {
+    Diagnostic::file(
+        Severity::Error,
+        "not-utf8",
+        origin,
+        "this theme file is not UTF-8 text",
+    )
+    .with_hint("save it as UTF-8")
+}
+
+/// A tera error as a diagnostic, with the whole cause chain.
+pub fn template_error(e: &tera::Error, origins: &BTreeMap<String, String>) -> Diagnostic {
+    let mut msg = e.to_string();
+    let mut src = std::error::Error::source(e);
+    while let Some(s) = src {
+        msg.push_str(": ");
+        msg.push_str(&s.to_string());
+        src = s.source();
+    }
+    let path = origins
+        .iter()
+        .find(|(name, _)| msg.contains(&format!("'{name}'")))
+        .map(|(_, o)| o.clone())
+        .unwrap_or_else(|| "templates".to_string());
+    Diagnostic::file(
+        Severity::Error,
+        "template",
+        path,
+        format!("template error: {msg}"),
+    )
+    .with_hint("fix the template; `docs/themes.md` lists every template and its variables")
+}
+
+impl Theme {
+    /// A string from the table, or `key` itself when missing.
+    pub fn s(&self, key: &str) -> String {
+        self.strings
+            .get(key)
+            .and_then(|v| v.as_str())
+            .unwrap_or(key)
+            .to_string()
+    }
+
+    /// A string from a sub-table such as `[ratings]`.
+    pub fn sub(&self, table: &str, key: &str) -> String {
+        self.strings
+            .get(table)
+            .and_then(|t| t.get(key))
+            .and_then(|v| v.as_str())
+            .unwrap_or(key)
+            .to_string()
+    }
+
+    /// A list of strings, e.g. `months`.
+    pub fn list(&self, key: &str) -> Vec<String> {
+        self.strings
+            .get(key)
+            .and_then(|v| v.as_array())
+            .map(|a| {
+                a.iter()
+                    .filter_map(|v| v.as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    pub fn has_template(&self, name: &str) -> bool {
+        self.tera.get_template_names().any(|n| n == name)
+    }
+}

@@ -1,0 +1,94 @@
+//! Internal links written as `@/path/file.md#heading`: the path of a source
+//! file under `content/`, resolved to the URL of its page.
+
+use super::Site;
+use crate::diagnostics::nearest;
+
+/// What an internal link points at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    Page(usize),
+    Provider(usize),
+}
+
+/// A resolved `@/` link.
+#[derive(Debug, Clone)]
+pub struct Resolved {
+    pub target: Target,
+    /// The URL with the fragment, if any, e.g. `/hub/accessing-care/#getting-a-referral`.
+    pub url: String,
+    pub fragment: Option<String>,
+}
+
+/// Resolve `@/file.md#frag`. On failure, the message and a hint naming the
+/// nearest valid files.
+pub fn resolve(site: &Site, link: &str) -> Result<Resolved, (String, String)> {
+    let inner = link.strip_prefix("@/").unwrap_or(link);
+    let (file, fragment) = match inner.split_once('#') {
+        Some((f, frag)) => (f, Some(frag.to_string())),
+        None => (inner, None),
+    };
+    let file = file.trim_start_matches('/');
+    let target = if let Some(&i) = site.by_rel.get(file) {
+        Some(Target::Page(i))
+    } else if let Some(&i) = site.by_rel.get(&format!("{file}.md")) {
+        Some(Target::Page(i))
+    } else if let Some(&i) = site
+        .by_rel
+        .get(&format!("{}/_index.md", file.trim_end_matches('/')))
+    {
+        Some(Target::Page(i))
+    } else if file.is_empty() {
+        site.by_rel.get("_index.md").map(|&i| Target::Page(i))
+    } else if let Some(id) = file
+        .strip_prefix("providers/")
+        .map(|f| f.trim_end_matches(".toml"))
+    {
+        site.provider_by_id.get(id).map(|&i| Target::Provider(i))
+    } else {
+        None
+    };
+    match target {
+        Some(t) => {
+            let path = match t {
+                Target::Page(i) => site.pages[i].path.clone(),
+                Target::Provider(i) => site.providers[i].path(),
+            };
+            let mut url = site.url(&path);
+            if let Some(f) = &fragment {
+                url.push('#');
+                url.push_str(f);
+            }
+            Ok(Resolved {
+                target: t,
+                url,
+                fragment,
+            })
+        }
+        None => {
+            let mut all: Vec<String> = site.by_rel.keys().cloned().collect();
+            all.extend(
+                site.providers
+                    .iter()
+                    .map(|p| format!("providers/{}.toml", p.id)),
+            );
+            all.sort();
+            let near = nearest(file, all.iter().map(|s| s.as_str()));
+            let hint = if near.is_empty() {
+                "write the path of a file under content/, e.g. @/accessing-care.md".to_string()
+            } else {
+                format!(
+                    "did you mean {}?",
+                    near.iter()
+                        .map(|n| format!("@/{n}"))
+                        .collect::<Vec<_>>()
+                        .join(" or ")
+                )
+            };
+            Err((
+                format!("link to `{link}`: there is no such file under content/"),
+                hint,
+            ))
+        }
+    }
+}
