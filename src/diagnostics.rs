@@ -382,7 +382,7 @@ mod tests {
         let d = from_toml_error(&src, 0, &err, "site.toml");
         assert_eq!(d.code, "unknown-key");
         assert_eq!((d.line, d.col), (1, 1));
-        assert!(d.hint.unwrap().contains("\"title\""), "hint");
+        assert!(d.hint.clone().unwrap().contains("\"title\""), "hint");
         assert!(
             d.render()
                 .starts_with("site.toml:1:1: error: unknown key `titel`")
