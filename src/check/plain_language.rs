@@ -198,7 +198,7 @@ pub fn check(site: &Site, rendered: &[Rendered], diags: &mut Vec<Diagnostic>) {
             for (ti, hits) in hits.iter().enumerate() {
                 let t = &terms[ti];
                 let Some(first) = hits.first() else { continue };
-                if t.explain_page == Some(i) {
+                if t.explain_page == Some(i) || has_heading_for(&r.heading_ids, &t.term) {
                     continue;
                 }
                 let b = &r.prose[first.block];
@@ -290,6 +290,22 @@ fn boundary_after(text: &str, i: usize) -> bool {
         .is_none_or(|c| !c.is_alphanumeric())
 }
 
+/// Whether a page has a heading that starts with the term ("Syringe
+/// driver" in a glossary, "What is palliative care?"): such a page explains it.
+pub fn has_heading_for(heading_ids: &[String], term: &str) -> bool {
+    let s = crate::resolve::slug::slugify(term);
+    if s.is_empty() {
+        return false;
+    }
+    heading_ids.iter().any(|h| {
+        let h = ["what-is-a-", "what-is-an-", "what-is-", "what-are-"]
+            .iter()
+            .find_map(|p| h.strip_prefix(p))
+            .unwrap_or(h);
+        h == s || h.strip_prefix(s.as_str()).is_some_and(|r| r.starts_with('-'))
+    })
+}
+
 /// Whether the use of a term at `start..end` of a block is explained there
 /// (a term counts as explained where first used when any use in that
 /// paragraph is):
@@ -312,14 +328,22 @@ pub fn explained(b: &ProseBlock, start: usize, end: usize) -> bool {
         .unwrap_or(&before)
         .trim_end();
     if bare.ends_with('(')
-        || ["called", "known as", "named", "meaning", "means"]
+        || [
+            "called",
+            "known as",
+            "named",
+            "meaning",
+            "means",
+            "short for",
+            "stands for",
+        ]
             .iter()
             .any(|w| bare.ends_with(w))
     {
         return true;
     }
     let mut rest = &b.text[end..];
-    for _ in 0..3 {
+    for _ in 0..4 {
         let lower = rest.to_lowercase();
         let next = lower.trim_start();
         let punctuation = ["(", "- ", "– ", "— ", "−"].iter().any(|p| next.starts_with(p))
@@ -377,11 +401,23 @@ mod tests {
         assert!(explained_at("This is called a syringe driver.", "syringe driver"));
         assert!(explained_at("You may have a DNACPR - a decision not to restart your heart.", "DNACPR"));
         assert!(explained_at("Respite, which means a short break, helps carers.", "Respite"));
+        assert!(explained_at("Short for cardiopulmonary resuscitation.", "cardiopulmonary resuscitation"));
+        assert!(explained_at("An advance decision to refuse treatment lets you say no.", "advance decision"));
         assert!(!explained_at("Ask about palliative care at your surgery.", "palliative"));
         assert!(!explained_at("The nurse set up a syringe driver yesterday.", "syringe driver"));
         let mut linked = block("Ask about a syringe driver today.");
         linked.links.push(11..25);
         assert!(explained(&linked, 11, 25));
+    }
+
+    #[test]
+    fn headings_that_name_a_term_explain_it() {
+        let ids: Vec<String> = ["cpr", "what-is-palliative-care", "respect-form"].iter().map(|s| s.to_string()).collect();
+        assert!(has_heading_for(&ids, "palliative"));
+        assert!(has_heading_for(&ids, "ReSPECT"));
+        assert!(has_heading_for(&ids, "CPR"));
+        assert!(!has_heading_for(&ids, "respite"));
+        assert!(!has_heading_for(&ids, "care"));
     }
 
     #[test]
