@@ -3,7 +3,9 @@
 //! `href`, `src`, `srcset`, `action` and `poster` must point at a file the
 //! build publishes, and every `#fragment` at an `id` on the target page.
 //! Broken links are traced back to the markdown or data file (and line)
-//! that made them, with the nearest valid target as a hint.
+//! that made them and are errors there, with the nearest valid target as a
+//! hint. Links the theme's templates make are reported once per target, as
+//! warnings (errors under `--strict`): an editor cannot fix them in content.
 //!
 //! The HTML is carehub's own output (templates escape attribute values and
 //! markdown HTML is generated or sanitised), so a small tag scanner is
@@ -448,8 +450,9 @@ pub fn check(site: &Site, render: &RenderResult, diags: &mut Vec<Diagnostic>) ->
     stats(site, render, &files, &origin, base_url, &base_path)
 }
 
-/// Turn broken links into diagnostics: at the markdown or data that made
-/// them, or (for links the theme or generated pages make) one per target.
+/// Turn broken links into diagnostics: errors at the markdown or data that
+/// made them, or (for links the theme or generated pages make) one warning
+/// per target.
 #[allow(clippy::too_many_arguments)]
 fn report(
     site: &Site,
@@ -507,9 +510,12 @@ fn report(
             Origin::Page(_) | Origin::Generated => "theme".to_string(),
         };
         let hint = hints.hint(&b.problem, scans, files);
+        // An editor cannot fix these in content: a warning (an error
+        // under --strict), so an optional page the theme links to does not
+        // stop every build.
         diags.push(
             Diagnostic::file(
-                Severity::Error,
+                Severity::Warning,
                 code,
                 path,
                 format!("{message} (made by the theme's templates or the site's data, {pages})"),
@@ -526,6 +532,10 @@ fn describe(site: &Site, render: &RenderResult, base_path: &str, b: &Broken) -> 
         Problem::NoFile(path) => (
             format!("the link `{raw}` goes nowhere: nothing is published at {base_path}{path}"),
             "broken-link",
+        ),
+        Problem::NoAnchor { fragment, .. } if raw.starts_with('#') => (
+            format!("the link `{raw}` goes nowhere: this page has no element with the id `{fragment}`"),
+            "broken-anchor",
         ),
         Problem::NoAnchor { target, fragment } => {
             let what = render.outputs[*target].path.as_str();
@@ -599,7 +609,10 @@ impl<'a> Hints<'a> {
                     }
                     t
                 });
-                let near = nearest(path, targets.iter().map(|t| t.0.as_str()));
+                let near = nearest(
+                    path,
+                    targets.iter().map(|t| t.0.as_str()).filter(|t| !t.is_empty()),
+                );
                 if near.is_empty() {
                     return general;
                 }

@@ -35,6 +35,8 @@ struct Column {
     title: &'static str,
     /// `aria-sort` of the order: "ascending" or "descending".
     dir: &'static str,
+    /// The order in words, for the table's caption.
+    note: &'static str,
     order: fn(&PageReport, &PageReport) -> Ordering,
 }
 
@@ -57,36 +59,42 @@ const COLUMNS: &[Column] = &[
         id: "page",
         title: "Page",
         dir: "ascending",
+        note: "by file",
         order: |a, b| a.path.cmp(&b.path),
     },
     Column {
         id: "grade",
         title: "Reading grade",
         dir: "descending",
+        note: "hardest to read first",
         order: |a, b| grade(b).total_cmp(&grade(a)),
     },
     Column {
         id: "words",
         title: "Words",
         dir: "descending",
+        note: "longest first",
         order: |a, b| b.words.cmp(&a.words),
     },
     Column {
         id: "last-reviewed",
         title: "Last reviewed",
         dir: "ascending",
+        note: "longest since review first",
         order: |a, b| opt_date_asc(a.last_reviewed, b.last_reviewed),
     },
     Column {
         id: "next-review",
         title: "Next review",
         dir: "ascending",
+        note: "soonest due first",
         order: |a, b| opt_date_asc(a.next_review, b.next_review),
     },
     Column {
         id: "reviewer",
         title: "Reviewer",
         dir: "ascending",
+        note: "by reviewer",
         order: |a, b| {
             let k = |p: &PageReport| p.reviewed_by.clone().unwrap_or_default().to_lowercase();
             k(a).cmp(&k(b))
@@ -96,24 +104,28 @@ const COLUMNS: &[Column] = &[
         id: "sources",
         title: "Sources",
         dir: "ascending",
+        note: "fewest sources first",
         order: |a, b| a.sources.cmp(&b.sources),
     },
     Column {
         id: "links-in",
         title: "Links in",
         dir: "ascending",
+        note: "fewest links in first",
         order: |a, b| a.links_in.cmp(&b.links_in),
     },
     Column {
         id: "links-out",
         title: "Links out",
         dir: "ascending",
+        note: "fewest links out first",
         order: |a, b| a.links_out.cmp(&b.links_out),
     },
     Column {
         id: "problems",
         title: "Warnings",
         dir: "descending",
+        note: "most problems first",
         order: |a, b| (b.errors, b.warnings).cmp(&(a.errors, a.warnings)),
     },
 ];
@@ -127,7 +139,7 @@ table{border-collapse:collapse;width:100%;font-size:.95rem}
 th,td{border-bottom:1px solid #b1b4b6;padding:.35rem .5rem;text-align:left;vertical-align:top}
 th{background:#f3f2f1;position:sticky;top:0}
 th a{color:#1d70b8}th[aria-sort] a{color:#0b0c0c;font-weight:700}
-td.n,th.n{text-align:right}
+td.n,th.n{text-align:right}td.d{white-space:nowrap}caption{text-align:left;font-weight:700;padding:.25rem 0}
 .flag{background:#fcd6c3;font-weight:700}.due{background:#fff7bf}
 .view{display:none}.view:target{display:block}.view:target~#by-problems{display:none}#by-problems{display:block}
 .summary li{margin:.2rem 0}code{font-size:.9em}
@@ -167,7 +179,11 @@ pub fn html(checked: &Checked, site_title: &str, target_grade: f64, diags: &[Dia
 
 fn table(h: &mut String, sorted_by: &str, rows: &[&PageReport], target: f64) {
     let class = if sorted_by == DEFAULT { "" } else { " class=\"view\"" };
-    let _ = write!(h, "<section id=\"by-{sorted_by}\"{class}>\n<table>\n<thead><tr>");
+    let note = COLUMNS.iter().find(|c| c.id == sorted_by).map_or("", |c| c.note);
+    let _ = write!(
+        h,
+        "<section id=\"by-{sorted_by}\"{class}>\n<table>\n<caption>Pages, {note}</caption>\n<thead><tr>"
+    );
     for c in COLUMNS {
         let num = if matches!(c.id, "grade" | "words" | "sources" | "links-in" | "links-out" | "problems") {
             " class=\"n\""
@@ -200,16 +216,20 @@ fn table(h: &mut String, sorted_by: &str, rows: &[&PageReport], target: f64) {
             None => h.push_str("<td class=\"n\">–</td>"),
         }
         let _ = write!(h, "<td class=\"n\">{}</td>", p.words);
-        let _ = write!(h, "<td>{}</td>", p.last_reviewed.map(|d| d.iso()).unwrap_or_else(|| "–".into()));
+        let _ = write!(
+            h,
+            "<td class=\"d\">{}</td>",
+            p.last_reviewed.map(|d| d.iso()).unwrap_or_else(|| "–".into())
+        );
         let (cls, note) = match p.review {
-            Status::Overdue => (" class=\"flag\"", " (overdue)"),
-            Status::DueSoon => (" class=\"due\"", " (due soon)"),
-            Status::Missing => (" class=\"flag\"", ""),
+            Status::Overdue => (" flag", " (overdue)"),
+            Status::DueSoon => (" due", " (due soon)"),
+            Status::Missing => (" flag", ""),
             Status::Ok => ("", ""),
         };
         let _ = write!(
             h,
-            "<td{cls}>{}{note}</td>",
+            "<td class=\"d{cls}\">{}{note}</td>",
             p.next_review.map(|d| d.iso()).unwrap_or_else(|| "none".into())
         );
         let _ = write!(h, "<td>{}</td>", escape_text(p.reviewed_by.as_deref().unwrap_or("–")));
