@@ -1,0 +1,3 @@
+//! The command-line commands.
+
+pub mod import;
