@@ -360,6 +360,10 @@ fn suggestions_by_postcode_and_service() {
     );
     assert!(text.contains("location id:   1-0000000105"), "{text}");
     assert!(
+        text.contains("run by:        Ouzel Valley Hospice Trust (example)"),
+        "{text}"
+    );
+    assert!(
         text.contains("https://www.cqc.org.uk/location/1-0000000105"),
         "{text}"
     );

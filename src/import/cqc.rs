@@ -115,6 +115,8 @@ pub struct Suggestion {
     pub location_id: String,
     /// The location's CQC page.
     pub url: String,
+    /// The organisation that runs it, if the directory says.
+    pub provider_name: String,
 }
 
 /// Runs the import described by `opts`. On success the report says what
@@ -487,6 +489,7 @@ fn suggest(query: &str, directory: &Directory, providers: &[ProviderFile]) -> Su
             service_types: l.service_types.clone(),
             location_id: l.id.clone(),
             url: l.url.clone(),
+            provider_name: l.provider_name.clone(),
         })
         .collect();
     locations.sort_by(|a, b| {
@@ -656,6 +659,9 @@ fn format_suggestions(out: &mut String, s: &Suggestions) {
     );
     for l in &s.locations {
         let _ = writeln!(out, "\n  {} ({})", l.name, l.postcode);
+        if !l.provider_name.is_empty() {
+            let _ = writeln!(out, "    run by:        {}", l.provider_name);
+        }
         let _ = writeln!(out, "    service types: {}", l.service_types);
         let _ = writeln!(out, "    location id:   {}", l.location_id);
         if !l.url.is_empty() {

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::io::Cursor;
 use std::path::Path;
 
-use calamine::{Data, Ods, Reader, Xls, Xlsx, open_workbook_from_rs};
+use calamine::{Data, Reader, Sheets, open_workbook_from_rs};
 use chrono::NaiveDate;
 
 use super::diag::{Problem, ProblemList};
@@ -78,46 +78,67 @@ struct Table {
 
 /// Reads the ratings export at `path` (whose bytes are `bytes`).
 pub fn read_ratings(path: &Path, bytes: &[u8]) -> Result<Ratings, Vec<Problem>> {
-    let (tables, fallback_encoding) = if is_spreadsheet(path, bytes) {
-        (spreadsheet_tables(path, bytes)?, None)
-    } else {
+    if !is_spreadsheet(path, bytes) {
         let decoded = decode(bytes);
         let rows = csv_rows(path, &decoded.text).map_err(|p| vec![p])?;
-        (
-            vec![Table {
-                sheet: None,
-                rows,
-                check_width: true,
-            }],
-            decoded.fallback_encoding,
-        )
+        let table = Table {
+            sheet: None,
+            rows,
+            check_width: true,
+        };
+        return match try_table(path, &table)? {
+            Some(mut ratings) => {
+                ratings.fallback_encoding = decoded.fallback_encoding;
+                Ok(ratings)
+            }
+            None => Err(vec![not_ratings(
+                path,
+                format!("in its first {MAX_ROWS_BEFORE_HEADER} rows"),
+            )]),
+        };
+    }
+    let unreadable = |err: String| {
+        vec![Problem::file(path, format!("cannot read this spreadsheet: {err}")).hint(REDOWNLOAD)]
     };
-    let mut sheets_seen = Vec::new();
-    for table in tables {
-        if let Some(header_at) = find_header(&table.rows) {
-            let mut ratings = parse_table(path, &table, header_at)?;
-            ratings.fallback_encoding = fallback_encoding;
+    let mut book = open_spreadsheet(path, bytes).map_err(unreadable)?;
+    // The CQC's export has a "Locations" sheet (and a "Providers" one);
+    // look there first, then in the other sheets in order.
+    let mut names = book.sheet_names();
+    names.sort_by_key(|n| !n.trim().eq_ignore_ascii_case("Locations"));
+    for name in &names {
+        let range = book
+            .worksheet_range(name)
+            .map_err(|e| unreadable(e.to_string()))?;
+        if let Some(ratings) = try_table(path, &sheet_table(name, &range))? {
             return Ok(ratings);
         }
-        sheets_seen.extend(table.sheet.clone());
-        if let Some(problem) = wrong_file(path, &table) {
-            return Err(vec![problem]);
-        }
     }
-    let place = if sheets_seen.is_empty() {
-        format!("in its first {MAX_ROWS_BEFORE_HEADER} rows")
-    } else {
-        format!("in any sheet ({})", sheets_seen.join(", "))
-    };
-    Err(vec![
-        Problem::file(
-            path,
-            format!(
-                "this is not the CQC ratings export: there is no header row with \"Location ID\" and \"Latest Rating\" {place}"
-            ),
-        )
-        .hint(REDOWNLOAD),
-    ])
+    Err(vec![not_ratings(
+        path,
+        format!("in any sheet ({})", names.join(", ")),
+    )])
+}
+
+/// The ratings in `table`, `None` if it has no ratings header, or an error
+/// if it is malformed or is clearly the wrong CQC file.
+fn try_table(path: &Path, table: &Table) -> Result<Option<Ratings>, Vec<Problem>> {
+    if let Some(header_at) = find_header(&table.rows) {
+        return parse_table(path, table, header_at).map(Some);
+    }
+    match wrong_file(path, table) {
+        Some(problem) => Err(vec![problem]),
+        None => Ok(None),
+    }
+}
+
+fn not_ratings(path: &Path, place: String) -> Problem {
+    Problem::file(
+        path,
+        format!(
+            "this is not the CQC ratings export: there is no header row with \"Location ID\" and \"Latest Rating\" {place}"
+        ),
+    )
+    .hint(REDOWNLOAD)
 }
 
 /// A specific message for a file that is clearly the wrong CQC file.
@@ -134,6 +155,7 @@ fn wrong_file(path: &Path, table: &Table) -> Option<Problem> {
                 first.line,
                 "this is the CQC care directory, not the ratings export",
             )
+            .sheet(table.sheet.as_deref())
             .hint(
                 "give the care directory as FILE and the latest ratings file with --ratings FILE",
             ),
@@ -143,11 +165,13 @@ fn wrong_file(path: &Path, table: &Table) -> Option<Problem> {
 }
 
 fn is_spreadsheet(path: &Path, bytes: &[u8]) -> bool {
-    let ext = extension(path);
-    bytes.starts_with(b"PK\x03\x04")
-        || bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0])
-        || matches!(ext.as_str(), "ods" | "xlsx" | "xlsm" | "xls")
+    bytes.starts_with(ZIP_MAGIC)
+        || bytes.starts_with(OLE_MAGIC)
+        || matches!(extension(path).as_str(), "ods" | "xlsx" | "xlsm" | "xls")
 }
+
+const ZIP_MAGIC: &[u8] = b"PK\x03\x04";
+const OLE_MAGIC: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0];
 
 fn extension(path: &Path) -> String {
     path.extension()
@@ -156,66 +180,41 @@ fn extension(path: &Path) -> String {
         .to_ascii_lowercase()
 }
 
-/// Every sheet of a spreadsheet as a table, the "Locations" sheet first.
-fn spreadsheet_tables(path: &Path, bytes: &[u8]) -> Result<Vec<Table>, Vec<Problem>> {
-    let unreadable = |err: String| {
-        vec![Problem::file(path, format!("cannot read this spreadsheet: {err}")).hint(REDOWNLOAD)]
-    };
+/// Opens a spreadsheet held in memory: XLS by its signature, XLSX by its
+/// extension, otherwise ODS (the form the CQC publishes).
+fn open_spreadsheet<'a>(path: &Path, bytes: &'a [u8]) -> Result<Sheets<Cursor<&'a [u8]>>, String> {
     let cursor = Cursor::new(bytes);
-    let ext = extension(path);
-    let sheets: Vec<(String, calamine::Range<Data>)> =
-        if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
-            let mut book: Xls<Cursor<&[u8]>> = open_workbook_from_rs(cursor)
-                .map_err(|e: calamine::XlsError| unreadable(e.to_string()))?;
-            all_sheets(&mut book).map_err(unreadable)?
-        } else if matches!(ext.as_str(), "xlsx" | "xlsm") {
-            let mut book: Xlsx<Cursor<&[u8]>> = open_workbook_from_rs(cursor)
-                .map_err(|e: calamine::XlsxError| unreadable(e.to_string()))?;
-            all_sheets(&mut book).map_err(unreadable)?
-        } else {
-            let mut book: Ods<Cursor<&[u8]>> = open_workbook_from_rs(cursor)
-                .map_err(|e: calamine::OdsError| unreadable(e.to_string()))?;
-            all_sheets(&mut book).map_err(unreadable)?
-        };
-    let mut tables: Vec<Table> = sheets
-        .into_iter()
-        .map(|(name, range)| {
-            let start_row = range.start().map_or(0, |(row, _)| row as usize);
-            let rows = range
-                .rows()
-                .enumerate()
-                .map(|(i, cells)| Row {
-                    line: start_row + i + 1,
-                    fields: cells.iter().map(cell_text).collect(),
-                })
-                .collect();
-            Table {
-                sheet: Some(name),
-                rows,
-                check_width: false,
-            }
-        })
-        .collect();
-    tables.sort_by_key(|t| {
-        !t.sheet
-            .as_deref()
-            .is_some_and(|s| s.trim().eq_ignore_ascii_case("Locations"))
-    });
-    Ok(tables)
+    if bytes.starts_with(OLE_MAGIC) {
+        open_workbook_from_rs(cursor)
+            .map(Sheets::Xls)
+            .map_err(|e: calamine::XlsError| e.to_string())
+    } else if matches!(extension(path).as_str(), "xlsx" | "xlsm") {
+        open_workbook_from_rs(cursor)
+            .map(Sheets::Xlsx)
+            .map_err(|e: calamine::XlsxError| e.to_string())
+    } else {
+        open_workbook_from_rs(cursor)
+            .map(Sheets::Ods)
+            .map_err(|e: calamine::OdsError| e.to_string())
+    }
 }
 
-fn all_sheets<RS, R>(book: &mut R) -> Result<Vec<(String, calamine::Range<Data>)>, String>
-where
-    RS: std::io::Read + std::io::Seek,
-    R: Reader<RS>,
-    R::Error: std::fmt::Display,
-{
-    let mut sheets = Vec::new();
-    for name in book.sheet_names() {
-        let range = book.worksheet_range(&name).map_err(|e| e.to_string())?;
-        sheets.push((name, range));
+/// One sheet as rows of text, numbered as the spreadsheet numbers them.
+fn sheet_table(name: &str, range: &calamine::Range<Data>) -> Table {
+    let start_row = range.start().map_or(0, |(row, _)| row as usize);
+    let rows = range
+        .rows()
+        .enumerate()
+        .map(|(i, cells)| Row {
+            line: start_row + i + 1,
+            fields: cells.iter().map(cell_text).collect(),
+        })
+        .collect();
+    Table {
+        sheet: Some(name.to_string()),
+        rows,
+        check_width: false,
     }
-    Ok(sheets)
 }
 
 /// A spreadsheet cell as the text a CSV export would hold; dates as
