@@ -293,6 +293,26 @@ fn header_columns(path: &Path, header: &Row) -> Result<Columns, Vec<Problem>> {
     ])
 }
 
+/// True for an empty "Date of latest check" or words saying there has been
+/// no check yet.
+fn means_never_checked(text: &str) -> bool {
+    let norm = text
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase();
+    matches!(
+        norm.as_str(),
+        "" | "-"
+            | "n/a"
+            | "none"
+            | "not yet checked"
+            | "not checked"
+            | "not yet inspected"
+            | "not inspected"
+    )
+}
+
 fn read_location(
     path: &Path,
     columns: &Columns,
@@ -334,7 +354,7 @@ fn read_location(
         .hint(REDOWNLOAD));
     }
     let check_text = row.get(columns.last_check).trim();
-    let last_check = if check_text.is_empty() {
+    let last_check = if means_never_checked(check_text) {
         None
     } else {
         match parse_date(check_text) {
@@ -412,6 +432,9 @@ mod tests {
         let loc = dir.get("1-0000000102").expect("found");
         assert_eq!(loc.name, "Willen Example");
         assert_eq!(loc.last_check, None);
+        let unchecked = ROW.replace("02/05/2026", "Not yet checked");
+        let dir = parse_directory(Path::new("d.csv"), &file(&[&unchecked])).expect("parses");
+        assert_eq!(dir.get("1-0000000101").and_then(|l| l.last_check), None);
         assert_eq!(loc.provider_name, "");
     }
 
