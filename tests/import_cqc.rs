@@ -732,3 +732,35 @@ fn damaged_inputs_never_panic_or_half_import() {
         }
     }
 }
+
+#[test]
+fn an_older_ratings_file_never_overwrites_a_newer_rating() {
+    let site = site();
+    let path = site
+        .path()
+        .join("content/providers/ouzel-valley-hospice.toml");
+    let newer = OUZEL.replace("rated = 2025-03-18", "rated = 2026-06-01");
+    fs::write(&path, &newer).expect("write");
+    let out = carehub(
+        site.path(),
+        &[
+            s(&fixture("directory.csv")),
+            "--ratings",
+            s(&fixture("ratings.csv")),
+        ],
+    );
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(0), "{text}{}", stderr(&out));
+    assert!(
+        text.contains("warning: ouzel-valley-hospice: the ratings file's rating for location 1-0000000101 was published on 2026-05-02, before the one here (2026-06-01)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("ouzel-valley-hospice: checked (none) -> 2026-05-02\n"),
+        "{text}"
+    );
+    assert_eq!(
+        fs::read_to_string(&path).expect("read"),
+        format!("{newer}checked = 2026-05-02\n")
+    );
+}

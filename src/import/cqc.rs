@@ -214,18 +214,38 @@ pub fn import_cqc(opts: &CqcImportOptions) -> Result<CqcImportReport, ImportErro
             ));
         }
     }
-    if !problems.is_empty() {
-        problems.dedup();
-        return Err(ImportError {
-            kind: ErrorKind::Data,
-            problems,
-        });
-    }
-
     let files: Vec<(PathBuf, String)> = providers
         .iter()
         .filter_map(|p| p.new_text().map(|text| (p.path.clone(), text)))
         .collect();
+    // Belt and braces: never write a provider file that would not parse.
+    for (path, text) in &files {
+        if let Err(err) = text
+            .trim_start_matches('\u{feff}')
+            .parse::<toml_edit::DocumentMut>()
+        {
+            problems.push(Problem::file(
+                path,
+                format!(
+                    "internal error: the updated file would not be valid TOML ({}); please report this",
+                    err.message().trim()
+                ),
+            ));
+        }
+    }
+    if !problems.is_empty() {
+        let mut unique: Vec<Problem> = Vec::with_capacity(problems.len());
+        for problem in problems {
+            if !unique.contains(&problem) {
+                unique.push(problem);
+            }
+        }
+        return Err(ImportError {
+            kind: ErrorKind::Data,
+            problems: unique,
+        });
+    }
+
     if !opts.dry_run && !files.is_empty() {
         report.written = write_all_atomically(&files).map_err(|problems| ImportError {
             kind: ErrorKind::Write,
