@@ -9,6 +9,9 @@ use clap::{Parser, Subcommand};
     about = "Build local palliative care information hubs"
 )]
 struct Cli {
+    /// The site folder (holding site.toml). Defaults to the current folder.
+    #[arg(long, global = true, default_value = ".")]
+    root: std::path::PathBuf,
     #[command(subcommand)]
     command: Command,
 }
@@ -22,7 +25,7 @@ enum Command {
 fn main() {
     let cli = Cli::parse();
     let code = match &cli.command {
-        Command::Import(args) => carehub::cmd::import::run(args),
+        Command::Import(args) => carehub::cmd::import::run(args, &cli.root),
     };
     std::process::exit(code);
 }

@@ -106,8 +106,8 @@ fn site() -> TempDir {
     let providers = dir.path().join("content/providers");
     fs::create_dir_all(&providers).expect("mkdir");
     fs::write(
-        dir.path().join("content/_index.md"),
-        "+++\ntitle = \"Home\"\n+++\n",
+        dir.path().join("site.toml"),
+        "title = \"Test hub (example)\"\n",
     )
     .expect("write");
     for (name, text) in [
@@ -594,7 +594,7 @@ fn usage_errors_exit_2() {
         empty.path(),
         &[s(&fixture("directory.csv"))],
         2,
-        &["not a carehub site"],
+        &["site.toml"],
     );
 }
 

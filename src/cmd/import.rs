@@ -1,7 +1,7 @@
 //! `carehub import`: bring in data published by others, such as the CQC's
 //! care directory and ratings.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use crate::import::{CqcImportOptions, format_report, import_cqc};
 
@@ -45,21 +45,17 @@ pub struct CqcArgs {
     /// ("Hospice services"); changes nothing.
     #[arg(long, value_name = "TEXT")]
     pub suggest: Option<String>,
-
-    /// The site's folder.
-    #[arg(long, value_name = "DIR", default_value = ".")]
-    pub root: PathBuf,
 }
 
-/// Runs `carehub import`, printing the report to stdout and errors to
-/// stderr. Returns the exit code: 0 on success (warnings included), 1 when
-/// an input or provider file is wrong (nothing is written), 2 on a usage
-/// error such as a missing file.
-pub fn run(args: &ImportArgs) -> i32 {
+/// Runs `carehub import` on the site in `root` (the CLI's global `--root`),
+/// printing the report to stdout and errors to stderr. Returns the exit
+/// code: 0 on success (warnings included), 1 when an input or provider file
+/// is wrong (nothing is written), 2 on a usage error such as a missing file.
+pub fn run(args: &ImportArgs, root: &Path) -> i32 {
     match &args.source {
         ImportSource::Cqc(cqc) => {
             let opts = CqcImportOptions {
-                root: cqc.root.clone(),
+                root: root.to_path_buf(),
                 directory: cqc.file.clone(),
                 ratings: cqc.ratings.clone(),
                 dry_run: cqc.dry_run,

@@ -24,7 +24,7 @@ pub use super::providers::FieldChange;
 /// What to import and where.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CqcImportOptions {
-    /// The site's root folder (the one holding `content/`).
+    /// The site's root folder (the one holding `site.toml` and `content/`).
     pub root: PathBuf,
     /// The CQC care directory CSV.
     pub directory: PathBuf,
@@ -256,20 +256,10 @@ pub fn import_cqc(opts: &CqcImportOptions) -> Result<CqcImportReport, ImportErro
 }
 
 fn check_site(root: &Path) -> Result<(), ImportError> {
-    if !root.is_dir() {
+    if !display_join(root, Path::new("site.toml")).is_file() {
         return Err(ImportError::usage(
-            Problem::file(root, "this site folder does not exist")
+            Problem::file(root, "this is not a carehub site: it has no site.toml")
                 .hint("run the command in the site's folder, or pass --root DIR"),
-        ));
-    }
-    let content = display_join(root, Path::new("content"));
-    if !content.is_dir() {
-        return Err(ImportError::usage(
-            Problem::file(
-                root,
-                "this is not a carehub site: it has no content/ folder",
-            )
-            .hint("run the command in the site's folder, or pass --root DIR"),
         ));
     }
     Ok(())
