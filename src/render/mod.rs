@@ -59,6 +59,7 @@ pub fn labels(theme: &Theme) -> Labels {
         emergency: get("care_card_emergency", d.emergency),
         do_: get("do_label", d.do_),
         dont: get("dont_label", d.dont),
+        table: get("table_label", d.table),
     }
 }
 
@@ -289,7 +290,9 @@ pub fn nav(env: &Env, current_url: &str) -> Value {
             } else {
                 n.url.clone()
             };
-            let current = url == current_url;
+            // The page itself, or a page inside the item's section.
+            let home = env.url("");
+            let current = url == current_url || (url != home && current_url.starts_with(&url));
             json!({ "title": n.title, "url": url, "current": current })
         })
         .collect();
