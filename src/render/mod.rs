@@ -429,6 +429,14 @@ fn page_job(
     let page = env.page_value(i, r, faq.clone());
     let ld = page_jsonld(env, i, &page, &faq);
     let mut ctx = finish_context(env, base, page, page_crumbs(env, i), Some(ld));
+    // The section the page belongs to (its folder's _index.md), if any.
+    let section = p
+        .parent
+        .as_ref()
+        .and_then(|r| site.by_rel.get(r))
+        .map(|&s| env.page_summary(s))
+        .unwrap_or(Value::Null);
+    ctx.insert("section", &section);
     match p.kind {
         PageKind::Home => {
             let mut secs: Vec<usize> = site.children.get(&i).cloned().unwrap_or_default();
