@@ -51,6 +51,8 @@ pub enum Command {
         #[arg(long, value_name = "FILE")]
         report: Option<PathBuf>,
     },
+    /// Update provider files from a regulator's published data (offline).
+    Import(cmd::import::ImportArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -99,5 +101,6 @@ pub fn run() -> i32 {
             json: *format == Format::Json,
             report: report.clone(),
         }),
+        Command::Import(args) => cmd::import::run(args, &cli.root),
     }
 }
