@@ -48,6 +48,21 @@ pub enum Command {
         #[arg(long)]
         drafts: bool,
     },
+    /// Preview the site in a browser, rebuilding and reloading as you edit.
+    Serve {
+        /// Port to listen on (the next free one is used if it is taken; 0 picks any).
+        #[arg(long, short, default_value_t = 1111)]
+        port: u16,
+        /// Address to listen on; the default is this computer only.
+        #[arg(long, short, default_value = "127.0.0.1")]
+        interface: std::net::IpAddr,
+        /// Open the site in the default browser.
+        #[arg(long, short = 'O')]
+        open: bool,
+        /// Include draft pages.
+        #[arg(long)]
+        drafts: bool,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -93,6 +108,18 @@ pub fn run() -> i32 {
             site: site(*drafts, None),
             strict: *strict,
             json: *format == Format::Json,
+        }),
+        Command::Serve {
+            port,
+            interface,
+            open,
+            drafts,
+        } => cmd::serve::run(&cmd::serve::ServeArgs {
+            root: cli.root.clone(),
+            port: *port,
+            interface: *interface,
+            open: *open,
+            drafts: *drafts,
         }),
     }
 }

@@ -70,56 +70,19 @@ fn load_content(root: &Path, opts: &LoadOptions, diags: &mut Diagnostics) -> Con
     let content = root.join("content");
     let walked = walk::walk(root, &content);
     diags.extend(walked.diagnostics);
-    enum Item {
-        Page(Box<Page>),
-        Provider(Box<Provider>),
-        Skip,
-    }
-    let results: Vec<(Item, Vec<Diagnostic>)> = walked
+    let results: Vec<(LoadedFile, Vec<Diagnostic>)> = walked
         .files
         .par_iter()
-        .map(|(path, rel)| {
-            let mut ds = Vec::new();
-            let item = if rel.ends_with(".md") {
-                match read_source(root, path) {
-                    Ok(src) => match parse_page(src, rel, &mut ds) {
-                        Some(p) if p.fm.draft && !opts.drafts => Item::Skip,
-                        Some(p) => Item::Page(Box::new(p)),
-                        None => Item::Skip,
-                    },
-                    Err(d) => {
-                        ds.push(d);
-                        Item::Skip
-                    }
-                }
-            } else if rel.starts_with("providers/")
-                && rel.ends_with(".toml")
-                && !rel[10..].contains('/')
-            {
-                match read_source(root, path) {
-                    Ok(src) => match parse_provider(src, rel, &mut ds) {
-                        Some(p) => Item::Provider(Box::new(p)),
-                        None => Item::Skip,
-                    },
-                    Err(d) => {
-                        ds.push(d);
-                        Item::Skip
-                    }
-                }
-            } else {
-                Item::Skip
-            };
-            (item, ds)
-        })
+        .map(|(path, rel)| load_file(root, path, rel, opts))
         .collect();
     let mut pages = Vec::new();
     let mut providers = Vec::new();
     for (item, ds) in results {
         diags.extend(ds);
         match item {
-            Item::Page(p) => pages.push(*p),
-            Item::Provider(p) => providers.push(*p),
-            Item::Skip => {}
+            LoadedFile::Page(p) => pages.push(*p),
+            LoadedFile::Provider(p) => providers.push(*p),
+            LoadedFile::Skip => {}
         }
     }
     let assets = walked
@@ -132,6 +95,56 @@ fn load_content(root: &Path, opts: &LoadOptions, diags: &mut Diagnostics) -> Con
     pages.sort_by(|a, b| a.rel.cmp(&b.rel));
     providers.sort_by(|a, b| a.id.cmp(&b.id));
     (pages, providers, assets)
+}
+
+/// One file under `content/` after loading.
+pub enum LoadedFile {
+    Page(Box<Page>),
+    Provider(Box<Provider>),
+    /// Not a page or provider, a draft left out, or a file that failed to parse.
+    Skip,
+}
+
+fn is_provider_file(rel: &str) -> bool {
+    rel.starts_with("providers/") && rel.ends_with(".toml") && !rel[10..].contains('/')
+}
+
+/// Read and parse one file under `content/` (`rel` is its path there), with
+/// the problems found in it.
+pub fn load_file(
+    root: &Path,
+    path: &Path,
+    rel: &str,
+    opts: &LoadOptions,
+) -> (LoadedFile, Vec<Diagnostic>) {
+    let mut ds = Vec::new();
+    let item = if rel.ends_with(".md") {
+        match read_source(root, path) {
+            Ok(src) => match parse_page(src, rel, &mut ds) {
+                Some(p) if p.fm.draft && !opts.drafts => LoadedFile::Skip,
+                Some(p) => LoadedFile::Page(Box::new(p)),
+                None => LoadedFile::Skip,
+            },
+            Err(d) => {
+                ds.push(d);
+                LoadedFile::Skip
+            }
+        }
+    } else if is_provider_file(rel) {
+        match read_source(root, path) {
+            Ok(src) => match parse_provider(src, rel, &mut ds) {
+                Some(p) => LoadedFile::Provider(Box::new(p)),
+                None => LoadedFile::Skip,
+            },
+            Err(d) => {
+                ds.push(d);
+                LoadedFile::Skip
+            }
+        }
+    } else {
+        LoadedFile::Skip
+    };
+    (item, ds)
 }
 
 /// Read a file as UTF-8 text, dropping a byte-order mark. The path in the

@@ -82,6 +82,7 @@ pub fn walk(root: &Path, dir: &Path) -> Walked {
     out
 }
 
-fn is_ignored(name: &str) -> bool {
+/// Hidden files and editors' backup and swap files, which are never part of the site.
+pub fn is_ignored(name: &str) -> bool {
     name.starts_with('.') || name.ends_with('~') || name.ends_with(".swp") || name.ends_with(".tmp")
 }

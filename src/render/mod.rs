@@ -73,30 +73,64 @@ pub struct Job {
 
 /// Render the whole site.
 pub fn render_site(site: &Site, theme: &Theme, opts: &RenderOptions) -> RenderResult {
-    let env = Env::new(site, theme);
     let labels = labels(theme);
-    let mut diags = Diagnostics::default();
-    let base = base_context(&env, opts);
-
     // Markdown of every page, in parallel.
     let rendered: Vec<(Rendered, Vec<Value>)> = site
         .pages
         .par_iter()
         .map(|p| render_page_markdown(site, &labels, p))
         .collect();
-    for (r, _) in &rendered {
+    let (outputs, diagnostics) = render_outputs(site, theme, opts, &rendered, None);
+    RenderResult {
+        outputs,
+        rendered: rendered.into_iter().map(|(r, _)| r).collect(),
+        diagnostics,
+    }
+}
+
+/// Which template jobs [`render_outputs`] runs; the dev server uses it to
+/// re-render only what an edit touched. Aliases, assets and static files
+/// are always included.
+#[derive(Debug, Clone, Default)]
+pub struct Selection {
+    /// Page indexes whose pages are rendered.
+    pub pages: std::collections::HashSet<usize>,
+    /// Also render the generated pages (providers, facets, listings, 404).
+    pub generated: bool,
+}
+
+/// Render the site's files from markdown already rendered for every page
+/// (`markdown[i]` belongs to `site.pages[i]`), with the diagnostics of that
+/// markdown, of fragment links and of the templates. `only` limits the
+/// template jobs run; `None` runs them all.
+pub fn render_outputs(
+    site: &Site,
+    theme: &Theme,
+    opts: &RenderOptions,
+    markdown: &[(Rendered, Vec<Value>)],
+    only: Option<&Selection>,
+) -> (Vec<Output>, Diagnostics) {
+    let env = Env::new(site, theme);
+    let mut diags = Diagnostics::default();
+    let base = base_context(&env, opts);
+    for (r, _) in markdown {
         diags.extend(r.diagnostics.iter().cloned());
     }
-    check_fragments(site, &rendered, &mut diags);
+    check_fragments(site, markdown, &mut diags);
 
     let mut jobs: Vec<Job> = Vec::with_capacity(site.pages.len() + site.providers.len() + 64);
-    for (i, (r, faq)) in rendered.iter().enumerate() {
+    for (i, (r, faq)) in markdown.iter().enumerate() {
+        if only.is_some_and(|s| !s.pages.contains(&i)) {
+            continue;
+        }
         match page_job(&env, &base, i, r, faq.clone()) {
             Ok(j) => jobs.push(j),
             Err(d) => diags.push(d),
         }
     }
-    jobs.extend(generated::jobs(&env, &base));
+    if only.is_none_or(|s| s.generated) {
+        jobs.extend(generated::jobs(&env, &base));
+    }
 
     let results: Vec<Result<Output, Diagnostic>> = jobs
         .par_iter()
@@ -129,11 +163,7 @@ pub fn render_site(site: &Site, theme: &Theme, opts: &RenderOptions) -> RenderRe
             bytes: bytes.clone(),
         });
     }
-    RenderResult {
-        outputs,
-        rendered: rendered.into_iter().map(|(r, _)| r).collect(),
-        diagnostics: diags,
-    }
+    (outputs, diags)
 }
 
 /// Render a page's markdown and its FAQ answers.

@@ -1,0 +1,731 @@
+//! The dev server's builds, kept in memory: one full build at the start,
+//! then on each change only the work that the change can affect.
+//!
+//! Three things are reused from one build to the next:
+//! - **sources**: only the files under `content/` that changed are read and
+//!   parsed again;
+//! - **markdown**: each page's rendered markdown is kept with the source
+//!   text it came from and a fingerprint of everything else it depends on
+//!   (site.toml, the theme's labels, every page's path and every provider's
+//!   id), and reused while both match;
+//! - **pages**: when one article or provider is edited and every URL stays
+//!   the same, only the pages that show it are rendered again ([`select`]);
+//!   anything else (a template, site.toml, a new, deleted or renamed file)
+//!   renders every page, so old outputs of deleted files disappear.
+//!
+//! A build with errors leaves the last good site in place.
+
+use crate::config::Config;
+use crate::diagnostics::{Diagnostic, Diagnostics, SourceFile};
+use crate::load::{self, LoadOptions, Loaded, LoadedFile, walk};
+use crate::model::{Page, PageKind, Provider};
+use crate::pipeline::SiteOptions;
+use crate::render::markdown::Rendered;
+use crate::render::theme::{self, Theme};
+use crate::render::{self, RenderOptions, Selection};
+use crate::resolve::{self, Site};
+use rayon::prelude::*;
+use serde_json::Value;
+use std::collections::{BTreeMap, HashMap};
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// The built site: output path (`services/x/index.html`) to bytes.
+pub type Files = HashMap<String, Arc<[u8]>>;
+
+/// What one build did.
+#[derive(Debug)]
+pub struct Outcome {
+    /// True when the build had no errors and its site is now served.
+    pub ok: bool,
+    /// Every problem found, sorted by file and position.
+    pub diagnostics: Vec<Diagnostic>,
+    /// The last good site (this build's when `ok`), if there has been one.
+    pub files: Option<Arc<Files>>,
+    /// The site's base path (`/` or `/hub/`), from the last readable site.toml.
+    pub base_path: String,
+    /// Template jobs run (pages rendered) and the number of pages and providers in the site.
+    pub rendered: usize,
+    pub total: usize,
+    /// Whether every page was rendered.
+    pub full: bool,
+    pub elapsed: Duration,
+}
+
+/// One file under `content/` as last read.
+struct SourceEntry {
+    item: LoadedFile,
+    diags: Vec<Diagnostic>,
+}
+
+/// Everything read from disk.
+struct Sources {
+    config: Result<(Config, SourceFile), Vec<Diagnostic>>,
+    /// By path under `content/`.
+    files: BTreeMap<String, SourceEntry>,
+    walk_diags: Vec<Diagnostic>,
+    assets: Vec<(PathBuf, String)>,
+}
+
+/// A page's rendered markdown and FAQ answers, with the text it came from.
+struct CachedMarkdown {
+    text: Arc<str>,
+    value: (Rendered, Vec<Value>),
+}
+
+/// The last build that succeeded.
+struct Good {
+    files: Arc<Files>,
+    site: Site,
+    fingerprint: u64,
+}
+
+/// What changed since the last build, from the watcher's paths.
+#[derive(Debug, Default, PartialEq)]
+pub struct Changes {
+    /// site.toml changed.
+    pub config: bool,
+    /// Something under themes/, templates/ or static/ changed.
+    pub theme: bool,
+    /// A folder or a file that is not a page or provider changed under content/: walk it again.
+    pub rescan: bool,
+    /// Pages and provider files that changed, by path under `content/`.
+    pub files: Vec<String>,
+}
+
+impl Changes {
+    /// Everything, as at the first build.
+    pub fn all() -> Self {
+        Changes {
+            config: true,
+            theme: true,
+            rescan: true,
+            files: Vec::new(),
+        }
+    }
+
+    /// Whether anything that matters changed.
+    pub fn is_empty(&self) -> bool {
+        *self == Changes::default()
+    }
+
+    /// Sort changed paths (under the site `root`) into what they affect.
+    /// Paths outside the watched places, hidden files and editors' backup
+    /// files are left out.
+    pub fn from_paths(root: &Path, paths: &[PathBuf]) -> Self {
+        let mut c = Changes::default();
+        let root_canon = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+        for p in paths {
+            let rel = p
+                .strip_prefix(root)
+                .or_else(|_| p.strip_prefix(&root_canon))
+                .map(|r| r.to_string_lossy().replace('\\', "/"));
+            let Ok(rel) = rel else { continue };
+            let mut parts = rel.split('/');
+            let first = parts.next().unwrap_or("");
+            let rest: Vec<&str> = parts.collect();
+            if rest.iter().any(|s| walk::is_ignored(s)) {
+                continue;
+            }
+            match first {
+                "site.toml" if rest.is_empty() => c.config = true,
+                "themes" | "templates" | "static" => c.theme = true,
+                "content" => {
+                    let inner = rest.join("/");
+                    let is_file_kind = inner.ends_with(".md")
+                        || (inner.starts_with("providers/")
+                            && inner.ends_with(".toml")
+                            && !inner[10..].contains('/'));
+                    let meta = std::fs::symlink_metadata(p);
+                    let plain_or_gone = match &meta {
+                        Ok(m) => m.file_type().is_file(),
+                        Err(_) => true,
+                    };
+                    if is_file_kind && plain_or_gone {
+                        if !c.files.contains(&inner) {
+                            c.files.push(inner);
+                        }
+                    } else {
+                        c.rescan = true;
+                    }
+                }
+                _ => {}
+            }
+        }
+        c.files.sort();
+        c
+    }
+}
+
+/// Builds the site again and again, reusing what it can.
+pub struct Builder {
+    opts: SiteOptions,
+    /// `http://host:port` of the dev server: base_url becomes this plus the site's base path.
+    origin: Option<String>,
+    sources: Option<Sources>,
+    theme: Option<Theme>,
+    /// Rendered markdown by (fingerprint, page path under content/). Entries
+    /// of the two most recent fingerprints are kept, so that breaking and
+    /// then fixing the site's structure does not render every page twice.
+    markdown: HashMap<(u64, String), CachedMarkdown>,
+    recent_fingerprints: Vec<u64>,
+    good: Option<Good>,
+    /// Whether the previous build succeeded (only then can pages be selected).
+    last_ok: bool,
+}
+
+impl Builder {
+    pub fn new(opts: SiteOptions) -> Self {
+        Builder {
+            opts,
+            origin: None,
+            sources: None,
+            theme: None,
+            markdown: HashMap::new(),
+            recent_fingerprints: Vec::new(),
+            good: None,
+            last_ok: false,
+        }
+    }
+
+    /// Serve at `origin` (`http://127.0.0.1:1111`): absolute URLs in pages
+    /// (canonical links, alias redirects) then point at the dev server.
+    pub fn with_origin(mut self, origin: &str) -> Self {
+        self.origin = Some(origin.trim_end_matches('/').to_string());
+        self
+    }
+
+    /// The last good site, if any.
+    pub fn files(&self) -> Option<Arc<Files>> {
+        self.good.as_ref().map(|g| g.files.clone())
+    }
+
+    /// Build after `changes` ([`Changes::all`] the first time).
+    pub fn build(&mut self, changes: &Changes) -> Outcome {
+        let start = Instant::now();
+        let root = self.opts.root.clone();
+        let lopts = LoadOptions {
+            drafts: self.opts.drafts,
+        };
+        // 1. Sources.
+        let sources = match self.sources.take() {
+            Some(mut s) if !changes.rescan => {
+                if changes.config {
+                    s.config = load::load_config(&root);
+                }
+                for rel in &changes.files {
+                    let path = root.join("content").join(rel);
+                    if path.is_file() {
+                        let (item, diags) = load::load_file(&root, &path, rel, &lopts);
+                        s.files.insert(rel.clone(), SourceEntry { item, diags });
+                    } else {
+                        s.files.remove(rel);
+                    }
+                }
+                s
+            }
+            _ => read_all(&root, &lopts),
+        };
+        let mut diags = Diagnostics::default();
+        diags.extend(sources.walk_diags.iter().cloned());
+        for e in sources.files.values() {
+            diags.extend(e.diags.iter().cloned());
+        }
+        let (config, config_src) = match &sources.config {
+            Ok(c) => c.clone(),
+            Err(ds) => {
+                diags.extend(ds.iter().cloned());
+                self.sources = Some(sources);
+                return self.failed(diags, start);
+            }
+        };
+        let mut pages: Vec<Page> = Vec::new();
+        let mut providers: Vec<Provider> = Vec::new();
+        for e in sources.files.values() {
+            match &e.item {
+                LoadedFile::Page(p) => pages.push((**p).clone()),
+                LoadedFile::Provider(p) => providers.push((**p).clone()),
+                LoadedFile::Skip => {}
+            }
+        }
+        providers.sort_by(|a, b| a.id.cmp(&b.id));
+        let mut loaded = Loaded {
+            root: root.clone(),
+            config,
+            config_src,
+            pages,
+            providers,
+            content_assets: sources.assets.clone(),
+        };
+        self.sources = Some(sources);
+        if let Some(o) = &self.origin {
+            let url = format!("{o}{}", loaded.config.base_path());
+            loaded.config.set_base_url(&url);
+        } else if let Some(u) = &self.opts.base_url {
+            loaded.config.set_base_url(u);
+        }
+
+        // 2. Resolve, and the theme.
+        let site = resolve::resolve(loaded, &mut diags);
+        if self.theme.is_none() || changes.theme || changes.config || changes.rescan {
+            self.theme = None;
+            match theme::load(&site.root, &site.config.theme, &site.config.language) {
+                Ok(t) => self.theme = Some(t),
+                Err(ds) => {
+                    diags.extend(ds);
+                    return self.failed_with(diags, start, &site);
+                }
+            }
+        }
+        // Problems found so far stop here: the dev server shows them at
+        // once rather than spending time rendering a site it cannot serve.
+        if diags.has_errors() {
+            return self.failed_with(diags, start, &site);
+        }
+        let Some(theme) = self.theme.as_ref() else {
+            return self.failed_with(diags, start, &site);
+        };
+
+        // 3. Markdown, reusing what is still valid.
+        let labels = render::labels(theme);
+        let fp = fingerprint(&site, &labels);
+        if !self.recent_fingerprints.contains(&fp) {
+            self.recent_fingerprints.push(fp);
+            if self.recent_fingerprints.len() > 2 {
+                self.recent_fingerprints.remove(0);
+            }
+            let keep = self.recent_fingerprints.clone();
+            self.markdown.retain(|(f, _), _| keep.contains(f));
+        }
+        let mut markdown: Vec<Option<(Rendered, Vec<Value>)>> = site
+            .pages
+            .iter()
+            .map(|p| match self.markdown.remove(&(fp, p.rel.clone())) {
+                Some(c) if Arc::ptr_eq(&c.text, &p.src.text) || *c.text == *p.src.text => {
+                    Some(c.value)
+                }
+                _ => None,
+            })
+            .collect();
+        let missing: Vec<usize> = (0..markdown.len())
+            .filter(|&i| markdown[i].is_none())
+            .collect();
+        let fresh: Vec<(usize, (Rendered, Vec<Value>))> = missing
+            .par_iter()
+            .map(|&i| {
+                (
+                    i,
+                    render::render_page_markdown(&site, &labels, &site.pages[i]),
+                )
+            })
+            .collect();
+        for (i, v) in fresh {
+            markdown[i] = Some(v);
+        }
+        let markdown: Vec<(Rendered, Vec<Value>)> = markdown
+            .into_iter()
+            .map(|m| m.unwrap_or_default())
+            .collect();
+
+        // 4. Templates: only the pages the change shows on, when that is safe.
+        let selection = match &self.good {
+            Some(g)
+                if self.last_ok
+                    && !changes.config
+                    && !changes.theme
+                    && !changes.rescan
+                    && g.fingerprint == fp =>
+            {
+                select(&g.site, &site, &changes.files)
+            }
+            _ => None,
+        };
+        let ropts = RenderOptions {
+            live_reload: self.opts.live_reload,
+        };
+        let (outputs, rdiags) =
+            render::render_outputs(&site, theme, &ropts, &markdown, selection.as_ref());
+        diags.extend(rdiags.items);
+        for (p, value) in site.pages.iter().zip(markdown) {
+            self.markdown.insert(
+                (fp, p.rel.clone()),
+                CachedMarkdown {
+                    text: p.src.text.clone(),
+                    value,
+                },
+            );
+        }
+        let total = site.pages.len() + site.providers.len();
+        let rendered = match &selection {
+            Some(s) => s.pages.len() + if s.generated { site.providers.len() } else { 0 },
+            None => total,
+        };
+        if diags.has_errors() {
+            return self.failed_with(diags, start, &site);
+        }
+        let mut files: Files = match (&selection, &self.good) {
+            (Some(_), Some(g)) => (*g.files).clone(),
+            _ => HashMap::with_capacity(outputs.len()),
+        };
+        for o in outputs {
+            files.insert(o.path, Arc::from(o.bytes));
+        }
+        let files = Arc::new(files);
+        let base_path = site.config.base_path();
+        self.good = Some(Good {
+            files: files.clone(),
+            site,
+            fingerprint: fp,
+        });
+        self.last_ok = true;
+        diags.sort();
+        Outcome {
+            ok: true,
+            diagnostics: diags.items,
+            files: Some(files),
+            base_path,
+            rendered,
+            total,
+            full: selection.is_none(),
+            elapsed: start.elapsed(),
+        }
+    }
+
+    fn failed(&mut self, mut diags: Diagnostics, start: Instant) -> Outcome {
+        self.last_ok = false;
+        diags.sort();
+        let base_path = self
+            .good
+            .as_ref()
+            .map(|g| g.site.config.base_path())
+            .unwrap_or_else(|| "/".into());
+        Outcome {
+            ok: false,
+            diagnostics: diags.items,
+            files: self.files(),
+            base_path,
+            rendered: 0,
+            total: 0,
+            full: true,
+            elapsed: start.elapsed(),
+        }
+    }
+
+    fn failed_with(&mut self, diags: Diagnostics, start: Instant, site: &Site) -> Outcome {
+        let mut o = self.failed(diags, start);
+        o.base_path = site.config.base_path();
+        o.total = site.pages.len() + site.providers.len();
+        o
+    }
+}
+
+/// Read site.toml and every file under `content/`.
+fn read_all(root: &Path, opts: &LoadOptions) -> Sources {
+    let walked = walk::walk(root, &root.join("content"));
+    let files: BTreeMap<String, SourceEntry> = walked
+        .files
+        .par_iter()
+        .map(|(path, rel)| {
+            let (item, diags) = load::load_file(root, path, rel, opts);
+            (rel.clone(), SourceEntry { item, diags })
+        })
+        .collect();
+    let assets = walked
+        .files
+        .into_iter()
+        .filter(|(_, rel)| {
+            !rel.ends_with(".md") && !(rel.starts_with("providers/") && rel.ends_with(".toml"))
+        })
+        .collect();
+    Sources {
+        config: load::load_config(root),
+        files,
+        walk_diags: walked.diagnostics,
+        assets,
+    }
+}
+
+/// What every page's markdown depends on besides its own text: site.toml,
+/// the labels the renderer writes, and where every page and provider is.
+fn fingerprint(site: &Site, labels: &render::markdown::Labels) -> u64 {
+    let mut h = DefaultHasher::new();
+    site.config_src.text.hash(&mut h);
+    site.config.base_url.hash(&mut h);
+    format!("{labels:?}").hash(&mut h);
+    for p in &site.pages {
+        p.rel.hash(&mut h);
+        p.path.hash(&mut h);
+    }
+    for p in &site.providers {
+        p.id.hash(&mut h);
+    }
+    h.finish()
+}
+
+/// The pages to render again after `changed` files were edited, when every
+/// page and provider kept its place (same fingerprint). `None` means render
+/// everything: the edit may show anywhere.
+///
+/// - an edit below the front matter of a page shows only on that page;
+/// - an article's front matter (title, description, dates, services,
+///   conditions, providers, weight) also shows on its sections, the service
+///   and condition pages it names (before and after), and the generated
+///   pages (provider pages list related articles; search and "what's
+///   changed" list every page); a change to its aliases renders everything;
+/// - a provider shows on its page, the generated pages, the service and
+///   condition pages it names (before and after), the pages that name it
+///   and the providers section.
+///
+/// The front matter of a home, section, service or condition page (their
+/// titles appear in menus, breadcrumbs and provider pages) renders everything.
+pub fn select(old: &Site, new: &Site, changed: &[String]) -> Option<Selection> {
+    let mut sel = Selection::default();
+    for rel in changed {
+        if let (Some(&i), Some(&oi)) = (new.by_rel.get(rel), old.by_rel.get(rel)) {
+            let (np, op) = (&new.pages[i], &old.pages[oi]);
+            let front = |p: &Page| p.src.text[..p.body_offset.min(p.src.text.len())].to_string();
+            sel.pages.insert(i);
+            if front(np) == front(op) {
+                continue;
+            }
+            let aliases = |p: &Page| {
+                p.fm.aliases
+                    .iter()
+                    .map(|a| a.get_ref().clone())
+                    .collect::<Vec<_>>()
+            };
+            if np.kind != PageKind::Article
+                || op.kind != PageKind::Article
+                || aliases(np) != aliases(op)
+            {
+                return None;
+            }
+            sel.generated = true;
+            sel.pages.extend(new.ancestors(i));
+            for p in [np, op] {
+                for s in &p.fm.services {
+                    sel.pages.extend(new.services.get(s.get_ref()));
+                }
+                for c in &p.fm.conditions {
+                    sel.pages.extend(new.conditions.get(c.get_ref()));
+                }
+            }
+        } else if let Some(id) = rel
+            .strip_prefix("providers/")
+            .and_then(|r| r.strip_suffix(".toml"))
+        {
+            let (Some(&i), Some(&oi)) = (new.provider_by_id.get(id), old.provider_by_id.get(id))
+            else {
+                return None;
+            };
+            sel.generated = true;
+            for p in [&new.providers[i], &old.providers[oi]] {
+                for s in &p.data.services {
+                    sel.pages.extend(new.services.get(s.get_ref()));
+                }
+                for c in &p.data.conditions {
+                    sel.pages.extend(new.conditions.get(c.get_ref()));
+                }
+            }
+            sel.pages
+                .extend(new.pages_by_provider.get(id).into_iter().flatten());
+            sel.pages.extend(new.by_rel.get("providers/_index.md"));
+        } else {
+            return None;
+        }
+    }
+    Some(sel)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::fs;
+
+    fn page(title: &str, extra: &str, body: &str) -> String {
+        format!(
+            "+++\ntitle = \"{title}\"\ndescription = \"About {title}.\"\nlast_reviewed = 2026-10-01\nnext_review = 2028-10-01\nreviewed_by = \"Test Reviewer\"\n{extra}\n[[sources]]\ntitle = \"A source\"\nurl = \"https://www.nhs.uk/\"\npublisher = \"NHS\"\naccessed = 2026-09-01\n+++\n{body}\n"
+        )
+    }
+
+    fn site() -> tempfile::TempDir {
+        let t = tempfile::tempdir().unwrap();
+        let w = |rel: &str, text: &str| {
+            let p = t.path().join(rel);
+            fs::create_dir_all(p.parent().unwrap()).unwrap();
+            fs::write(p, text).unwrap();
+        };
+        w(
+            "site.toml",
+            "title = \"Test Hub\"\nbase_url = \"https://hub.example.org/\"\n",
+        );
+        w("content/_index.md", &page("Home", "", "Welcome."));
+        w(
+            "content/about.md",
+            &page(
+                "About us",
+                "services = [\"respite-care\"]",
+                "See [respite](@/services/respite-care.md#what-it-is).",
+            ),
+        );
+        w("content/other.md", &page("Other", "", "Other page."));
+        w("content/services/_index.md", &page("Services", "", "All."));
+        w(
+            "content/services/respite-care.md",
+            &page("Respite care", "", "## What it is\n\nA break."),
+        );
+        w(
+            "content/providers/kind-hospice.toml",
+            "name = \"Kind Hospice\"\nkind = \"hospice\"\nservices = [\"respite-care\"]\n",
+        );
+        t
+    }
+
+    fn full(root: &Path) -> Arc<Files> {
+        let mut b = Builder::new(SiteOptions {
+            root: root.to_path_buf(),
+            ..Default::default()
+        });
+        let o = b.build(&Changes::all());
+        assert!(o.ok, "{:?}", o.diagnostics);
+        o.files.unwrap()
+    }
+
+    fn same(a: &Files, b: &Files) {
+        let mut ka: Vec<&String> = a.keys().collect();
+        let mut kb: Vec<&String> = b.keys().collect();
+        ka.sort();
+        kb.sort();
+        assert_eq!(ka, kb, "the same files");
+        for k in ka {
+            assert!(a[k] == b[k], "{k} differs from a full build");
+        }
+    }
+
+    /// Each kind of edit, built incrementally, gives exactly the files of a full build.
+    #[test]
+    fn incremental_equals_full() {
+        let t = site();
+        let root = t.path();
+        let mut b = Builder::new(SiteOptions {
+            root: root.to_path_buf(),
+            ..Default::default()
+        });
+        assert!(b.build(&Changes::all()).ok);
+        let edits: Vec<(&str, String, bool)> = vec![
+            // body only: one page
+            (
+                "content/about.md",
+                page(
+                    "About us",
+                    "services = [\"respite-care\"]",
+                    "Changed body. See [respite](@/services/respite-care.md#what-it-is).",
+                ),
+                false,
+            ),
+            // article front matter: title shows in listings
+            (
+                "content/about.md",
+                page("About the hub", "", "Changed again."),
+                false,
+            ),
+            // provider
+            (
+                "content/providers/kind-hospice.toml",
+                "name = \"Kinder Hospice\"\nkind = \"hospice\"\nservices = []\n".to_string(),
+                false,
+            ),
+            // service page front matter: everything
+            (
+                "content/services/respite-care.md",
+                page("Respite breaks", "", "## What it is\n\nA break."),
+                true,
+            ),
+            // a new page
+            ("content/new.md", page("New page", "", "Hello."), true),
+        ];
+        for (rel, text, expect_full) in edits {
+            fs::write(root.join(rel), text).unwrap();
+            let c = Changes::from_paths(root, &[root.join(rel)]);
+            let o = b.build(&c);
+            assert!(o.ok, "{rel}: {:?}", o.diagnostics);
+            assert_eq!(o.full, expect_full, "{rel}");
+            same(&o.files.unwrap(), &full(root));
+        }
+        // A deleted page's output goes.
+        fs::remove_file(root.join("content/other.md")).unwrap();
+        let o = b.build(&Changes::from_paths(root, &[root.join("content/other.md")]));
+        let files = o.files.unwrap();
+        assert!(!files.contains_key("other/index.html"));
+        same(&files, &full(root));
+    }
+
+    #[test]
+    fn body_edit_renders_one_page() {
+        let t = site();
+        let root = t.path();
+        let mut b = Builder::new(SiteOptions {
+            root: root.to_path_buf(),
+            ..Default::default()
+        });
+        assert!(b.build(&Changes::all()).ok);
+        fs::write(
+            root.join("content/other.md"),
+            page("Other", "", "New words."),
+        )
+        .unwrap();
+        let o = b.build(&Changes::from_paths(root, &[root.join("content/other.md")]));
+        assert!(o.ok);
+        assert_eq!(o.rendered, 1);
+        let html = String::from_utf8_lossy(&o.files.unwrap()["other/index.html"]).into_owned();
+        assert!(html.contains("New words."));
+    }
+
+    #[test]
+    fn errors_keep_the_last_good_site() {
+        let t = site();
+        let root = t.path();
+        let mut b = Builder::new(SiteOptions {
+            root: root.to_path_buf(),
+            ..Default::default()
+        });
+        let first = b.build(&Changes::all()).files.unwrap();
+        fs::write(root.join("content/other.md"), "+++\ntitle = \n+++\n").unwrap();
+        let o = b.build(&Changes::from_paths(root, &[root.join("content/other.md")]));
+        assert!(!o.ok);
+        let d = o
+            .diagnostics
+            .iter()
+            .find(|d| d.is_error())
+            .expect("an error");
+        assert_eq!((d.path.as_str(), d.line), ("content/other.md", 2));
+        assert!(Arc::ptr_eq(&o.files.unwrap(), &first));
+        fs::write(root.join("content/other.md"), page("Other", "", "Fixed.")).unwrap();
+        let o = b.build(&Changes::from_paths(root, &[root.join("content/other.md")]));
+        assert!(o.ok);
+        same(&o.files.unwrap(), &full(root));
+    }
+
+    #[test]
+    fn classifies_paths() {
+        let root = Path::new("/site");
+        let c = Changes::from_paths(
+            root,
+            &[
+                root.join("site.toml"),
+                root.join("templates/page.html"),
+                root.join("content/.about.md.swp"),
+                root.join("content/about.md~"),
+                root.join("content/providers/x.toml"),
+                root.join("public/index.html"),
+            ],
+        );
+        assert!(c.config && c.theme && !c.rescan);
+        assert_eq!(c.files, vec!["providers/x.toml".to_string()]);
+        let c = Changes::from_paths(root, &[root.join("content/images/a.png")]);
+        assert!(c.rescan);
+        assert!(Changes::from_paths(root, &[root.join("README.md")]).is_empty());
+    }
+}
