@@ -63,6 +63,8 @@ pub enum Command {
         #[arg(long)]
         drafts: bool,
     },
+    /// Update provider files from a regulator's published data (offline).
+    Import(cmd::import::ImportArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -121,5 +123,6 @@ pub fn run() -> i32 {
             open: *open,
             drafts: *drafts,
         }),
+        Command::Import(args) => cmd::import::run(args, &cli.root),
     }
 }
