@@ -63,6 +63,22 @@ pub enum Command {
         #[arg(long)]
         drafts: bool,
     },
+    /// Make a new hub in DIR: site.toml, starter pages, a service, a provider and the default theme.
+    Init {
+        /// The folder to make the hub in (it must be new or empty).
+        dir: PathBuf,
+        /// Add the starter files to a folder that is not empty; existing files are never overwritten.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Write a new article, provider or service file with every field explained.
+    New {
+        /// What to make.
+        #[arg(value_enum)]
+        kind: cmd::new::NewKind,
+        /// Its title (or name); the file name is made from it.
+        title: String,
+    },
     /// Update provider files from a regulator's published data (offline).
     Import(cmd::import::ImportArgs),
 }
@@ -82,7 +98,8 @@ pub fn run() -> i32 {
         drafts,
         live_reload: false,
     };
-    if !cli.root.join("site.toml").is_file() {
+    let needs_site = !matches!(cli.command, Command::Init { .. });
+    if needs_site && !cli.root.join("site.toml").is_file() {
         eprintln!(
             "error: no site.toml in {}\n  = help: run carehub in a site folder, pass --root DIR, or make a new site with `carehub init DIR`",
             cli.root.display()
@@ -110,6 +127,15 @@ pub fn run() -> i32 {
             site: site(*drafts, None),
             strict: *strict,
             json: *format == Format::Json,
+        }),
+        Command::Init { dir, force } => cmd::init::run(&cmd::init::InitArgs {
+            dir: dir.clone(),
+            force: *force,
+        }),
+        Command::New { kind, title } => cmd::new::run(&cmd::new::NewArgs {
+            root: cli.root.clone(),
+            kind: *kind,
+            title: title.clone(),
         }),
         Command::Serve {
             port,

@@ -93,7 +93,9 @@ pub fn run(args: &ServeArgs) -> i32 {
     }
     let url = format!("{origin}{}", outcome.base_path);
     println!("Serving the site at {url}");
-    println!("Watching content/, themes/, templates/, static/ and site.toml. Press Ctrl+C to stop.");
+    println!(
+        "Watching content/, themes/, templates/, static/ and site.toml. Press Ctrl+C to stop."
+    );
     if args.open {
         open_browser(&url);
     }
@@ -161,7 +163,10 @@ fn report(o: &Outcome, changed: &[String], first: bool) {
     if o.ok {
         let ms = o.elapsed.as_secs_f64() * 1000.0;
         if first {
-            println!("Built the site ({} pages and providers) in {ms:.0} ms", o.total);
+            println!(
+                "Built the site ({} pages and providers) in {ms:.0} ms",
+                o.total
+            );
         } else {
             println!(
                 "Rebuilt in {ms:.1} ms{what}: rendered {} of {} pages and providers",

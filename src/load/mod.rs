@@ -88,13 +88,17 @@ fn load_content(root: &Path, opts: &LoadOptions, diags: &mut Diagnostics) -> Con
     let assets = walked
         .files
         .into_iter()
-        .filter(|(_, rel)| {
-            !(rel.ends_with(".md") || rel.starts_with("providers/") && rel.ends_with(".toml"))
-        })
+        .filter(|(_, rel)| is_asset(rel))
         .collect();
     pages.sort_by(|a, b| a.rel.cmp(&b.rel));
     providers.sort_by(|a, b| a.id.cmp(&b.id));
     (pages, providers, assets)
+}
+
+/// Whether a file under `content/` is an asset (image, PDF...) rather than a
+/// page or a provider file.
+pub fn is_asset(rel: &str) -> bool {
+    !(rel.ends_with(".md") || rel.starts_with("providers/") && rel.ends_with(".toml"))
 }
 
 /// One file under `content/` after loading.

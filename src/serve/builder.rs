@@ -435,9 +435,7 @@ fn read_all(root: &Path, opts: &LoadOptions) -> Sources {
     let assets = walked
         .files
         .into_iter()
-        .filter(|(_, rel)| {
-            !rel.ends_with(".md") && !(rel.starts_with("providers/") && rel.ends_with(".toml"))
-        })
+        .filter(|(_, rel)| load::is_asset(rel))
         .collect();
     Sources {
         config: load::load_config(root),

@@ -156,9 +156,13 @@ pub fn route(snap: &Snapshot, raw: &str) -> Action {
             "Bad request: this path is not allowed (carehub serve only serves files of the site)\n",
         ));
     };
-    let base: Vec<&str> = snap.base_path.split('/').filter(|s| !s.is_empty()).collect();
-    let under_base = req.segments.len() >= base.len()
-        && req.segments.iter().zip(&base).all(|(a, b)| a == b);
+    let base: Vec<&str> = snap
+        .base_path
+        .split('/')
+        .filter(|s| !s.is_empty())
+        .collect();
+    let under_base =
+        req.segments.len() >= base.len() && req.segments.iter().zip(&base).all(|(a, b)| a == b);
     if !under_base {
         if req.segments.is_empty() {
             return Action::Reply(Reply::redirect(snap.base_path.clone()));
@@ -432,7 +436,10 @@ mod tests {
     fn serves_files_with_types_and_index_pages() {
         let s = snap(vec![]);
         let r = reply(&s, "/");
-        assert_eq!((r.status, r.content_type.as_str()), (200, "text/html; charset=utf-8"));
+        assert_eq!(
+            (r.status, r.content_type.as_str()),
+            (200, "text/html; charset=utf-8")
+        );
         assert_eq!(reply(&s, "/a/").body, b"<html><body>a</body></html>");
         let r = reply(&s, "/a?x=1");
         assert_eq!(r.status, 301);
@@ -440,7 +447,10 @@ mod tests {
         let r = reply(&s, "/assets/x.css");
         assert_eq!(r.content_type, "text/css; charset=utf-8");
         let r = reply(&s, "/nope/");
-        assert_eq!((r.status, r.body.as_slice()), (404, &b"<html><body>missing</body></html>"[..]));
+        assert_eq!(
+            (r.status, r.body.as_slice()),
+            (404, &b"<html><body>missing</body></html>"[..])
+        );
         assert!(matches!(route(&s, "/__carehub/events"), Action::Events));
         let js = reply(&s, "/__carehub/live.js");
         assert!(String::from_utf8(js.body).unwrap().contains("\"3\""));

@@ -1,8 +1,8 @@
 //! Watching the site's sources with notify, debounced so that one save
 //! (often several file system events) gives one rebuild.
 
-use notify::{RecommendedWatcher, RecursiveMode};
-use notify_debouncer_mini::{DebounceEventResult, Debouncer, new_debouncer};
+use notify::{EventKind, RecommendedWatcher, RecursiveMode};
+use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache, new_debouncer};
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::Sender;
@@ -21,17 +21,31 @@ pub type Batch = Result<Vec<PathBuf>, String>;
 /// folders in [`WATCHED_DIRS`], adding any of them that appear later.
 pub struct SiteWatcher {
     root: PathBuf,
-    debouncer: Debouncer<RecommendedWatcher>,
+    debouncer: Debouncer<RecommendedWatcher, RecommendedCache>,
     watched: HashSet<PathBuf>,
 }
 
 impl SiteWatcher {
     /// Start watching `root`; batches of changed paths go to `tx`.
     pub fn new(root: &Path, tx: Sender<Batch>) -> Result<Self, String> {
-        let debouncer = new_debouncer(DEBOUNCE, move |res: DebounceEventResult| {
-            let batch = res
-                .map(|evs| evs.into_iter().map(|e| e.path).collect())
-                .map_err(|e| e.to_string());
+        let debouncer = new_debouncer(DEBOUNCE, None, move |res: DebounceEventResult| {
+            let batch: Batch = match res {
+                // Reading a file is an event too (the build itself reads
+                // every file): only changes count.
+                Ok(evs) => Ok(evs
+                    .into_iter()
+                    .filter(|e| !matches!(e.kind, EventKind::Access(_)))
+                    .flat_map(|e| e.event.paths)
+                    .collect()),
+                Err(errs) => Err(errs
+                    .iter()
+                    .map(|e| e.to_string())
+                    .collect::<Vec<_>>()
+                    .join("; ")),
+            };
+            if batch.as_ref().is_ok_and(|p| p.is_empty()) {
+                return;
+            }
             let _ = tx.send(batch);
         })
         .map_err(|e| format!("cannot watch the site for changes: {e}"))?;
@@ -41,7 +55,6 @@ impl SiteWatcher {
             watched: HashSet::new(),
         };
         w.debouncer
-            .watcher()
             .watch(root, RecursiveMode::NonRecursive)
             .map_err(|e| format!("cannot watch {}: {e}", root.display()))?;
         w.refresh();
@@ -61,7 +74,7 @@ impl SiteWatcher {
             if self.watched.contains(&p) {
                 continue;
             }
-            match self.debouncer.watcher().watch(&p, RecursiveMode::Recursive) {
+            match self.debouncer.watch(&p, RecursiveMode::Recursive) {
                 Ok(()) => {
                     self.watched.insert(p);
                 }
