@@ -118,10 +118,12 @@ pub fn run(args: &ServeArgs) -> i32 {
             continue;
         }
         let outcome = builder.build(&changes);
-        let shown: Vec<String> = paths
+        let mut shown: Vec<String> = paths
             .iter()
             .map(|p| crate::load::display_path(&args.root, p))
             .collect();
+        shown.sort();
+        shown.dedup();
         report(&outcome, &shown, false);
         shared.publish(snapshot(&outcome));
     }
@@ -169,7 +171,7 @@ fn report(o: &Outcome, changed: &[String], first: bool) {
             );
         } else {
             println!(
-                "Rebuilt in {ms:.1} ms{what}: rendered {} of {} pages and providers",
+                "Rebuilt in {ms:.1} ms{what}: rendered {} of {} pages",
                 o.rendered, o.total
             );
         }

@@ -95,8 +95,10 @@ pub fn render_site(site: &Site, theme: &Theme, opts: &RenderOptions) -> RenderRe
 pub struct Selection {
     /// Page indexes whose pages are rendered.
     pub pages: std::collections::HashSet<usize>,
-    /// Also render the generated pages (providers, facets, listings, 404).
+    /// Also render the generated pages (providers, facets, listings, 404)...
     pub generated: bool,
+    /// ...except those with these output paths (`providers/x/index.html`).
+    pub skip: std::collections::HashSet<String>,
 }
 
 /// Render the site's files from markdown already rendered for every page
@@ -129,7 +131,12 @@ pub fn render_outputs(
         }
     }
     if only.is_none_or(|s| s.generated) {
-        jobs.extend(generated::jobs(&env, &base));
+        let skip = only.map(|s| &s.skip);
+        jobs.extend(
+            generated::jobs(&env, &base)
+                .into_iter()
+                .filter(|j| skip.is_none_or(|k| !k.contains(&j.path))),
+        );
     }
 
     let results: Vec<Result<Output, Diagnostic>> = jobs

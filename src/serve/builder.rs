@@ -18,6 +18,7 @@
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Diagnostics, SourceFile};
 use crate::load::{self, LoadOptions, Loaded, LoadedFile, walk};
+use crate::model::vocab::Facet;
 use crate::model::{Page, PageKind, Provider};
 use crate::pipeline::SiteOptions;
 use crate::render::markdown::Rendered;
@@ -26,7 +27,7 @@ use crate::render::{self, RenderOptions, Selection};
 use crate::resolve::{self, Site};
 use rayon::prelude::*;
 use serde_json::Value;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -46,7 +47,7 @@ pub struct Outcome {
     pub files: Option<Arc<Files>>,
     /// The site's base path (`/` or `/hub/`), from the last readable site.toml.
     pub base_path: String,
-    /// Template jobs run (pages rendered) and the number of pages and providers in the site.
+    /// HTML pages rendered by this build, and in the site served.
     pub rendered: usize,
     pub total: usize,
     /// Whether every page was rendered.
@@ -357,11 +358,7 @@ impl Builder {
                 },
             );
         }
-        let total = site.pages.len() + site.providers.len();
-        let rendered = match &selection {
-            Some(s) => s.pages.len() + if s.generated { site.providers.len() } else { 0 },
-            None => total,
-        };
+        let rendered = outputs.iter().filter(|o| o.path.ends_with(".html")).count();
         if diags.has_errors() {
             return self.failed_with(diags, start, &site);
         }
@@ -372,6 +369,7 @@ impl Builder {
         for o in outputs {
             files.insert(o.path, Arc::from(o.bytes));
         }
+        let total = files.keys().filter(|k| k.ends_with(".html")).count();
         let files = Arc::new(files);
         let base_path = site.config.base_path();
         self.good = Some(Good {
@@ -396,6 +394,9 @@ impl Builder {
     fn failed(&mut self, mut diags: Diagnostics, start: Instant) -> Outcome {
         self.last_ok = false;
         diags.sort();
+        let total = self.good.as_ref().map_or(0, |g| {
+            g.files.keys().filter(|k| k.ends_with(".html")).count()
+        });
         let base_path = self
             .good
             .as_ref()
@@ -407,7 +408,7 @@ impl Builder {
             files: self.files(),
             base_path,
             rendered: 0,
-            total: 0,
+            total,
             full: true,
             elapsed: start.elapsed(),
         }
@@ -416,7 +417,6 @@ impl Builder {
     fn failed_with(&mut self, diags: Diagnostics, start: Instant, site: &Site) -> Outcome {
         let mut o = self.failed(diags, start);
         o.base_path = site.config.base_path();
-        o.total = site.pages.len() + site.providers.len();
         o
     }
 }
@@ -469,17 +469,23 @@ fn fingerprint(site: &Site, labels: &render::markdown::Labels) -> u64 {
 /// - an edit below the front matter of a page shows only on that page;
 /// - an article's front matter (title, description, dates, services,
 ///   conditions, providers, weight) also shows on its sections, the service
-///   and condition pages it names (before and after), and the generated
-///   pages (provider pages list related articles; search and "what's
-///   changed" list every page); a change to its aliases renders everything;
-/// - a provider shows on its page, the generated pages, the service and
-///   condition pages it names (before and after), the pages that name it
-///   and the providers section.
+///   and condition pages it names (before and after), the provider pages
+///   that list it as related, and every generated page except those that
+///   show only providers (facet pages, find-a-service, the providers list)
+///   and the 404 page; a change to its aliases renders everything;
+/// - a provider shows on its page, the generated pages other than other
+///   providers' pages, the service and condition pages it names (before and
+///   after), the pages that name it and the providers section.
 ///
 /// The front matter of a home, section, service or condition page (their
 /// titles appear in menus, breadcrumbs and provider pages) renders everything.
+/// Generated pages not named here are always rendered again, so a new kind
+/// of generated page is never left stale.
 pub fn select(old: &Site, new: &Site, changed: &[String]) -> Option<Selection> {
     let mut sel = Selection::default();
+    // Per change that needs generated pages: those it cannot affect.
+    let mut skips: Vec<HashSet<String>> = Vec::new();
+    let provider_page = |i: usize| render::output_path(&new.providers[i].path());
     for rel in changed {
         if let (Some(&i), Some(&oi)) = (new.by_rel.get(rel), old.by_rel.get(rel)) {
             let (np, op) = (&new.pages[i], &old.pages[oi]);
@@ -500,16 +506,38 @@ pub fn select(old: &Site, new: &Site, changed: &[String]) -> Option<Selection> {
             {
                 return None;
             }
-            sel.generated = true;
             sel.pages.extend(new.ancestors(i));
+            let mut related: HashSet<usize> = HashSet::new();
             for p in [np, op] {
                 for s in &p.fm.services {
                     sel.pages.extend(new.services.get(s.get_ref()));
+                    related.extend(
+                        new.providers_by_service
+                            .get(s.get_ref())
+                            .into_iter()
+                            .flatten(),
+                    );
                 }
                 for c in &p.fm.conditions {
                     sel.pages.extend(new.conditions.get(c.get_ref()));
+                    related.extend(
+                        new.providers_by_condition
+                            .get(c.get_ref())
+                            .into_iter()
+                            .flatten(),
+                    );
+                }
+                for pr in &p.fm.providers {
+                    related.extend(new.provider_by_id.get(pr.get_ref()));
                 }
             }
+            let mut skip: HashSet<String> = providers_only_pages();
+            skip.extend(
+                (0..new.providers.len())
+                    .filter(|pi| !related.contains(pi))
+                    .map(provider_page),
+            );
+            skips.push(skip);
         } else if let Some(id) = rel
             .strip_prefix("providers/")
             .and_then(|r| r.strip_suffix(".toml"))
@@ -518,7 +546,6 @@ pub fn select(old: &Site, new: &Site, changed: &[String]) -> Option<Selection> {
             else {
                 return None;
             };
-            sel.generated = true;
             for p in [&new.providers[i], &old.providers[oi]] {
                 for s in &p.data.services {
                     sel.pages.extend(new.services.get(s.get_ref()));
@@ -530,11 +557,45 @@ pub fn select(old: &Site, new: &Site, changed: &[String]) -> Option<Selection> {
             sel.pages
                 .extend(new.pages_by_provider.get(id).into_iter().flatten());
             sel.pages.extend(new.by_rel.get("providers/_index.md"));
+            skips.push(
+                (0..new.providers.len())
+                    .filter(|&pi| pi != i)
+                    .map(provider_page)
+                    .collect(),
+            );
         } else {
             return None;
         }
     }
+    if let Some((first, rest)) = skips.split_first() {
+        sel.generated = true;
+        sel.skip = first
+            .iter()
+            .filter(|p| rest.iter().all(|s| s.contains(*p)))
+            .cloned()
+            .collect();
+    }
     Some(sel)
+}
+
+/// Generated pages that show providers and fixed words but no article:
+/// facet pages, find-a-service, the generated providers list and 404.
+fn providers_only_pages() -> HashSet<String> {
+    let mut v: HashSet<String> = [
+        "find-a-service/index.html",
+        "providers/index.html",
+        "404.html",
+    ]
+    .into_iter()
+    .map(String::from)
+    .collect();
+    for f in Facet::ALL {
+        v.insert(render::output_path(&format!("{}/", f.id())));
+        for val in f.values() {
+            v.insert(render::output_path(&format!("{}/{}/", f.id(), val)));
+        }
+    }
+    v
 }
 
 #[cfg(test)]
@@ -629,6 +690,12 @@ mod tests {
                 page("About the hub", "", "Changed again."),
                 false,
             ),
+            // article front matter naming a provider
+            (
+                "content/other.md",
+                page("Other", "providers = [\"kind-hospice\"]", "Other page."),
+                false,
+            ),
             // provider
             (
                 "content/providers/kind-hospice.toml",
@@ -704,6 +771,56 @@ mod tests {
         let o = b.build(&Changes::from_paths(root, &[root.join("content/other.md")]));
         assert!(o.ok);
         same(&o.files.unwrap(), &full(root));
+    }
+
+    fn copy_dir(from: &Path, to: &Path) {
+        for e in walkdir::WalkDir::new(from).into_iter().flatten() {
+            let rel = e.path().strip_prefix(from).unwrap();
+            if e.file_type().is_dir() {
+                fs::create_dir_all(to.join(rel)).unwrap();
+            } else {
+                fs::copy(e.path(), to.join(rel)).unwrap();
+            }
+        }
+    }
+
+    /// The same on the example site, for every kind of file it has.
+    #[test]
+    fn incremental_equals_full_on_the_example() {
+        let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let t = tempfile::tempdir().unwrap();
+        let root = t.path();
+        copy_dir(&repo.join("content"), &root.join("content"));
+        fs::copy(repo.join("site.toml"), root.join("site.toml")).unwrap();
+        let mut b = Builder::new(SiteOptions {
+            root: root.to_path_buf(),
+            ..Default::default()
+        });
+        let first = b.build(&Changes::all());
+        assert!(first.ok, "{:?}", first.diagnostics);
+        let mut edited = 0;
+        for e in walkdir::WalkDir::new(root.join("content"))
+            .sort_by_file_name()
+            .into_iter()
+            .flatten()
+            .filter(|e| e.file_type().is_file())
+            .step_by(3)
+        {
+            let text = fs::read_to_string(e.path()).unwrap();
+            let new = if e.path().extension().is_some_and(|x| x == "toml") {
+                text.replacen("summary = \"", "summary = \"Edited. ", 1)
+            } else if edited % 2 == 0 {
+                text.replacen("title = \"", "title = \"Edited ", 1)
+            } else {
+                format!("{text}\nAn added line.\n")
+            };
+            fs::write(e.path(), new).unwrap();
+            let o = b.build(&Changes::from_paths(root, &[e.path().to_path_buf()]));
+            assert!(o.ok, "{}: {:?}", e.path().display(), o.diagnostics);
+            same(&o.files.unwrap(), &full(root));
+            edited += 1;
+        }
+        assert!(edited > 10);
     }
 
     #[test]
