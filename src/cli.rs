@@ -62,6 +62,9 @@ pub enum Command {
         /// Include draft pages.
         #[arg(long)]
         drafts: bool,
+        /// Print where each rebuild spent its time.
+        #[arg(long)]
+        timings: bool,
     },
     /// Make a new hub in DIR: site.toml, starter pages, a service, a provider and the default theme.
     Init {
@@ -142,12 +145,14 @@ pub fn run() -> i32 {
             interface,
             open,
             drafts,
+            timings,
         } => cmd::serve::run(&cmd::serve::ServeArgs {
             root: cli.root.clone(),
             port: *port,
             interface: *interface,
             open: *open,
             drafts: *drafts,
+            timings: *timings,
         }),
         Command::Import(args) => cmd::import::run(args, &cli.root),
     }

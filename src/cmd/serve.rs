@@ -22,6 +22,8 @@ pub struct ServeArgs {
     pub open: bool,
     /// Include draft pages.
     pub drafts: bool,
+    /// Print where each rebuild spent its time.
+    pub timings: bool,
 }
 
 /// How many request threads answer pages (event streams get their own).
@@ -73,7 +75,7 @@ pub fn run(args: &ServeArgs) -> i32 {
     .with_origin(&origin);
     let shared = Arc::new(Shared::default());
     let outcome = builder.build(&Changes::all());
-    report(&outcome, &[], true);
+    report(&outcome, &[], true, args.timings);
     shared.publish(snapshot(&outcome));
 
     for _ in 0..WORKERS {
@@ -124,7 +126,7 @@ pub fn run(args: &ServeArgs) -> i32 {
             .collect();
         shown.sort();
         shown.dedup();
-        report(&outcome, &shown, false);
+        report(&outcome, &shown, false, args.timings);
         shared.publish(snapshot(&outcome));
     }
     0
@@ -145,7 +147,7 @@ fn snapshot(o: &Outcome) -> Snapshot {
 }
 
 /// Print what a build did: errors in full, warnings as a count.
-fn report(o: &Outcome, changed: &[String], first: bool) {
+fn report(o: &Outcome, changed: &[String], first: bool, timings: bool) {
     let errors: Vec<_> = o
         .diagnostics
         .iter()
@@ -166,7 +168,7 @@ fn report(o: &Outcome, changed: &[String], first: bool) {
         let ms = o.elapsed.as_secs_f64() * 1000.0;
         if first {
             println!(
-                "Built the site ({} pages and providers) in {ms:.0} ms",
+                "Built the site ({} pages) in {ms:.0} ms",
                 o.total
             );
         } else {
@@ -174,6 +176,14 @@ fn report(o: &Outcome, changed: &[String], first: bool) {
                 "Rebuilt in {ms:.1} ms{what}: rendered {} of {} pages",
                 o.rendered, o.total
             );
+        }
+        if timings {
+            let parts: Vec<String> = o
+                .timings
+                .iter()
+                .map(|(k, d)| format!("{k} {:.1} ms", d.as_secs_f64() * 1000.0))
+                .collect();
+            println!("  timings: {}", parts.join(", "));
         }
         if warnings > 0 {
             println!(

@@ -53,6 +53,8 @@ pub struct Outcome {
     /// Whether every page was rendered.
     pub full: bool,
     pub elapsed: Duration,
+    /// Time spent in each step.
+    pub timings: Vec<(&'static str, Duration)>,
 }
 
 /// One file under `content/` as last read.
@@ -268,6 +270,13 @@ impl Builder {
             loaded.config.set_base_url(u);
         }
 
+        let mut timings = vec![("load", start.elapsed())];
+        let mut lap = Instant::now();
+        let mut time = |name: &'static str, timings: &mut Vec<(&'static str, Duration)>| {
+            timings.push((name, lap.elapsed()));
+            lap = Instant::now();
+        };
+
         // 2. Resolve, and the theme.
         let site = resolve::resolve(loaded, &mut diags);
         if self.theme.is_none() || changes.theme || changes.config || changes.rescan {
@@ -288,6 +297,8 @@ impl Builder {
         let Some(theme) = self.theme.as_ref() else {
             return self.failed_with(diags, start, &site);
         };
+
+        time("resolve", &mut timings);
 
         // 3. Markdown, reusing what is still valid.
         let labels = render::labels(theme);
@@ -330,6 +341,8 @@ impl Builder {
             .map(|m| m.unwrap_or_default())
             .collect();
 
+        time("markdown", &mut timings);
+
         // 4. Templates: only the pages the change shows on, when that is safe.
         let selection = match &self.good {
             Some(g)
@@ -349,6 +362,7 @@ impl Builder {
         let (outputs, rdiags) =
             render::render_outputs(&site, theme, &ropts, &markdown, selection.as_ref());
         diags.extend(rdiags.items);
+        time("render", &mut timings);
         for (p, value) in site.pages.iter().zip(markdown) {
             self.markdown.insert(
                 (fp, p.rel.clone()),
@@ -371,6 +385,7 @@ impl Builder {
         }
         let total = files.keys().filter(|k| k.ends_with(".html")).count();
         let files = Arc::new(files);
+        time("merge", &mut timings);
         let base_path = site.config.base_path();
         self.good = Some(Good {
             files: files.clone(),
@@ -388,6 +403,7 @@ impl Builder {
             total,
             full: selection.is_none(),
             elapsed: start.elapsed(),
+            timings,
         }
     }
 
@@ -411,6 +427,7 @@ impl Builder {
             total,
             full: true,
             elapsed: start.elapsed(),
+            timings: Vec::new(),
         }
     }
 
