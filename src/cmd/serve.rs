@@ -167,10 +167,7 @@ fn report(o: &Outcome, changed: &[String], first: bool, timings: bool) {
     if o.ok {
         let ms = o.elapsed.as_secs_f64() * 1000.0;
         if first {
-            println!(
-                "Built the site ({} pages) in {ms:.0} ms",
-                o.total
-            );
+            println!("Built the site ({} pages) in {ms:.0} ms", o.total);
         } else {
             println!(
                 "Rebuilt in {ms:.1} ms{what}: rendered {} of {} pages",

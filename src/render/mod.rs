@@ -16,6 +16,7 @@ use context::Env;
 use markdown::{Labels, Rendered};
 use rayon::prelude::*;
 use serde_json::{Value, json};
+use std::borrow::Borrow;
 use theme::Theme;
 
 /// One file of the built site.
@@ -105,26 +106,27 @@ pub struct Selection {
 /// (`markdown[i]` belongs to `site.pages[i]`), with the diagnostics of that
 /// markdown, of fragment links and of the templates. `only` limits the
 /// template jobs run; `None` runs them all.
-pub fn render_outputs(
+pub fn render_outputs<M: Borrow<(Rendered, Vec<Value>)>>(
     site: &Site,
     theme: &Theme,
     opts: &RenderOptions,
-    markdown: &[(Rendered, Vec<Value>)],
+    markdown: &[M],
     only: Option<&Selection>,
 ) -> (Vec<Output>, Diagnostics) {
     let env = Env::new(site, theme);
     let mut diags = Diagnostics::default();
     let base = base_context(&env, opts);
-    for (r, _) in markdown {
-        diags.extend(r.diagnostics.iter().cloned());
+    for m in markdown {
+        diags.extend(m.borrow().0.diagnostics.iter().cloned());
     }
     check_fragments(site, markdown, &mut diags);
 
     let mut jobs: Vec<Job> = Vec::with_capacity(site.pages.len() + site.providers.len() + 64);
-    for (i, (r, faq)) in markdown.iter().enumerate() {
+    for (i, m) in markdown.iter().enumerate() {
         if only.is_some_and(|s| !s.pages.contains(&i)) {
             continue;
         }
+        let (r, faq) = m.borrow();
         match page_job(&env, &base, i, r, faq.clone()) {
             Ok(j) => jobs.push(j),
             Err(d) => diags.push(d),
@@ -214,12 +216,16 @@ pub fn render_page_markdown(site: &Site, labels: &Labels, p: &Page) -> (Rendered
 }
 
 /// Check `@/page.md#fragment` links against the target page's heading ids.
-fn check_fragments(site: &Site, rendered: &[(Rendered, Vec<Value>)], diags: &mut Diagnostics) {
+fn check_fragments<M: Borrow<(Rendered, Vec<Value>)>>(
+    site: &Site,
+    rendered: &[M],
+    diags: &mut Diagnostics,
+) {
     const TEMPLATE_IDS: &[&str] = &["top", "main-content", "contents"];
-    for (i, (r, _)) in rendered.iter().enumerate() {
-        for fl in &r.fragment_links {
+    for (i, m) in rendered.iter().enumerate() {
+        for fl in &m.borrow().0.fragment_links {
             let Target::Page(t) = fl.target else { continue };
-            let ids = &rendered[t].0.heading_ids;
+            let ids = &rendered[t].borrow().0.heading_ids;
             if ids.iter().any(|h| h == &fl.fragment) || TEMPLATE_IDS.contains(&fl.fragment.as_str())
             {
                 continue;

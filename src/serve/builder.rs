@@ -49,6 +49,8 @@ pub struct Outcome {
     pub base_path: String,
     /// HTML pages rendered by this build, and in the site served.
     pub rendered: usize,
+    /// Pages whose markdown was rendered (the rest was reused).
+    pub markdown: usize,
     pub total: usize,
     /// Whether every page was rendered.
     pub full: bool,
@@ -72,17 +74,27 @@ struct Sources {
     assets: Vec<(PathBuf, String)>,
 }
 
-/// A page's rendered markdown and FAQ answers, with the text it came from.
-struct CachedMarkdown {
-    text: Arc<str>,
-    value: (Rendered, Vec<Value>),
-}
+/// A page's rendered markdown and FAQ answers.
+type Md = Arc<(Rendered, Vec<Value>)>;
 
 /// The last build that succeeded.
 struct Good {
     files: Arc<Files>,
     site: Site,
     fingerprint: u64,
+    /// Rendered markdown of `site.pages`, in the same order.
+    markdown: Vec<Md>,
+    /// What load and resolve reported (warnings only, since the build succeeded).
+    early_diags: Vec<Diagnostic>,
+}
+
+/// Markdown rendered under another fingerprint (the site's structure
+/// before, or during, the latest change), kept so that breaking and then
+/// fixing the structure does not render every page twice.
+struct Spare {
+    fingerprint: u64,
+    /// By page path under content/: the text it was rendered from, and the result.
+    pages: HashMap<String, (Arc<str>, Md)>,
 }
 
 /// What changed since the last build, from the watcher's paths.
@@ -169,14 +181,30 @@ pub struct Builder {
     origin: Option<String>,
     sources: Option<Sources>,
     theme: Option<Theme>,
-    /// Rendered markdown by (fingerprint, page path under content/). Entries
-    /// of the two most recent fingerprints are kept, so that breaking and
-    /// then fixing the site's structure does not render every page twice.
-    markdown: HashMap<(u64, String), CachedMarkdown>,
-    recent_fingerprints: Vec<u64>,
     good: Option<Good>,
+    spare: Option<Spare>,
     /// Whether the previous build succeeded (only then can pages be selected).
     last_ok: bool,
+}
+
+/// Times of the steps of a build.
+struct Laps {
+    list: Vec<(&'static str, Duration)>,
+    lap: Instant,
+}
+
+impl Laps {
+    fn new() -> Self {
+        Laps {
+            list: Vec::new(),
+            lap: Instant::now(),
+        }
+    }
+
+    fn mark(&mut self, name: &'static str) {
+        self.list.push((name, self.lap.elapsed()));
+        self.lap = Instant::now();
+    }
 }
 
 impl Builder {
@@ -186,9 +214,8 @@ impl Builder {
             origin: None,
             sources: None,
             theme: None,
-            markdown: HashMap::new(),
-            recent_fingerprints: Vec::new(),
             good: None,
+            spare: None,
             last_ok: false,
         }
     }
@@ -205,15 +232,20 @@ impl Builder {
         self.good.as_ref().map(|g| g.files.clone())
     }
 
+    fn load_options(&self) -> LoadOptions {
+        LoadOptions {
+            drafts: self.opts.drafts,
+        }
+    }
+
     /// Build after `changes` ([`Changes::all`] the first time).
     pub fn build(&mut self, changes: &Changes) -> Outcome {
         let start = Instant::now();
+        let mut laps = Laps::new();
+        // Read the changed files (all of them on a rescan).
         let root = self.opts.root.clone();
-        let lopts = LoadOptions {
-            drafts: self.opts.drafts,
-        };
-        // 1. Sources.
-        let sources = match self.sources.take() {
+        let lopts = self.load_options();
+        let mut sources = match self.sources.take() {
             Some(mut s) if !changes.rescan => {
                 if changes.config {
                     s.config = load::load_config(&root);
@@ -231,6 +263,102 @@ impl Builder {
             }
             _ => read_all(&root, &lopts),
         };
+        let outcome = match self.edit_bodies(&sources, changes, start, &mut laps) {
+            Some(o) => o,
+            None => self.build_from(&mut sources, changes, start, laps),
+        };
+        self.sources = Some(sources);
+        outcome
+    }
+
+    /// The quick way for the commonest edit: text below the front matter
+    /// of pages that were in the last good build. Their front matter is
+    /// unchanged, so the resolved site stays as it is: only the new text
+    /// goes in, and only those pages are rendered again. `None` when the
+    /// change is anything else.
+    fn edit_bodies(
+        &mut self,
+        sources: &Sources,
+        changes: &Changes,
+        start: Instant,
+        laps: &mut Laps,
+    ) -> Option<Outcome> {
+        if !self.last_ok || changes.config || changes.theme || changes.rescan {
+            return None;
+        }
+        if changes.files.is_empty() {
+            return None;
+        }
+        let good = self.good.as_mut()?;
+        let theme = self.theme.as_ref()?;
+        let mut edits = Vec::new();
+        for rel in &changes.files {
+            let LoadedFile::Page(new) = &sources.files.get(rel)?.item else {
+                return None;
+            };
+            let &i = good.site.by_rel.get(rel)?;
+            let old = &good.site.pages[i];
+            if front(old) != front(new) {
+                return None;
+            }
+            edits.push((i, new.src.clone()));
+        }
+        laps.mark("load");
+        let labels = render::labels(theme);
+        let mut markdown = good.markdown.clone();
+        for (i, src) in edits.iter().cloned() {
+            good.site.pages[i].src = src;
+            markdown[i] = Arc::new(render::render_page_markdown(
+                &good.site,
+                &labels,
+                &good.site.pages[i],
+            ));
+        }
+        laps.mark("markdown");
+        let selection = Selection {
+            pages: edits.iter().map(|(i, _)| *i).collect(),
+            ..Default::default()
+        };
+        let ropts = RenderOptions {
+            live_reload: self.opts.live_reload,
+        };
+        let (outputs, rdiags) =
+            render::render_outputs(&good.site, theme, &ropts, &markdown, Some(&selection));
+        laps.mark("render");
+        // The site and its markdown now hold the new text, whatever happens.
+        good.markdown = markdown;
+        let mut diags = Diagnostics::default();
+        diags.extend(good.early_diags.iter().cloned());
+        diags.extend(rdiags.items);
+        if diags.has_errors() {
+            // The served files are now older than the site: the next build renders everything.
+            return Some(self.failed(diags, start));
+        }
+        let files = merge(Some(&good.files), outputs);
+        let rendered = selection.pages.len();
+        good.files = files.clone();
+        laps.mark("merge");
+        let mut o = self.succeeded(
+            diags,
+            files,
+            rendered,
+            false,
+            start,
+            std::mem::take(&mut laps.list),
+        );
+        o.markdown = edits.len();
+        Some(o)
+    }
+
+    /// Every other build: resolve the site from the sources, reuse what
+    /// markdown is still valid, and render what the change can affect.
+    fn build_from(
+        &mut self,
+        sources: &mut Sources,
+        changes: &Changes,
+        start: Instant,
+        mut laps: Laps,
+    ) -> Outcome {
         let mut diags = Diagnostics::default();
         diags.extend(sources.walk_diags.iter().cloned());
         for e in sources.files.values() {
@@ -240,7 +368,6 @@ impl Builder {
             Ok(c) => c.clone(),
             Err(ds) => {
                 diags.extend(ds.iter().cloned());
-                self.sources = Some(sources);
                 return self.failed(diags, start);
             }
         };
@@ -255,29 +382,22 @@ impl Builder {
         }
         providers.sort_by(|a, b| a.id.cmp(&b.id));
         let mut loaded = Loaded {
-            root: root.clone(),
+            root: self.opts.root.clone(),
             config,
             config_src,
             pages,
             providers,
             content_assets: sources.assets.clone(),
         };
-        self.sources = Some(sources);
         if let Some(o) = &self.origin {
             let url = format!("{o}{}", loaded.config.base_path());
             loaded.config.set_base_url(&url);
         } else if let Some(u) = &self.opts.base_url {
             loaded.config.set_base_url(u);
         }
+        laps.mark("load");
 
-        let mut timings = vec![("load", start.elapsed())];
-        let mut lap = Instant::now();
-        let mut time = |name: &'static str, timings: &mut Vec<(&'static str, Duration)>| {
-            timings.push((name, lap.elapsed()));
-            lap = Instant::now();
-        };
-
-        // 2. Resolve, and the theme.
+        // Resolve, and the theme.
         let site = resolve::resolve(loaded, &mut diags);
         if self.theme.is_none() || changes.theme || changes.config || changes.rescan {
             self.theme = None;
@@ -297,53 +417,42 @@ impl Builder {
         let Some(theme) = self.theme.as_ref() else {
             return self.failed_with(diags, start, &site);
         };
+        let early_diags = diags.items.clone();
+        laps.mark("resolve");
 
-        time("resolve", &mut timings);
-
-        // 3. Markdown, reusing what is still valid.
+        // Markdown, reusing what is still valid.
         let labels = render::labels(theme);
         let fp = fingerprint(&site, &labels);
-        if !self.recent_fingerprints.contains(&fp) {
-            self.recent_fingerprints.push(fp);
-            if self.recent_fingerprints.len() > 2 {
-                self.recent_fingerprints.remove(0);
+        let same = |a: &Arc<str>, b: &Arc<str>| Arc::ptr_eq(a, b) || **a == **b;
+        let reuse = |p: &Page| -> Option<Md> {
+            if let Some(g) = self.good.as_ref().filter(|g| g.fingerprint == fp)
+                && let Some(&j) = g.site.by_rel.get(&p.rel)
+                && same(&g.site.pages[j].src.text, &p.src.text)
+            {
+                return Some(g.markdown[j].clone());
             }
-            let keep = self.recent_fingerprints.clone();
-            self.markdown.retain(|(f, _), _| keep.contains(f));
-        }
-        let mut markdown: Vec<Option<(Rendered, Vec<Value>)>> = site
-            .pages
-            .iter()
-            .map(|p| match self.markdown.remove(&(fp, p.rel.clone())) {
-                Some(c) if Arc::ptr_eq(&c.text, &p.src.text) || *c.text == *p.src.text => {
-                    Some(c.value)
-                }
-                _ => None,
-            })
-            .collect();
+            let spare = self.spare.as_ref().filter(|s| s.fingerprint == fp)?;
+            let (text, md) = spare.pages.get(&p.rel)?;
+            same(text, &p.src.text).then(|| md.clone())
+        };
+        let mut markdown: Vec<Option<Md>> = site.pages.iter().map(reuse).collect();
         let missing: Vec<usize> = (0..markdown.len())
             .filter(|&i| markdown[i].is_none())
             .collect();
-        let fresh: Vec<(usize, (Rendered, Vec<Value>))> = missing
+        let fresh: Vec<(usize, Md)> = missing
             .par_iter()
             .map(|&i| {
-                (
-                    i,
-                    render::render_page_markdown(&site, &labels, &site.pages[i]),
-                )
+                let md = render::render_page_markdown(&site, &labels, &site.pages[i]);
+                (i, Arc::new(md))
             })
             .collect();
         for (i, v) in fresh {
             markdown[i] = Some(v);
         }
-        let markdown: Vec<(Rendered, Vec<Value>)> = markdown
-            .into_iter()
-            .map(|m| m.unwrap_or_default())
-            .collect();
+        let markdown: Vec<Md> = markdown.into_iter().flatten().collect();
+        laps.mark("markdown");
 
-        time("markdown", &mut timings);
-
-        // 4. Templates: only the pages the change shows on, when that is safe.
+        // Templates: only the pages the change shows on, when that is safe.
         let selection = match &self.good {
             Some(g)
                 if self.last_ok
@@ -362,46 +471,72 @@ impl Builder {
         let (outputs, rdiags) =
             render::render_outputs(&site, theme, &ropts, &markdown, selection.as_ref());
         diags.extend(rdiags.items);
-        time("render", &mut timings);
-        for (p, value) in site.pages.iter().zip(markdown) {
-            self.markdown.insert(
-                (fp, p.rel.clone()),
-                CachedMarkdown {
-                    text: p.src.text.clone(),
-                    value,
-                },
-            );
-        }
+        laps.mark("render");
         let rendered = outputs.iter().filter(|o| o.path.ends_with(".html")).count();
         if diags.has_errors() {
+            // Keep this markdown for the build that fixes the problem.
+            if self.good.as_ref().is_none_or(|g| g.fingerprint != fp) {
+                self.spare = Some(spare_of(fp, &site, &markdown));
+            }
             return self.failed_with(diags, start, &site);
         }
-        let mut files: Files = match (&selection, &self.good) {
-            (Some(_), Some(g)) => (*g.files).clone(),
-            _ => HashMap::with_capacity(outputs.len()),
+        let previous = if selection.is_some() {
+            self.good.as_ref().map(|g| &g.files)
+        } else {
+            None
         };
-        for o in outputs {
-            files.insert(o.path, Arc::from(o.bytes));
+        let files = merge(previous, outputs);
+        // The markdown of the site this replaces, if its structure differed.
+        if let Some(g) = self.good.take()
+            && g.fingerprint != fp
+        {
+            self.spare = Some(spare_of(g.fingerprint, &g.site, &g.markdown));
         }
-        let total = files.keys().filter(|k| k.ends_with(".html")).count();
-        let files = Arc::new(files);
-        time("merge", &mut timings);
-        let base_path = site.config.base_path();
         self.good = Some(Good {
             files: files.clone(),
             site,
             fingerprint: fp,
+            markdown,
+            early_diags,
         });
+        laps.mark("merge");
+        let mut o = self.succeeded(
+            diags,
+            files,
+            rendered,
+            selection.is_none(),
+            start,
+            laps.list,
+        );
+        o.markdown = missing.len();
+        o
+    }
+
+    fn succeeded(
+        &mut self,
+        mut diags: Diagnostics,
+        files: Arc<Files>,
+        rendered: usize,
+        full: bool,
+        start: Instant,
+        timings: Vec<(&'static str, Duration)>,
+    ) -> Outcome {
         self.last_ok = true;
         diags.sort();
+        let base_path = self
+            .good
+            .as_ref()
+            .map(|g| g.site.config.base_path())
+            .unwrap_or_else(|| "/".into());
         Outcome {
             ok: true,
             diagnostics: diags.items,
+            total: html_count(&files),
             files: Some(files),
             base_path,
             rendered,
-            total,
-            full: selection.is_none(),
+            markdown: 0,
+            full,
             elapsed: start.elapsed(),
             timings,
         }
@@ -410,9 +545,6 @@ impl Builder {
     fn failed(&mut self, mut diags: Diagnostics, start: Instant) -> Outcome {
         self.last_ok = false;
         diags.sort();
-        let total = self.good.as_ref().map_or(0, |g| {
-            g.files.keys().filter(|k| k.ends_with(".html")).count()
-        });
         let base_path = self
             .good
             .as_ref()
@@ -424,7 +556,8 @@ impl Builder {
             files: self.files(),
             base_path,
             rendered: 0,
-            total,
+            markdown: 0,
+            total: self.good.as_ref().map_or(0, |g| html_count(&g.files)),
             full: true,
             elapsed: start.elapsed(),
             timings: Vec::new(),
@@ -435,6 +568,39 @@ impl Builder {
         let mut o = self.failed(diags, start);
         o.base_path = site.config.base_path();
         o
+    }
+}
+
+/// A page's front matter as written (with its `+++` lines).
+fn front(p: &Page) -> &str {
+    &p.src.text[..p.body_offset.min(p.src.text.len())]
+}
+
+fn html_count(files: &Files) -> usize {
+    files.keys().filter(|k| k.ends_with(".html")).count()
+}
+
+/// New outputs on top of the previous site's files (or alone).
+fn merge(previous: Option<&Arc<Files>>, outputs: Vec<render::Output>) -> Arc<Files> {
+    let mut files: Files = match previous {
+        Some(f) => (**f).clone(),
+        None => HashMap::with_capacity(outputs.len()),
+    };
+    for o in outputs {
+        files.insert(o.path, Arc::from(o.bytes));
+    }
+    Arc::new(files)
+}
+
+fn spare_of(fingerprint: u64, site: &Site, markdown: &[Md]) -> Spare {
+    Spare {
+        fingerprint,
+        pages: site
+            .pages
+            .iter()
+            .zip(markdown)
+            .map(|(p, m)| (p.rel.clone(), (p.src.text.clone(), m.clone())))
+            .collect(),
     }
 }
 
@@ -506,7 +672,6 @@ pub fn select(old: &Site, new: &Site, changed: &[String]) -> Option<Selection> {
     for rel in changed {
         if let (Some(&i), Some(&oi)) = (new.by_rel.get(rel), old.by_rel.get(rel)) {
             let (np, op) = (&new.pages[i], &old.pages[oi]);
-            let front = |p: &Page| p.src.text[..p.body_offset.min(p.src.text.len())].to_string();
             sel.pages.insert(i);
             if front(np) == front(op) {
                 continue;
@@ -838,6 +1003,62 @@ mod tests {
             edited += 1;
         }
         assert!(edited > 10);
+    }
+
+    #[test]
+    fn body_errors_and_structure_changes_recover() {
+        let t = site();
+        let root = t.path();
+        let mut b = Builder::new(SiteOptions {
+            root: root.to_path_buf(),
+            ..Default::default()
+        });
+        let first = b.build(&Changes::all());
+        assert!(first.ok);
+        let edit = |b: &mut Builder, rel: &str, text: Option<String>| {
+            match text {
+                Some(t) => fs::write(root.join(rel), t).unwrap(),
+                None => fs::remove_file(root.join(rel)).unwrap(),
+            }
+            b.build(&Changes::from_paths(root, &[root.join(rel)]))
+        };
+        // A broken link below the front matter: an error, the last good site stays.
+        let o = edit(
+            &mut b,
+            "content/other.md",
+            Some(page("Other", "", "See [x](@/nope.md).")),
+        );
+        assert!(!o.ok);
+        assert!(
+            o.diagnostics
+                .iter()
+                .any(|d| d.is_error() && d.path == "content/other.md" && d.line > 0)
+        );
+        assert!(Arc::ptr_eq(
+            &o.files.unwrap(),
+            first.files.as_ref().unwrap()
+        ));
+        // Fixed: the page shows the fix, and nothing else is stale.
+        let o = edit(
+            &mut b,
+            "content/other.md",
+            Some(page("Other", "", "Fixed text.")),
+        );
+        assert!(o.ok, "{:?}", o.diagnostics);
+        let files = o.files.unwrap();
+        assert!(String::from_utf8_lossy(&files["other/index.html"]).contains("Fixed text."));
+        same(&files, &full(root));
+        // A new page changes the structure: every page's markdown is rendered again...
+        let o = edit(&mut b, "content/extra.md", Some(page("Extra", "", "More.")));
+        assert!(o.ok && o.full);
+        assert_eq!(o.markdown, 6, "all six pages");
+        // ...and removing it again reuses the markdown kept from before.
+        let o = edit(&mut b, "content/extra.md", None);
+        assert!(o.ok && o.full);
+        assert_eq!(o.markdown, 0);
+        let files = o.files.unwrap();
+        assert!(!files.contains_key("extra/index.html"));
+        same(&files, &full(root));
     }
 
     #[test]
