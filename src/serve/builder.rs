@@ -332,6 +332,7 @@ impl Builder {
         diags.extend(rdiags.items);
         if diags.has_errors() {
             // The served files are now older than the site: the next build renders everything.
+            diags.sort();
             return Some(self.failed(diags, start));
         }
         let files = merge(Some(&good.files), outputs);
@@ -368,6 +369,7 @@ impl Builder {
             Ok(c) => c.clone(),
             Err(ds) => {
                 diags.extend(ds.iter().cloned());
+                diags.sort();
                 return self.failed(diags, start);
             }
         };
@@ -398,6 +400,9 @@ impl Builder {
         laps.mark("load");
 
         // Resolve, and the theme.
+        // Problems in single files come first when shown: they often cause
+        // the others (a page that fails to parse leaves links to it broken).
+        let read_problems = diags.items.len();
         let site = resolve::resolve(loaded, &mut diags);
         if self.theme.is_none() || changes.theme || changes.config || changes.rescan {
             self.theme = None;
@@ -405,17 +410,17 @@ impl Builder {
                 Ok(t) => self.theme = Some(t),
                 Err(ds) => {
                     diags.extend(ds);
-                    return self.failed_with(diags, start, &site);
+                    return self.failed_with(diags, read_problems, start, &site);
                 }
             }
         }
         // Problems found so far stop here: the dev server shows them at
         // once rather than spending time rendering a site it cannot serve.
         if diags.has_errors() {
-            return self.failed_with(diags, start, &site);
+            return self.failed_with(diags, read_problems, start, &site);
         }
         let Some(theme) = self.theme.as_ref() else {
-            return self.failed_with(diags, start, &site);
+            return self.failed_with(diags, read_problems, start, &site);
         };
         let early_diags = diags.items.clone();
         laps.mark("resolve");
@@ -478,7 +483,7 @@ impl Builder {
             if self.good.as_ref().is_none_or(|g| g.fingerprint != fp) {
                 self.spare = Some(spare_of(fp, &site, &markdown));
             }
-            return self.failed_with(diags, start, &site);
+            return self.failed_with(diags, read_problems, start, &site);
         }
         let previous = if selection.is_some() {
             self.good.as_ref().map(|g| &g.files)
@@ -542,9 +547,9 @@ impl Builder {
         }
     }
 
-    fn failed(&mut self, mut diags: Diagnostics, start: Instant) -> Outcome {
+    /// A failed build, with its problems in the order they are to be shown.
+    fn failed(&mut self, diags: Diagnostics, start: Instant) -> Outcome {
         self.last_ok = false;
-        diags.sort();
         let base_path = self
             .good
             .as_ref()
@@ -564,8 +569,24 @@ impl Builder {
         }
     }
 
-    fn failed_with(&mut self, diags: Diagnostics, start: Instant, site: &Site) -> Outcome {
-        let mut o = self.failed(diags, start);
+    /// A failed build of `site`, with the problems found while reading
+    /// files (the first `read_problems`) shown before the others.
+    fn failed_with(
+        &mut self,
+        diags: Diagnostics,
+        read_problems: usize,
+        start: Instant,
+        site: &Site,
+    ) -> Outcome {
+        let mut items = diags.items;
+        let mut rest = Diagnostics {
+            items: items.split_off(read_problems.min(items.len())),
+        };
+        let mut first = Diagnostics { items };
+        first.sort();
+        rest.sort();
+        first.items.extend(rest.items);
+        let mut o = self.failed(first, start);
         o.base_path = site.config.base_path();
         o
     }
@@ -1059,6 +1080,25 @@ mod tests {
         let files = o.files.unwrap();
         assert!(!files.contains_key("extra/index.html"));
         same(&files, &full(root));
+    }
+
+    #[test]
+    fn the_cause_is_shown_first() {
+        let t = site();
+        let root = t.path();
+        let mut b = Builder::new(SiteOptions {
+            root: root.to_path_buf(),
+            ..Default::default()
+        });
+        assert!(b.build(&Changes::all()).ok);
+        // The service stops parsing, so about.md's `services = ["respite-care"]` breaks too.
+        let rel = "content/services/respite-care.md";
+        fs::write(root.join(rel), "+++\ntitle = \"Respite care\n+++\n").unwrap();
+        let o = b.build(&Changes::from_paths(root, &[root.join(rel)]));
+        assert!(!o.ok);
+        assert!(o.diagnostics.len() > 1, "{:?}", o.diagnostics);
+        assert_eq!(o.diagnostics[0].path, rel);
+        assert!(o.diagnostics.iter().any(|d| d.path == "content/about.md"));
     }
 
     #[test]

@@ -293,7 +293,7 @@ pre {{ overflow-x: auto; background: #f8f8f8; padding: 0.75rem; font-size: 0.9re
 <body>
 <main>
 <h1>The site has {n} error{s}</h1>
-<p>carehub serve could not rebuild the site. Fix the file{s} below and save: this page reloads by itself.</p>
+<p>carehub serve could not rebuild the site. Fix the file{s} below and save: this page reloads by itself.{first}</p>
 {last_good}
 <ol>
 {items}</ol>
@@ -302,6 +302,11 @@ pre {{ overflow-x: auto; background: #f8f8f8; padding: 0.75rem; font-size: 0.9re
 </html>
 "#,
         s = if n == 1 { "" } else { "s" },
+        first = if n > 1 {
+            " Start with the first: it may be the cause of the others."
+        } else {
+            ""
+        },
         base = escape_text(&snap.base_path),
     );
     let mut r = Reply::new(500, "text/html; charset=utf-8", html);
