@@ -27,7 +27,7 @@ use crate::render::{self, RenderOptions, Selection};
 use crate::resolve::{self, Site};
 use rayon::prelude::*;
 use serde_json::Value;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -183,8 +183,12 @@ pub struct Builder {
     theme: Option<Theme>,
     good: Option<Good>,
     spare: Option<Spare>,
-    /// Whether the previous build succeeded (only then can pages be selected).
+    /// Whether the previous build succeeded.
     last_ok: bool,
+    /// Files changed since the last good build (several when builds in
+    /// between failed), and whether anything else changed since.
+    pending: BTreeSet<String>,
+    pending_all: bool,
 }
 
 /// Times of the steps of a build.
@@ -217,6 +221,8 @@ impl Builder {
             good: None,
             spare: None,
             last_ok: false,
+            pending: BTreeSet::new(),
+            pending_all: true,
         }
     }
 
@@ -242,6 +248,8 @@ impl Builder {
     pub fn build(&mut self, changes: &Changes) -> Outcome {
         let start = Instant::now();
         let mut laps = Laps::new();
+        self.pending.extend(changes.files.iter().cloned());
+        self.pending_all |= changes.config || changes.theme || changes.rescan;
         // Read the changed files (all of them on a rescan).
         let root = self.opts.root.clone();
         let lopts = self.load_options();
@@ -457,16 +465,12 @@ impl Builder {
         let markdown: Vec<Md> = markdown.into_iter().flatten().collect();
         laps.mark("markdown");
 
-        // Templates: only the pages the change shows on, when that is safe.
+        // Templates: only the pages the changes since the last good build
+        // show on, when that is safe.
         let selection = match &self.good {
-            Some(g)
-                if self.last_ok
-                    && !changes.config
-                    && !changes.theme
-                    && !changes.rescan
-                    && g.fingerprint == fp =>
-            {
-                select(&g.site, &site, &changes.files)
+            Some(g) if !self.pending_all && g.fingerprint == fp => {
+                let changed: Vec<String> = self.pending.iter().cloned().collect();
+                select(&g.site, &site, &changed)
             }
             _ => None,
         };
@@ -492,10 +496,12 @@ impl Builder {
         };
         let files = merge(previous, outputs);
         // The markdown of the site this replaces, if its structure differed.
-        if let Some(g) = self.good.take()
-            && g.fingerprint != fp
-        {
-            self.spare = Some(spare_of(g.fingerprint, &g.site, &g.markdown));
+        if let Some(g) = self.good.take() {
+            if g.fingerprint != fp {
+                self.spare = Some(spare_of(g.fingerprint, &g.site, &g.markdown));
+            }
+            // Freeing a large site takes a while: not on the way to the browser.
+            std::thread::spawn(move || drop(g));
         }
         self.good = Some(Good {
             files: files.clone(),
@@ -527,6 +533,8 @@ impl Builder {
         timings: Vec<(&'static str, Duration)>,
     ) -> Outcome {
         self.last_ok = true;
+        self.pending.clear();
+        self.pending_all = false;
         diags.sort();
         let base_path = self
             .good
@@ -1066,9 +1074,24 @@ mod tests {
             Some(page("Other", "", "Fixed text.")),
         );
         assert!(o.ok, "{:?}", o.diagnostics);
+        assert!(!o.full, "only what changed since the last good build");
         let files = o.files.unwrap();
         assert!(String::from_utf8_lossy(&files["other/index.html"]).contains("Fixed text."));
         same(&files, &full(root));
+        // Broken front matter, then a fix with a new title: still only what it shows on.
+        let o = edit(
+            &mut b,
+            "content/other.md",
+            Some("+++\ntitle = \n+++\n".into()),
+        );
+        assert!(!o.ok);
+        let o = edit(
+            &mut b,
+            "content/other.md",
+            Some(page("Other again", "", "Fixed text.")),
+        );
+        assert!(o.ok && !o.full);
+        same(&o.files.unwrap(), &full(root));
         // A new page changes the structure: every page's markdown is rendered again...
         let o = edit(&mut b, "content/extra.md", Some(page("Extra", "", "More.")));
         assert!(o.ok && o.full);
