@@ -47,6 +47,9 @@ pub enum Command {
         /// Include draft pages.
         #[arg(long)]
         drafts: bool,
+        /// Also write the editorial report (an HTML table of every page) to this file.
+        #[arg(long, value_name = "FILE")]
+        report: Option<PathBuf>,
     },
     /// Preview the site in a browser, rebuilding and reloading as you edit.
     Serve {
@@ -126,10 +129,12 @@ pub fn run() -> i32 {
             strict,
             format,
             drafts,
+            report,
         } => cmd::check::run(&cmd::check::CheckArgs {
             site: site(*drafts, None),
             strict: *strict,
             json: *format == Format::Json,
+            report: report.clone(),
         }),
         Command::Init { dir, force } => cmd::init::run(&cmd::init::InitArgs {
             dir: dir.clone(),

@@ -1,6 +1,7 @@
 //! `carehub init DIR`: a new hub, ready to build: site.toml, a home page,
-//! two starter articles, a services section with one service, one (made-up)
-//! provider, and a copy of the default theme to edit. Review dates start
+//! three starter articles (one about the site), a services section with one
+//! service, a conditions section with one condition, one (made-up) provider,
+//! and a copy of the default theme to edit. Review dates start
 //! from today. Never overwrites a file.
 
 use crate::model::Date;
@@ -37,6 +38,18 @@ const STARTER: &[(&str, &str)] = &[
     (
         "content/getting-help.md",
         include_str!("init/starter/content/getting-help.md"),
+    ),
+    (
+        "content/about.md",
+        include_str!("init/starter/content/about.md"),
+    ),
+    (
+        "content/conditions/_index.md",
+        include_str!("init/starter/content/conditions/_index.md"),
+    ),
+    (
+        "content/conditions/heart-failure.md",
+        include_str!("init/starter/content/conditions/heart-failure.md"),
     ),
     (
         "content/services/_index.md",

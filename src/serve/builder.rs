@@ -15,6 +15,7 @@
 //!
 //! A build with errors leaves the last good site in place.
 
+use crate::check;
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Diagnostics, SourceFile};
 use crate::load::{self, LoadOptions, Loaded, LoadedFile, walk};
@@ -344,9 +345,15 @@ impl Builder {
             return Some(self.failed(diags, start));
         }
         let files = merge(Some(&good.files), outputs);
+        laps.mark("merge");
+        diags.extend(run_checks(&good.site, &files, &good.markdown));
+        laps.mark("check");
+        if diags.has_errors() {
+            diags.sort();
+            return Some(self.failed(diags, start));
+        }
         let rendered = selection.pages.len();
         good.files = files.clone();
-        laps.mark("merge");
         let mut o = self.succeeded(
             diags,
             files,
@@ -495,6 +502,15 @@ impl Builder {
             None
         };
         let files = merge(previous, outputs);
+        laps.mark("merge");
+        diags.extend(run_checks(&site, &files, &markdown));
+        laps.mark("check");
+        if diags.has_errors() {
+            if self.good.as_ref().is_none_or(|g| g.fingerprint != fp) {
+                self.spare = Some(spare_of(fp, &site, &markdown));
+            }
+            return self.failed_with(diags, read_problems, start, &site);
+        }
         // The markdown of the site this replaces, if its structure differed.
         if let Some(g) = self.good.take() {
             if g.fingerprint != fp {
@@ -510,7 +526,6 @@ impl Builder {
             markdown,
             early_diags,
         });
-        laps.mark("merge");
         let mut o = self.succeeded(
             diags,
             files,
@@ -619,6 +634,32 @@ fn merge(previous: Option<&Arc<Files>>, outputs: Vec<render::Output>) -> Arc<Fil
         files.insert(o.path, Arc::from(o.bytes));
     }
     Arc::new(files)
+}
+
+/// The editorial checks `carehub build` runs (links and anchors in the
+/// rendered pages, review dates, reading age...), on the whole site as it
+/// will be served.
+fn run_checks(site: &Site, files: &Files, markdown: &[Md]) -> Vec<Diagnostic> {
+    let mut outputs: Vec<render::Output> = files
+        .iter()
+        .map(|(path, bytes)| render::Output {
+            path: path.clone(),
+            bytes: bytes.to_vec(),
+        })
+        .collect();
+    outputs.sort_by(|a, b| a.path.cmp(&b.path));
+    let result = render::RenderResult {
+        outputs,
+        rendered: markdown.iter().map(|m| m.0.clone()).collect(),
+        diagnostics: Diagnostics::default(),
+    };
+    let mut diags = Vec::new();
+    let today = check::today().unwrap_or_else(|d| {
+        diags.push(d);
+        crate::model::Date::today()
+    });
+    diags.extend(check::run(site, &result, today).diagnostics);
+    diags
 }
 
 fn spare_of(fingerprint: u64, site: &Site, markdown: &[Md]) -> Spare {
@@ -1122,6 +1163,37 @@ mod tests {
         assert!(o.diagnostics.len() > 1, "{:?}", o.diagnostics);
         assert_eq!(o.diagnostics[0].path, rel);
         assert!(o.diagnostics.iter().any(|d| d.path == "content/about.md"));
+    }
+
+    /// The checks `build` runs (here: anchors in the rendered pages) stop a serve build too.
+    #[test]
+    fn check_errors_fail_the_build() {
+        let t = site();
+        let root = t.path();
+        let mut b = Builder::new(SiteOptions {
+            root: root.to_path_buf(),
+            ..Default::default()
+        });
+        assert!(b.build(&Changes::all()).ok);
+        let rel = "content/other.md";
+        fs::write(
+            root.join(rel),
+            page(
+                "Other",
+                "",
+                "See [it](@/services/respite-care.md#no-such-heading).",
+            ),
+        )
+        .unwrap();
+        let o = b.build(&Changes::from_paths(root, &[root.join(rel)]));
+        assert!(!o.ok);
+        assert!(
+            o.diagnostics
+                .iter()
+                .any(|d| d.is_error() && d.code == "broken-anchor" && d.path == rel),
+            "{:?}",
+            o.diagnostics
+        );
     }
 
     #[test]
