@@ -115,6 +115,7 @@ def main():
     ap.add_argument("--articles", type=int, default=0)
     ap.add_argument("--runs", type=int, default=20)
     ap.add_argument("--keep", action="store_true")
+    ap.add_argument("--page", help="the file under content/ to edit (default: an article)")
     args = ap.parse_args()
     if not Path(args.binary).is_file():
         sys.exit(f"no binary at {args.binary}: run `cargo build --release` first, or pass --binary")
@@ -125,7 +126,7 @@ def main():
         make_site(tmp, args.articles)
         print(f"site: example + {args.articles} generated articles in {tmp} ({time.perf_counter() - t:.1f} s to write)")
         proc = subprocess.Popen(
-            [args.binary, "serve", "--port", "0", "--root", str(tmp)],
+            [args.binary, "serve", "--port", "0", "--timings", "--root", str(tmp)],
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,
@@ -145,24 +146,32 @@ def main():
         print(f"first build and start: {time.perf_counter() - started:.2f} s")
         rebuilt = []
 
+        steps = []
+
         def drain():
             for line in proc.stdout:
                 m = re.search(r"Rebuilt in ([\d.]+) ms", line)
                 if m:
                     rebuilt.append(float(m.group(1)))
+                if line.strip().startswith("timings:"):
+                    steps.append(line.strip())
 
         threading.Thread(target=drain, daemon=True).start()
 
-        if args.articles:
-            rel, url = "library-00/topic-00007.md", "/library-00/topic-00007/"
+        if args.page:
+            rel = args.page
+        elif args.articles:
+            rel = "library-00/topic-00007.md"
         else:
-            rel, url = "services/respite-care.md", "/services/respite-care/"
+            rel = "accessing-care.md"
+        url = "/" + rel.removesuffix(".md").removesuffix("_index").rstrip("/") + "/"
         path = tmp / "content" / rel
         original = path.read_text()
 
         def measure(label, edit):
             times = []
             rebuilt.clear()
+            steps.clear()
             for n in range(args.runs):
                 marker = f"bench-{label}-{n}-{time.time_ns()}"
                 text = edit(original, marker)
@@ -181,6 +190,8 @@ def main():
             p90 = times[int(len(times) * 0.9) - 1] if len(times) >= 10 else times[-1]
             server = f"; server rebuild median {statistics.median(rebuilt):.1f} ms" if rebuilt else ""
             print(f"{label:<28} save-to-served median {med:6.1f} ms, p90 {p90:6.1f} ms, max {times[-1]:6.1f} ms{server}")
+            if steps:
+                print(f"{'':<28} last rebuild {steps[-1]}")
 
         # Body only: only the page itself is rendered again.
         measure("body edit", lambda s, m: s.replace("+++\n\n", f"+++\n\n{m} ", 1) if "+++\n\n" in s else s + f"\n{m}\n")
