@@ -126,7 +126,7 @@ fn load_content(root: &Path, opts: &LoadOptions, diags: &mut Diagnostics) -> Con
         .files
         .into_iter()
         .filter(|(_, rel)| {
-            !rel.ends_with(".md") && !(rel.starts_with("providers/") && rel.ends_with(".toml"))
+            !(rel.ends_with(".md") || rel.starts_with("providers/") && rel.ends_with(".toml"))
         })
         .collect();
     pages.sort_by(|a, b| a.rel.cmp(&b.rel));
