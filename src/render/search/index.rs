@@ -361,6 +361,8 @@ pub struct Index {
     stop: Vec<String>,
     shards: Vec<BTreeMap<String, String>>,
     docs: Vec<(String, String)>,
+    /// The number of documents, from the manifest.
+    ndocs: usize,
 }
 
 fn call_arg<'a>(text: &'a str, prefix: &str) -> Option<(usize, &'a str)> {
@@ -413,6 +415,7 @@ impl Index {
             idx.shards.push(map);
         }
         let ndocs = m["docs"].as_u64().unwrap_or(0) as usize;
+        idx.ndocs = ndocs;
         let chunk = m["chunk"].as_u64().unwrap_or(DOC_CHUNK as u64).max(1) as usize;
         for n in 0..ndocs.div_ceil(chunk) {
             let t = read(&format!("{dir}/d{n}.js")).ok_or(format!("no doc file {n}"))?;
@@ -434,6 +437,12 @@ impl Index {
             .starts
             .partition_point(|s| utf16_cmp(s, term) != std::cmp::Ordering::Greater);
         n.checked_sub(1)
+    }
+
+    /// How rare a term is: 1 for a term on every page, up to ~20.
+    fn rarity(&self, df: usize) -> u32 {
+        let n = self.ndocs.max(1) / df.max(1);
+        u32::BITS - (n.max(1) as u32).leading_zeros()
     }
 
     fn postings(&self, shard: usize, term: &str) -> Vec<(usize, u32)> {
@@ -477,8 +486,10 @@ impl Index {
         for (k, t) in terms.iter().enumerate() {
             let mut m: HashMap<usize, u32> = HashMap::new();
             if let Some(s) = self.shard_of(t) {
-                for (d, w) in self.postings(s, t) {
-                    m.insert(d, w);
+                let list = self.postings(s, t);
+                let r = self.rarity(list.len());
+                for (d, w) in list {
+                    m.insert(d, w * r);
                 }
             }
             if k + 1 == terms.len() && prefix_last && t.chars().count() >= MIN_PREFIX {
@@ -492,8 +503,10 @@ impl Index {
                     };
                     for term in shard.keys() {
                         if term.starts_with(t.as_str()) && term != t {
-                            for (d, w) in self.postings(s, term) {
-                                let w = w.saturating_sub(2).max(1);
+                            let list = self.postings(s, term);
+                            let r = self.rarity(list.len());
+                            for (d, w) in list {
+                                let w = w.saturating_sub(2).max(1) * r;
                                 let e = m.entry(d).or_insert(0);
                                 *e = (*e).max(w);
                             }
