@@ -90,17 +90,34 @@ fn broken_links_and_anchors_are_errors_at_their_source_line() {
     let out = &run.stdout;
     // The @/ fragment link, at its own line and column, with the nearest heading.
     assert!(out.contains("content/a.md:13:"), "{out}");
-    assert!(out.contains("`#part-two`, but content/b.md has no element with that id"), "{out}");
+    assert!(
+        out.contains("`#part-two`, but content/b.md has no element with that id"),
+        "{out}"
+    );
     assert!(out.contains("did you mean #part-one?"), "{out}");
     // Plain relative and absolute links, same-page anchors and raw HTML.
     assert!(out.contains("the link `../c/` goes nowhere"), "{out}");
     assert!(out.contains("the link `/bb/` goes nowhere"), "{out}");
     assert!(out.contains("did you mean /b/ (write @/b.md)?"), "{out}");
-    assert!(out.contains("the link `#nowhere` goes nowhere: this page has no element with the id `nowhere`"), "{out}");
-    assert!(out.contains("content/a.md:17:10: error: the link `/raw-missing/`"), "{out}");
+    assert!(
+        out.contains(
+            "the link `#nowhere` goes nowhere: this page has no element with the id `nowhere`"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains("content/a.md:17:10: error: the link `/raw-missing/`"),
+        "{out}"
+    );
     // Made by a template: reported once, against the theme, as a warning.
-    assert!(out.contains("theme: warning: the link `/gone/` goes nowhere"), "{out}");
-    assert!(out.contains("── content/a.md (5 errors)"), "grouped by file: {out}");
+    assert!(
+        out.contains("theme: warning: the link `/gone/` goes nowhere"),
+        "{out}"
+    );
+    assert!(
+        out.contains("── content/a.md (5 errors)"),
+        "grouped by file: {out}"
+    );
     assert!(out.contains("check: 5 errors and "), "{out}");
     let strict = carehub(site.root(), &["check", "--strict"]);
     strict.stdout_has("theme: error: the link `/gone/` goes nowhere");
@@ -157,8 +174,14 @@ fn review_governance_overdue_due_soon_and_missing() {
     assert!(out.contains("content/old.md:4:15: warning: review overdue: this page was due for review on 2026-06-01, 174 days ago"), "{out}");
     assert!(out.contains("content/unsigned.md:2:9: warning: this page does not say last_reviewed, reviewed_by and next_review"), "{out}");
     assert!(out.contains("Reviews:"), "{out}");
-    assert!(out.contains("overdue   2026-06-01  content/old.md (174 days ago; reviewer: R)"), "{out}");
-    assert!(out.contains("due soon  2027-01-15  content/soon.md (in 54 days; reviewer: R)"), "{out}");
+    assert!(
+        out.contains("overdue   2026-06-01  content/old.md (174 days ago; reviewer: R)"),
+        "{out}"
+    );
+    assert!(
+        out.contains("due soon  2027-01-15  content/soon.md (in 54 days; reviewer: R)"),
+        "{out}"
+    );
     // --strict makes the warnings errors.
     let strict = carehub(site.root(), &["check", "--strict"]);
     assert_eq!(strict.code, 1);
@@ -179,23 +202,50 @@ fn reading_age_flags_hard_pages_and_names_the_hardest_sentences() {
     let site = TestSite::new();
     let hard = "Comprehensive multidisciplinary palliative interventions necessitate meticulous coordination between numerous organisations.\n".repeat(10);
     let easy = "We help you at home. You can call us at any time. We will talk with you and your family.\n".repeat(10);
-    site.write("content/hard.md", &page("Hard", &format!("Short start.\n\n{hard}")));
+    site.write(
+        "content/hard.md",
+        &page("Hard", &format!("Short start.\n\n{hard}")),
+    );
     site.write("content/easy.md", &page("Easy", &easy));
     let run = carehub(site.root(), &["check", "--format", "json"]);
     let v = json(&run);
-    let reading: Vec<(String, String, u64)> = codes(&v).into_iter().filter(|c| c.0 == "reading-age").collect();
-    assert_eq!(reading, [("reading-age".to_string(), "content/hard.md".to_string(), 15)]);
-    let d = v["diagnostics"].as_array().unwrap().iter().find(|d| d["code"] == "reading-age").unwrap();
-    assert!(d["message"].as_str().unwrap().contains("above the site's target of 6"));
-    assert!(d["hint"].as_str().unwrap().contains("line 15 (grade"), "{d}");
+    let reading: Vec<(String, String, u64)> = codes(&v)
+        .into_iter()
+        .filter(|c| c.0 == "reading-age")
+        .collect();
+    assert_eq!(
+        reading,
+        [("reading-age".to_string(), "content/hard.md".to_string(), 15)]
+    );
+    let d = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["code"] == "reading-age")
+        .unwrap();
+    assert!(
+        d["message"]
+            .as_str()
+            .unwrap()
+            .contains("above the site's target of 6")
+    );
+    assert!(
+        d["hint"].as_str().unwrap().contains("line 15 (grade"),
+        "{d}"
+    );
     let pages = v["pages"].as_array().unwrap();
     let grade = |path: &str| {
-        pages.iter().find(|p| p["path"] == path).unwrap()["reading"]["grade"].as_f64().unwrap()
+        pages.iter().find(|p| p["path"] == path).unwrap()["reading"]["grade"]
+            .as_f64()
+            .unwrap()
     };
     assert!(grade("content/hard.md") > 15.0);
     assert!(grade("content/easy.md") < 3.0);
     // A site may set its own target.
-    site.write("site.toml", &format!("{}[check]\nreading_grade = 50\n", common::SITE_TOML));
+    site.write(
+        "site.toml",
+        &format!("{}[check]\nreading_grade = 50\n", common::SITE_TOML),
+    );
     let v = json(&carehub(site.root(), &["check", "--format", "json"]));
     assert!(!codes(&v).iter().any(|c| c.0 == "reading-age"));
 }
@@ -219,10 +269,24 @@ fn evidence_articles_without_sources_and_incomplete_sources() {
     );
     let v = json(&carehub(site.root(), &["check", "--format", "json"]));
     let c = codes(&v);
-    assert!(c.contains(&("no-sources".into(), "content/bare.md".into(), 2)), "{c:?}");
-    assert!(c.contains(&("source-incomplete".into(), "content/partial.md".into(), 5)), "{c:?}");
-    let d = v["diagnostics"].as_array().unwrap().iter().find(|d| d["code"] == "source-incomplete").unwrap();
-    assert_eq!(d["message"], "the source \"A leaflet\" has no publisher and accessed");
+    assert!(
+        c.contains(&("no-sources".into(), "content/bare.md".into(), 2)),
+        "{c:?}"
+    );
+    assert!(
+        c.contains(&("source-incomplete".into(), "content/partial.md".into(), 5)),
+        "{c:?}"
+    );
+    let d = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["code"] == "source-incomplete")
+        .unwrap();
+    assert_eq!(
+        d["message"],
+        "the source \"A leaflet\" has no publisher and accessed"
+    );
 }
 
 #[test]
@@ -239,11 +303,20 @@ fn provider_freshness_verified_and_cqc_rating_dates() {
     let v = json(&carehub(site.root(), &["check", "--format", "json"]));
     let c = codes(&v);
     let old = "content/providers/old-hospice.toml".to_string();
-    assert!(c.contains(&("provider-stale".into(), old.clone(), 3)), "{c:?}");
+    assert!(
+        c.contains(&("provider-stale".into(), old.clone(), 3)),
+        "{c:?}"
+    );
     assert!(c.contains(&("rating-old".into(), old, 7)), "{c:?}");
     assert!(!c.iter().any(|x| x.1.contains("new-hospice")), "{c:?}");
     // The rating age is configurable.
-    site.write("site.toml", &format!("{}[check]\nrating_max_age_months = 120\n", common::SITE_TOML));
+    site.write(
+        "site.toml",
+        &format!(
+            "{}[check]\nrating_max_age_months = 120\n",
+            common::SITE_TOML
+        ),
+    );
     let c = codes(&json(&carehub(site.root(), &["check", "--format", "json"])));
     assert!(!c.iter().any(|x| x.0 == "rating-old"), "{c:?}");
 }
@@ -272,12 +345,21 @@ fn plain_language_terms_with_glossary_links() {
             "A [syringe driver](@/glossary.md#syringe-driver) helps. End of life means the last months of life.",
         ),
     );
-    site.write("content/glossary.md", &page("Glossary", "## Syringe driver\n\nA syringe driver is a small pump."));
+    site.write(
+        "content/glossary.md",
+        &page(
+            "Glossary",
+            "## Syringe driver\n\nA syringe driver is a small pump.",
+        ),
+    );
     let run = carehub(site.root(), &["check"]);
     assert_eq!(run.code, 0, "{}", run.stdout);
     let out = &run.stdout;
     assert!(out.contains("content/care.md:13:24: warning: \"syringe driver\" is not explained where this page first uses it"), "{out}");
-    assert!(out.contains("[syringe driver](@/glossary.md#syringe-driver)"), "{out}");
+    assert!(
+        out.contains("[syringe driver](@/glossary.md#syringe-driver)"),
+        "{out}"
+    );
     assert!(out.contains("\"utilise\" is not plain English"), "{out}");
     assert!(out.contains("write \"use\" instead"), "{out}");
     assert!(out.contains("\"DNACPR\" is not explained"), "{out}");
@@ -304,13 +386,39 @@ fn json_output_is_stable_and_documented() {
     assert_eq!(v["version"], 1);
     assert_eq!(v["today"], TODAY);
     assert_eq!(v["strict"], false);
-    for k in ["errors", "warnings", "files", "pages", "providers", "overdue", "due_soon"] {
+    for k in [
+        "errors",
+        "warnings",
+        "files",
+        "pages",
+        "providers",
+        "overdue",
+        "due_soon",
+    ] {
         assert!(v["summary"][k].is_u64(), "summary.{k}");
     }
-    let a = v["pages"].as_array().unwrap().iter().find(|p| p["path"] == "content/a.md").unwrap();
+    let a = v["pages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["path"] == "content/a.md")
+        .unwrap();
     for k in [
-        "url", "title", "kind", "words", "reading", "last_reviewed", "next_review", "reviewed_by",
-        "review", "review_days", "sources", "links_in", "links_out", "errors", "warnings",
+        "url",
+        "title",
+        "kind",
+        "words",
+        "reading",
+        "last_reviewed",
+        "next_review",
+        "reviewed_by",
+        "review",
+        "review_days",
+        "sources",
+        "links_in",
+        "links_out",
+        "errors",
+        "warnings",
     ] {
         assert!(a.get(k).is_some(), "pages[].{k}");
     }
@@ -318,7 +426,14 @@ fn json_output_is_stable_and_documented() {
     assert_eq!(a["last_reviewed"], "2026-10-01");
     // The keys documented in docs/check.md are the ones printed.
     let doc = std::fs::read_to_string(repo_root().join("docs/check.md")).unwrap();
-    for k in ["\"format\"", "\"summary\"", "\"diagnostics\"", "\"pages\"", "\"links_in\"", "\"complex_word_share\""] {
+    for k in [
+        "\"format\"",
+        "\"summary\"",
+        "\"diagnostics\"",
+        "\"pages\"",
+        "\"links_in\"",
+        "\"complex_word_share\"",
+    ] {
         assert!(doc.contains(k), "docs/check.md lacks {k}");
     }
 }
@@ -329,12 +444,25 @@ fn editorial_report_is_written_as_html() {
     site.write("content/a.md", &page("Article <A>", "Read [B](@/b.md)."));
     site.write("content/b.md", &page("B", "Text."));
     let report = site.path("report.html");
-    let run = carehub(site.root(), &["check", "--report", report.to_str().unwrap()]);
+    let run = carehub(
+        site.root(),
+        &["check", "--report", report.to_str().unwrap()],
+    );
     assert_eq!(run.code, 0, "{}", run.stdout);
     run.stdout_has("Wrote the editorial report to");
     let html = std::fs::read_to_string(&report).unwrap();
     assert!(html.contains("Article &lt;A&gt;"));
-    for col in ["Reading grade", "Words", "Last reviewed", "Next review", "Reviewer", "Sources", "Links in", "Links out", "Warnings"] {
+    for col in [
+        "Reading grade",
+        "Words",
+        "Last reviewed",
+        "Next review",
+        "Reviewer",
+        "Sources",
+        "Links in",
+        "Links out",
+        "Warnings",
+    ] {
         assert!(html.contains(col), "{col}");
     }
     assert!(!html.contains("<script"));

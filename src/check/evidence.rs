@@ -47,11 +47,7 @@ pub fn check(site: &Site, today: Date, diags: &mut Vec<Diagnostic>) {
                         "source-incomplete",
                         &p.src,
                         p.fm_span(s),
-                        format!(
-                            "the source \"{}\" has no {}",
-                            src.title,
-                            join_and(&missing)
-                        ),
+                        format!("the source \"{}\" has no {}", src.title, join_and(&missing)),
                     )
                     .with_hint(format!(
                         "readers judge a source by who published it and when it was read: add {}",
@@ -86,7 +82,8 @@ mod tests {
 
     #[test]
     fn missing_sources_and_incomplete_source() {
-        let none = "+++\ntitle = \"None\"\nlast_reviewed = 2026-10-01\nreviewed_by = \"R\"\n+++\nText.\n";
+        let none =
+            "+++\ntitle = \"None\"\nlast_reviewed = 2026-10-01\nreviewed_by = \"R\"\n+++\nText.\n";
         let partial = "+++\ntitle = \"Partial\"\nlast_reviewed = 2026-10-01\nreviewed_by = \"R\"\n[[sources]]\ntitle = \"Leaflet\"\nurl = \"https://example.org/\"\n+++\nText.\n";
         let section = "+++\ntitle = \"Section\"\n+++\n";
         let (_t, c) = compile_files(&[
@@ -97,7 +94,10 @@ mod tests {
         let mut diags = Vec::new();
         check(&c.site, Date::parse("2026-11-22").unwrap(), &mut diags);
         assert_eq!(diags.len(), 2, "{diags:?}");
-        assert_eq!((diags[0].code, diags[0].path.as_str(), diags[0].line), ("no-sources", "content/none.md", 2));
+        assert_eq!(
+            (diags[0].code, diags[0].path.as_str(), diags[0].line),
+            ("no-sources", "content/none.md", 2)
+        );
         assert_eq!(diags[1].code, "source-incomplete");
         assert_eq!(diags[1].line, 5, "the source's [[sources]] header");
         assert!(diags[1].message.contains("no publisher and accessed"));

@@ -12,12 +12,7 @@ pub fn check(site: &Site, today: Date, diags: &mut Vec<Diagnostic>) {
     let max = site.config.review.max_months;
     let rating_max = site.config.check.rating_max_age_months;
     for p in &site.providers {
-        let name_span = p
-            .data
-            .name
-            .as_ref()
-            .map(|n| n.span())
-            .unwrap_or(0..0);
+        let name_span = p.data.name.as_ref().map(|n| n.span()).unwrap_or(0..0);
         match &p.data.verified {
             None => diags.push(
                 Diagnostic::warning_at(
@@ -94,8 +89,14 @@ mod tests {
     #[test]
     fn stale_verified_and_old_rating() {
         let (_t, c) = compile_files(&[
-            ("content/providers/old.toml", &provider("verified = 2022-01-01", "rated = 2020-05-01")),
-            ("content/providers/fresh.toml", &provider("verified = 2026-06-01", "rated = 2025-06-01")),
+            (
+                "content/providers/old.toml",
+                &provider("verified = 2022-01-01", "rated = 2020-05-01"),
+            ),
+            (
+                "content/providers/fresh.toml",
+                &provider("verified = 2026-06-01", "rated = 2025-06-01"),
+            ),
             ("content/providers/none.toml", &provider("", "")),
         ]);
         let mut diags = Vec::new();

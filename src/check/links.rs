@@ -296,10 +296,20 @@ fn has_scheme(s: &str) -> bool {
 
 /// Resolve `.` and `..` segments; `None` when `..` climbs above the root.
 fn normalise(path: &str) -> Option<String> {
-    if !path.contains("./") && !path.ends_with("/.") && !path.ends_with("/..") && path != "." && path != ".." && !path.contains("//") {
+    if !path.contains("./")
+        && !path.ends_with("/.")
+        && !path.ends_with("/..")
+        && path != "."
+        && path != ".."
+        && !path.contains("//")
+    {
         return Some(path.to_string());
     }
-    let trailing = path.ends_with('/') || path.ends_with("/.") || path.ends_with("/..") || path == "." || path == "..";
+    let trailing = path.ends_with('/')
+        || path.ends_with("/.")
+        || path.ends_with("/..")
+        || path == "."
+        || path == "..";
     let mut segs: Vec<&str> = Vec::new();
     for s in path.split('/') {
         match s {
@@ -426,7 +436,9 @@ pub fn check(site: &Site, render: &RenderResult, diags: &mut Vec<Diagnostic>) ->
                     Dest::Internal { path, fragment } => match files.get(&path) {
                         None => Problem::NoFile(path),
                         Some(t) => match (fragment, scans.get(t).and_then(|x| x.as_ref())) {
-                            (Some(f), Some(ts)) if !f.is_empty() && !ts.ids.contains(f.as_str()) => {
+                            (Some(f), Some(ts))
+                                if !f.is_empty() && !ts.ids.contains(f.as_str()) =>
+                            {
                                 Problem::NoAnchor {
                                     target: t,
                                     fragment: f,
@@ -446,7 +458,9 @@ pub fn check(site: &Site, render: &RenderResult, diags: &mut Vec<Diagnostic>) ->
         })
         .collect();
 
-    report(site, render, &files, &scans, &origin, &base_path, broken, diags);
+    report(
+        site, render, &files, &scans, &origin, &base_path, broken, diags,
+    );
     stats(site, render, &files, &origin, base_url, &base_path)
 }
 
@@ -472,19 +486,27 @@ fn report(
         let hint = hints.hint(&b.problem, scans, files);
         let located = match origin[b.from] {
             Origin::Page(i) => locate_in_page(site, render, i, &b.raw).map(|span| {
-                Diagnostic::at(Severity::Error, code, &site.pages[i].src, span, message.clone())
+                Diagnostic::at(
+                    Severity::Error,
+                    code,
+                    &site.pages[i].src,
+                    span,
+                    message.clone(),
+                )
             }),
             Origin::Provider(i) => {
                 let src = &site.providers[i].src;
-                find_span(&src.text, 0, &b.raw).map(|span| {
-                    Diagnostic::at(Severity::Error, code, src, span, message.clone())
-                })
+                find_span(&src.text, 0, &b.raw)
+                    .map(|span| Diagnostic::at(Severity::Error, code, src, span, message.clone()))
             }
             Origin::Generated => None,
         };
         match located {
             Some(d) => diags.push(d.with_hint(hint)),
-            None => match grouped.iter_mut().find(|g| g.0 == b.problem && g.1 == b.raw) {
+            None => match grouped
+                .iter_mut()
+                .find(|g| g.0 == b.problem && g.1 == b.raw)
+            {
                 Some(g) => g.2.push(b.from),
                 None => grouped.push((b.problem.clone(), b.raw.clone(), vec![b.from])),
             },
@@ -498,7 +520,11 @@ fn report(
             problem,
         };
         let (message, code) = describe(site, render, base_path, &b);
-        let examples: Vec<&str> = froms.iter().take(3).map(|&f| outputs[f].path.as_str()).collect();
+        let examples: Vec<&str> = froms
+            .iter()
+            .take(3)
+            .map(|&f| outputs[f].path.as_str())
+            .collect();
         let pages = if froms.len() == 1 {
             format!("on {}", examples[0])
         } else {
@@ -526,7 +552,12 @@ fn report(
 }
 
 /// The message and code for a broken link.
-fn describe(site: &Site, render: &RenderResult, base_path: &str, b: &Broken) -> (String, &'static str) {
+fn describe(
+    site: &Site,
+    render: &RenderResult,
+    base_path: &str,
+    b: &Broken,
+) -> (String, &'static str) {
     let raw = decode_entities(&b.raw);
     match &b.problem {
         Problem::NoFile(path) => (
@@ -534,7 +565,9 @@ fn describe(site: &Site, render: &RenderResult, base_path: &str, b: &Broken) -> 
             "broken-link",
         ),
         Problem::NoAnchor { fragment, .. } if raw.starts_with('#') => (
-            format!("the link `{raw}` goes nowhere: this page has no element with the id `{fragment}`"),
+            format!(
+                "the link `{raw}` goes nowhere: this page has no element with the id `{fragment}`"
+            ),
             "broken-anchor",
         ),
         Problem::NoAnchor { target, fragment } => {
@@ -546,7 +579,9 @@ fn describe(site: &Site, render: &RenderResult, base_path: &str, b: &Broken) -> 
                 .map(|p| p.src.path.as_str())
                 .unwrap_or(what);
             (
-                format!("the link `{raw}` points at `#{fragment}`, but {what} has no element with that id"),
+                format!(
+                    "the link `{raw}` points at `#{fragment}`, but {what} has no element with that id"
+                ),
                 "broken-anchor",
             )
         }
@@ -598,7 +633,11 @@ impl<'a> Hints<'a> {
                         .outputs
                         .iter()
                         .map(|o| {
-                            let p = o.path.strip_suffix("index.html").unwrap_or(&o.path).to_string();
+                            let p = o
+                                .path
+                                .strip_suffix("index.html")
+                                .unwrap_or(&o.path)
+                                .to_string();
                             (p, None)
                         })
                         .collect();
@@ -611,7 +650,10 @@ impl<'a> Hints<'a> {
                 });
                 let near = nearest(
                     path,
-                    targets.iter().map(|t| t.0.as_str()).filter(|t| !t.is_empty()),
+                    targets
+                        .iter()
+                        .map(|t| t.0.as_str())
+                        .filter(|t| !t.is_empty()),
                 );
                 if near.is_empty() {
                     return general;
@@ -619,7 +661,11 @@ impl<'a> Hints<'a> {
                 let shown: Vec<String> = near
                     .iter()
                     .map(|n| {
-                        match targets.iter().find(|t| t.0 == *n).and_then(|t| t.1.as_ref()) {
+                        match targets
+                            .iter()
+                            .find(|t| t.0 == *n)
+                            .and_then(|t| t.1.as_ref())
+                        {
                             Some(rel) => format!("{}{n} (write @/{rel})", self.base_path),
                             None => format!("{}{n}", self.base_path),
                         }
@@ -637,20 +683,34 @@ impl<'a> Hints<'a> {
                         v
                     })
                     .unwrap_or_default();
-                let near = if capped { Vec::new() } else { nearest(fragment, ids.iter().copied()) };
+                let near = if capped {
+                    Vec::new()
+                } else {
+                    nearest(fragment, ids.iter().copied())
+                };
                 if !near.is_empty() {
                     return format!(
                         "did you mean {}?",
-                        near.iter().map(|n| format!("#{n}")).collect::<Vec<_>>().join(" or ")
+                        near.iter()
+                            .map(|n| format!("#{n}"))
+                            .collect::<Vec<_>>()
+                            .join(" or ")
                     );
                 }
-                let page = self.site.pages.iter().enumerate().find(|(_, p)| {
-                    files.get(&output_path(&p.path)) == Some(*target)
-                });
+                let page = self
+                    .site
+                    .pages
+                    .iter()
+                    .enumerate()
+                    .find(|(_, p)| files.get(&output_path(&p.path)) == Some(*target));
                 match page.and_then(|(i, _)| self.render.rendered.get(i)) {
                     Some(r) if !r.heading_ids.is_empty() => format!(
                         "the headings there are: {}",
-                        r.heading_ids.iter().map(|h| format!("#{h}")).collect::<Vec<_>>().join(", ")
+                        r.heading_ids
+                            .iter()
+                            .map(|h| format!("#{h}"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
                     ),
                     _ => "link to a heading that exists, or leave out the #fragment".into(),
                 }
@@ -665,7 +725,12 @@ impl<'a> Hints<'a> {
 
 /// Where in a page's source a link came from: its markdown link, or the
 /// raw HTML in the markdown that holds it.
-fn locate_in_page(site: &Site, render: &RenderResult, i: usize, raw: &str) -> Option<std::ops::Range<usize>> {
+fn locate_in_page(
+    site: &Site,
+    render: &RenderResult,
+    i: usize,
+    raw: &str,
+) -> Option<std::ops::Range<usize>> {
     let decoded = decode_entities(raw);
     let want = percent_decode(&decoded);
     if let Some(r) = render.rendered.get(i)
@@ -711,7 +776,9 @@ fn stats(
     let mut links_in = vec![0usize; n];
     let mut links_out = vec![0usize; n];
     for (i, p) in site.pages.iter().enumerate() {
-        let Some(r) = render.rendered.get(i) else { continue };
+        let Some(r) = render.rendered.get(i) else {
+            continue;
+        };
         let dir = p.path.as_str();
         let mut targets: HashSet<Origin> = HashSet::new();
         for ls in &r.link_sources {
@@ -751,7 +818,15 @@ mod tests {
         let s = scan(html);
         assert_eq!(
             s.links,
-            ["/assets/x.css", "/a/?q=1&amp;r=2#frag", "i.png", "i.png", "i2.png", "/search/", "x"]
+            [
+                "/assets/x.css",
+                "/a/?q=1&amp;r=2#frag",
+                "i.png",
+                "i.png",
+                "i2.png",
+                "/search/",
+                "x"
+            ]
         );
         let mut ids: Vec<&str> = s.ids.iter().map(|c| c.as_ref()).collect();
         ids.sort();
@@ -760,14 +835,28 @@ mod tests {
 
     #[test]
     fn scanner_survives_truncated_and_hostile_html() {
-        for h in ["<", "<a", "<a href", "<a href=", "<a href=\"", "<!--", "<script>", "<a =x>", "<<<>>>", "<é é=\"é\">"] {
+        for h in [
+            "<",
+            "<a",
+            "<a href",
+            "<a href=",
+            "<a href=\"",
+            "<!--",
+            "<script>",
+            "<a =x>",
+            "<<<>>>",
+            "<é é=\"é\">",
+        ] {
             let _ = scan(h);
         }
     }
 
     #[test]
     fn entities_and_percent_escapes() {
-        assert_eq!(decode_entities("a&amp;b&#39;c&#x27;&bogus;&"), "a&b'c'&bogus;&");
+        assert_eq!(
+            decode_entities("a&amp;b&#39;c&#x27;&bogus;&"),
+            "a&b'c'&bogus;&"
+        );
         assert_eq!(percent_decode("caf%C3%A9%20x%2"), "café x%2");
         assert_eq!(percent_decode("%FF"), "\u{fffd}");
     }
@@ -813,12 +902,30 @@ mod tests {
         assert_eq!(got.len(), 4, "{mine:#?}");
         assert!(got.contains(&("broken-link", 12)));
         assert!(got.contains(&("broken-anchor", 13)));
-        let oops = mine.iter().find(|d| d.message.contains("/respit-care/")).unwrap();
-        assert!(oops.hint.as_deref().unwrap().contains("/respite-care/ (write @/respite-care.md)"), "{:?}", oops.hint);
+        let oops = mine
+            .iter()
+            .find(|d| d.message.contains("/respit-care/"))
+            .unwrap();
+        assert!(
+            oops.hint
+                .as_deref()
+                .unwrap()
+                .contains("/respite-care/ (write @/respite-care.md)"),
+            "{:?}",
+            oops.hint
+        );
         let anchor = mine.iter().find(|d| d.message.contains("#sbu")).unwrap();
-        assert!(anchor.hint.as_deref().unwrap().contains("#sub"), "{:?}", anchor.hint);
+        assert!(
+            anchor.hint.as_deref().unwrap().contains("#sub"),
+            "{:?}",
+            anchor.hint
+        );
         assert!(mine.iter().any(|d| d.message.contains("#nowhere")));
-        assert!(mine.iter().any(|d| d.message.contains("/raw-html/") && d.line == 15), "{mine:#?}");
+        assert!(
+            mine.iter()
+                .any(|d| d.message.contains("/raw-html/") && d.line == 15),
+            "{mine:#?}"
+        );
         let a = c.site.by_rel["a.md"];
         let b = c.site.by_rel["b.md"];
         assert_eq!(stats.links_out[a], 2, "b and respite-care");

@@ -17,24 +17,80 @@ use rayon::prelude::*;
 /// service manual's health writing guidance and the Plain English
 /// Campaign's A to Z of alternative words.
 pub const DEFAULT_TERMS: &[(&str, &str, bool)] = &[
-    ("palliative", "care that helps you live as well as you can with an illness that cannot be cured", false),
-    ("syringe driver", "a small pump that gives medicine slowly through a thin needle under the skin", false),
-    ("DNACPR", "a decision that doctors will not try to restart your heart if it stops (do not attempt cardiopulmonary resuscitation)", false),
-    ("cardiopulmonary resuscitation", "trying to restart someone's heart and breathing (CPR)", false),
-    ("ReSPECT", "a form that records your wishes for care and treatment in an emergency", false),
-    ("anticipatory medicines", "\"just in case\" medicines kept at home in case symptoms get worse", false),
-    ("lasting power of attorney", "a legal document that lets someone you trust make decisions for you", false),
-    ("advance decision", "a written decision to refuse a treatment in the future", false),
-    ("continuing healthcare", "care arranged and paid for by the NHS for people with a lot of health needs", false),
+    (
+        "palliative",
+        "care that helps you live as well as you can with an illness that cannot be cured",
+        false,
+    ),
+    (
+        "syringe driver",
+        "a small pump that gives medicine slowly through a thin needle under the skin",
+        false,
+    ),
+    (
+        "DNACPR",
+        "a decision that doctors will not try to restart your heart if it stops (do not attempt cardiopulmonary resuscitation)",
+        false,
+    ),
+    (
+        "cardiopulmonary resuscitation",
+        "trying to restart someone's heart and breathing (CPR)",
+        false,
+    ),
+    (
+        "ReSPECT",
+        "a form that records your wishes for care and treatment in an emergency",
+        false,
+    ),
+    (
+        "anticipatory medicines",
+        "\"just in case\" medicines kept at home in case symptoms get worse",
+        false,
+    ),
+    (
+        "lasting power of attorney",
+        "a legal document that lets someone you trust make decisions for you",
+        false,
+    ),
+    (
+        "advance decision",
+        "a written decision to refuse a treatment in the future",
+        false,
+    ),
+    (
+        "continuing healthcare",
+        "care arranged and paid for by the NHS for people with a lot of health needs",
+        false,
+    ),
     ("prognosis", "how an illness is likely to develop", false),
-    ("respite", "a short break for a carer while someone else looks after the person", false),
-    ("terminal illness", "an illness that cannot be cured and is likely to lead to death", false),
+    (
+        "respite",
+        "a short break for a carer while someone else looks after the person",
+        false,
+    ),
+    (
+        "terminal illness",
+        "an illness that cannot be cured and is likely to lead to death",
+        false,
+    ),
     ("subcutaneous", "under the skin", true),
     ("analgesia", "pain relief", true),
     ("analgesic", "painkiller", true),
-    ("comorbidity", "another illness or condition at the same time", true),
-    ("comorbidities", "other illnesses or conditions at the same time", true),
-    ("multidisciplinary", "a team of different health and care professionals", true),
+    (
+        "comorbidity",
+        "another illness or condition at the same time",
+        true,
+    ),
+    (
+        "comorbidities",
+        "other illnesses or conditions at the same time",
+        true,
+    ),
+    (
+        "multidisciplinary",
+        "a team of different health and care professionals",
+        true,
+    ),
     ("oncologist", "cancer doctor", true),
     ("utilise", "use", true),
     ("utilize", "use", true),
@@ -107,13 +163,22 @@ pub fn terms(site: &Site, rendered: &[Rendered], diags: &mut Vec<Diagnostic>) ->
                             if ids.is_some_and(|ids| !ids.contains(f)) {
                                 let ids = ids.map(|v| v.as_slice()).unwrap_or(&[]);
                                 let hint = did_you_mean(f, ids.iter().map(|s| s.as_str()))
-                                    .unwrap_or_else(|| format!("the headings of {} are: {}", site.pages[pi].rel, ids.join(", ")));
+                                    .unwrap_or_else(|| {
+                                        format!(
+                                            "the headings of {} are: {}",
+                                            site.pages[pi].rel,
+                                            ids.join(", ")
+                                        )
+                                    });
                                 diags.push(
                                     Diagnostic::error_at(
                                         "broken-anchor",
                                         src,
                                         value_span(&src.text, e),
-                                        format!("{} has no heading with the id `#{f}`", site.pages[pi].rel),
+                                        format!(
+                                            "{} has no heading with the id `#{f}`",
+                                            site.pages[pi].rel
+                                        ),
                                     )
                                     .with_hint(hint),
                                 );
@@ -214,7 +279,10 @@ pub fn check(site: &Site, rendered: &[Rendered], diags: &mut Vec<Diagnostic>) {
                             "plain-language",
                             &p.src,
                             span,
-                            format!("\"{}\" is not plain English{times}", &b.text[first.start..first.end]),
+                            format!(
+                                "\"{}\" is not plain English{times}",
+                                &b.text[first.start..first.end]
+                            ),
                         )
                         .with_label("use a plainer word")
                         .with_hint(format!("write \"{}\" instead", t.suggest)),
@@ -228,7 +296,10 @@ pub fn check(site: &Site, rendered: &[Rendered], diags: &mut Vec<Diagnostic>) {
                     let mut hint = if t.suggest.is_empty() {
                         format!("say what \"{used}\" means the first time you use it")
                     } else {
-                        format!("say what it means the first time you use it, e.g. \"{used} ({})\"", t.suggest)
+                        format!(
+                            "say what it means the first time you use it, e.g. \"{used} ({})\"",
+                            t.suggest
+                        )
                     };
                     if let Some(e) = &t.explain {
                         hint.push_str(&format!(", or link it to the explanation: [{used}]({e})"));
@@ -259,7 +330,7 @@ fn find(ac: &AhoCorasick, terms: &[Term], prose: &[ProseBlock]) -> Vec<Vec<Hit>>
         for m in ac.find_overlapping_iter(text) {
             let t = &terms[m.pattern().as_usize()];
             let (start, mut end) = (m.start(), m.end());
-            if t.acronym && &text[start..end] != t.term {
+            if t.acronym && text[start..end] != t.term {
                 continue;
             }
             for plural in ["es", "s"] {
@@ -281,7 +352,10 @@ fn find(ac: &AhoCorasick, terms: &[Term], prose: &[ProseBlock]) -> Vec<Vec<Hit>>
 }
 
 fn boundary_before(text: &str, i: usize) -> bool {
-    text[..i].chars().next_back().is_none_or(|c| !c.is_alphanumeric())
+    text[..i]
+        .chars()
+        .next_back()
+        .is_none_or(|c| !c.is_alphanumeric())
 }
 
 fn boundary_after(text: &str, i: usize) -> bool {
@@ -302,7 +376,9 @@ pub fn has_heading_for(heading_ids: &[String], term: &str) -> bool {
             .iter()
             .find_map(|p| h.strip_prefix(p))
             .unwrap_or(h);
-        h == s || h.strip_prefix(s.as_str()).is_some_and(|r| r.starts_with('-'))
+        h == s
+            || h.strip_prefix(s.as_str())
+                .is_some_and(|r| r.starts_with('-'))
     })
 }
 
@@ -337,8 +413,8 @@ pub fn explained(b: &ProseBlock, start: usize, end: usize) -> bool {
             "short for",
             "stands for",
         ]
-            .iter()
-            .any(|w| bare.ends_with(w))
+        .iter()
+        .any(|w| bare.ends_with(w))
     {
         return true;
     }
@@ -346,17 +422,37 @@ pub fn explained(b: &ProseBlock, start: usize, end: usize) -> bool {
     for _ in 0..4 {
         let lower = rest.to_lowercase();
         let next = lower.trim_start();
-        let punctuation = ["(", "- ", "– ", "— ", "−"].iter().any(|p| next.starts_with(p))
-            || [": ", ", which", ", a ", ", an ", ", or ", ", also", ", meaning"]
-                .iter()
-                .any(|p| lower.starts_with(p));
+        let punctuation = ["(", "- ", "– ", "— ", "−"]
+            .iter()
+            .any(|p| next.starts_with(p))
+            || [
+                ": ",
+                ", which",
+                ", a ",
+                ", an ",
+                ", or ",
+                ", also",
+                ", meaning",
+            ]
+            .iter()
+            .any(|p| lower.starts_with(p));
         let word = lower.starts_with(char::is_whitespace)
             && [
-                "is ", "are ", "means ", "mean ", "refers ", "describes ", "involves ", "gives ",
-                "lets ", "allows ", "helps ", "records ",
+                "is ",
+                "are ",
+                "means ",
+                "mean ",
+                "refers ",
+                "describes ",
+                "involves ",
+                "gives ",
+                "lets ",
+                "allows ",
+                "helps ",
+                "records ",
             ]
-                .iter()
-                .any(|w| next.starts_with(w));
+            .iter()
+            .any(|w| next.starts_with(w));
         if punctuation || word {
             return true;
         }
@@ -395,16 +491,46 @@ mod tests {
 
     #[test]
     fn explanations_are_recognised() {
-        assert!(explained_at("Palliative care is care for people who cannot be cured.", "Palliative"));
-        assert!(explained_at("A syringe driver (a small pump) gives medicine.", "syringe driver"));
-        assert!(explained_at("A small pump (a syringe driver) gives medicine.", "syringe driver"));
-        assert!(explained_at("This is called a syringe driver.", "syringe driver"));
-        assert!(explained_at("You may have a DNACPR - a decision not to restart your heart.", "DNACPR"));
-        assert!(explained_at("Respite, which means a short break, helps carers.", "Respite"));
-        assert!(explained_at("Short for cardiopulmonary resuscitation.", "cardiopulmonary resuscitation"));
-        assert!(explained_at("An advance decision to refuse treatment lets you say no.", "advance decision"));
-        assert!(!explained_at("Ask about palliative care at your surgery.", "palliative"));
-        assert!(!explained_at("The nurse set up a syringe driver yesterday.", "syringe driver"));
+        assert!(explained_at(
+            "Palliative care is care for people who cannot be cured.",
+            "Palliative"
+        ));
+        assert!(explained_at(
+            "A syringe driver (a small pump) gives medicine.",
+            "syringe driver"
+        ));
+        assert!(explained_at(
+            "A small pump (a syringe driver) gives medicine.",
+            "syringe driver"
+        ));
+        assert!(explained_at(
+            "This is called a syringe driver.",
+            "syringe driver"
+        ));
+        assert!(explained_at(
+            "You may have a DNACPR - a decision not to restart your heart.",
+            "DNACPR"
+        ));
+        assert!(explained_at(
+            "Respite, which means a short break, helps carers.",
+            "Respite"
+        ));
+        assert!(explained_at(
+            "Short for cardiopulmonary resuscitation.",
+            "cardiopulmonary resuscitation"
+        ));
+        assert!(explained_at(
+            "An advance decision to refuse treatment lets you say no.",
+            "advance decision"
+        ));
+        assert!(!explained_at(
+            "Ask about palliative care at your surgery.",
+            "palliative"
+        ));
+        assert!(!explained_at(
+            "The nurse set up a syringe driver yesterday.",
+            "syringe driver"
+        ));
         let mut linked = block("Ask about a syringe driver today.");
         linked.links.push(11..25);
         assert!(explained(&linked, 11, 25));
@@ -412,7 +538,10 @@ mod tests {
 
     #[test]
     fn headings_that_name_a_term_explain_it() {
-        let ids: Vec<String> = ["cpr", "what-is-palliative-care", "respect-form"].iter().map(|s| s.to_string()).collect();
+        let ids: Vec<String> = ["cpr", "what-is-palliative-care", "respect-form"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
         assert!(has_heading_for(&ids, "palliative"));
         assert!(has_heading_for(&ids, "ReSPECT"));
         assert!(has_heading_for(&ids, "CPR"));
@@ -430,32 +559,73 @@ mod tests {
         let (_t, c) = compile_files(&[
             ("site.toml", &site),
             ("content/care.md", &page("Care", "", body)),
-            ("content/glossary.md", &page("Glossary", "", "## Syringe driver\n\nWe set up a syringe driver.")),
-            ("content/easy.md", &page("Easy", "", "A hospice (a place of care) is near. We use rotas.")),
+            (
+                "content/glossary.md",
+                &page(
+                    "Glossary",
+                    "",
+                    "## Syringe driver\n\nWe set up a syringe driver.",
+                ),
+            ),
+            (
+                "content/easy.md",
+                &page(
+                    "Easy",
+                    "",
+                    "A hospice (a place of care) is near. We use rotas.",
+                ),
+            ),
         ]);
         let mut diags = Vec::new();
         check(&c.site, &c.render.rendered, &mut diags);
-        let on = |path: &str| -> Vec<&Diagnostic> { diags.iter().filter(|d| d.path == path).collect() };
+        let on =
+            |path: &str| -> Vec<&Diagnostic> { diags.iter().filter(|d| d.path == path).collect() };
         let care = on("content/care.md");
         let msgs: Vec<&str> = care.iter().map(|d| d.message.as_str()).collect();
         assert_eq!(care.len(), 3, "{msgs:?}");
-        assert!(msgs.iter().any(|m| m.contains("\"syringe driver\" is not explained")));
-        assert!(msgs.iter().any(|m| m.contains("\"utilise\" is not plain English (2 times")));
-        assert!(msgs.iter().any(|m| m.contains("\"DNACPR\" is not explained")));
+        assert!(
+            msgs.iter()
+                .any(|m| m.contains("\"syringe driver\" is not explained"))
+        );
+        assert!(
+            msgs.iter()
+                .any(|m| m.contains("\"utilise\" is not plain English (2 times"))
+        );
+        assert!(
+            msgs.iter()
+                .any(|m| m.contains("\"DNACPR\" is not explained"))
+        );
         let sd = care.iter().find(|d| d.message.contains("syringe")).unwrap();
         assert_eq!(sd.line, 12);
-        assert!(sd.hint.as_deref().unwrap().contains("(@/glossary.md#syringe-driver)"));
-        assert!(on("content/glossary.md").is_empty(), "the explaining page itself");
-        assert!(on("content/easy.md").is_empty(), "{:?}", on("content/easy.md"));
+        assert!(
+            sd.hint
+                .as_deref()
+                .unwrap()
+                .contains("(@/glossary.md#syringe-driver)")
+        );
+        assert!(
+            on("content/glossary.md").is_empty(),
+            "the explaining page itself"
+        );
+        assert!(
+            on("content/easy.md").is_empty(),
+            "{:?}",
+            on("content/easy.md")
+        );
     }
 
     #[test]
     fn broken_glossary_link_in_site_toml_is_an_error() {
         use crate::check::testutil::{SITE, compile_files, page};
-        let site = format!("{SITE}[[check.terms]]\nterm = \"syringe driver\"\nexplain = \"@/glossary.md#syringe-drive\"\n");
+        let site = format!(
+            "{SITE}[[check.terms]]\nterm = \"syringe driver\"\nexplain = \"@/glossary.md#syringe-drive\"\n"
+        );
         let (_t, c) = compile_files(&[
             ("site.toml", &site),
-            ("content/glossary.md", &page("Glossary", "", "## Syringe driver\n\nText.")),
+            (
+                "content/glossary.md",
+                &page("Glossary", "", "## Syringe driver\n\nText."),
+            ),
         ]);
         let mut diags = Vec::new();
         terms(&c.site, &c.render.rendered, &mut diags);

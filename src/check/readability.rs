@@ -148,7 +148,10 @@ pub fn sentences(text: &str) -> Vec<Range<usize>> {
             // Take closing punctuation that belongs to the sentence.
             let mut j = k + 1;
             while j < chars.len()
-                && matches!(chars[j].1, '.' | '!' | '?' | '"' | '\'' | ')' | '’' | '”' | ']')
+                && matches!(
+                    chars[j].1,
+                    '.' | '!' | '?' | '"' | '\'' | ')' | '’' | '”' | ']'
+                )
             {
                 j += 1;
             }
@@ -156,7 +159,8 @@ pub fn sentences(text: &str) -> Vec<Range<usize>> {
             let next_is_space = j >= chars.len() || chars[j].1.is_whitespace();
             let next_word = text[end..].trim_start().chars().next();
             let abbreviation = ch == '.'
-                && (next_word.is_some_and(char::is_lowercase) || is_abbreviation(&text[start..pos]));
+                && (next_word.is_some_and(char::is_lowercase)
+                    || is_abbreviation(&text[start..pos]));
             if next_is_space && !abbreviation {
                 push_sentence(&mut out, text, start..end);
                 start = end;
@@ -434,7 +438,11 @@ pub fn score_blocks(blocks: &[ProseBlock]) -> (Counts, Vec<SentenceScore>) {
 
 /// Score every page; warn on pages above the site's target grade, naming
 /// their hardest sentences with line numbers.
-pub fn check(site: &Site, rendered: &[Rendered], diags: &mut Vec<Diagnostic>) -> Vec<Option<Score>> {
+pub fn check(
+    site: &Site,
+    rendered: &[Rendered],
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<Option<Score>> {
     let target = site.config.check.reading_grade;
     let results: Vec<(Option<Score>, Option<Diagnostic>)> = site
         .pages
@@ -521,7 +529,9 @@ mod tests {
     /// mammal and reptilian creature" is an 11.3, with 24 syllables and 13 words.
     #[test]
     fn platypus_sentence_scores_grade_11_3() {
-        let c = count("The Australian platypus is seemingly a hybrid of a mammal and reptilian creature.");
+        let c = count(
+            "The Australian platypus is seemingly a hybrid of a mammal and reptilian creature.",
+        );
         assert_eq!((c.words, c.sentences, c.syllables), (13, 1, 24));
         assert!(close(c.grade(), 11.3, 0.05), "grade {}", c.grade());
     }
@@ -639,9 +649,13 @@ mod tests {
     fn hard_page_is_flagged_with_line_numbers_and_easy_page_is_not() {
         use crate::check::testutil::{compile_files, page};
         let hard = "Comprehensive multidisciplinary palliative interventions necessitate coordination between numerous professional organisations. ".repeat(12);
-        let easy = "We can help you. Call us when you need to talk. Our nurses visit you at home. ".repeat(8);
+        let easy = "We can help you. Call us when you need to talk. Our nurses visit you at home. "
+            .repeat(8);
         let (_d, c) = compile_files(&[
-            ("content/hard.md", &page("Hard", "", &format!("## Intro\n\nFirst line.\n\n{hard}"))),
+            (
+                "content/hard.md",
+                &page("Hard", "", &format!("## Intro\n\nFirst line.\n\n{hard}")),
+            ),
             ("content/easy.md", &page("Easy", "", &easy)),
         ]);
         let mut diags = Vec::new();
@@ -654,6 +668,10 @@ mod tests {
         let d = &diags[0];
         assert_eq!(d.path, "content/hard.md");
         assert_eq!(d.line, 16, "line of the first hard sentence");
-        assert!(d.hint.as_deref().unwrap().contains("line 16 (grade"), "{:?}", d.hint);
+        assert!(
+            d.hint.as_deref().unwrap().contains("line 16 (grade"),
+            "{:?}",
+            d.hint
+        );
     }
 }

@@ -146,12 +146,25 @@ td.n,th.n{text-align:right}td.d{white-space:nowrap}caption{text-align:left;font-
 details{margin:.25rem 0}pre{white-space:pre-wrap;background:#f3f2f1;padding:.5rem;margin:.25rem 0}";
 
 /// The report as one standalone HTML page (no scripts, no external files).
-pub fn html(checked: &Checked, site_title: &str, target_grade: f64, diags: &[Diagnostic]) -> String {
+pub fn html(
+    checked: &Checked,
+    site_title: &str,
+    target_grade: f64,
+    diags: &[Diagnostic],
+) -> String {
     let mut h = String::with_capacity(4096 + checked.pages.len() * COLUMNS.len() * 400);
     let errors = diags.iter().filter(|d| d.is_error()).count();
     let warnings = diags.len() - errors;
-    let overdue: Vec<&PageReport> = checked.pages.iter().filter(|p| p.review == Status::Overdue).collect();
-    let due: Vec<&PageReport> = checked.pages.iter().filter(|p| p.review == Status::DueSoon).collect();
+    let overdue: Vec<&PageReport> = checked
+        .pages
+        .iter()
+        .filter(|p| p.review == Status::Overdue)
+        .collect();
+    let due: Vec<&PageReport> = checked
+        .pages
+        .iter()
+        .filter(|p| p.review == Status::DueSoon)
+        .collect();
     let _ = write!(
         h,
         "<!DOCTYPE html>\n<html lang=\"en-GB\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<meta name=\"robots\" content=\"noindex\">\n<title>Editorial report: {t}</title>\n<style>{CSS}</style>\n</head>\n<body>\n<h1>Editorial report: {t}</h1>\n<p>Checked on {today}. This file is for editors; it is not part of the site.</p>\n<ul class=\"summary\">\n<li>{pages} pages, {errors} error{es} and {warnings} warning{ws}</li>\n<li>{o} page{os} overdue for review, {d} due within the review notice period</li>\n<li>Reading grade target: {target_grade} (Flesch-Kincaid; about reading age {age})</li>\n</ul>\n",
@@ -168,7 +181,11 @@ pub fn html(checked: &Checked, site_title: &str, target_grade: f64, diags: &[Dia
     h.push_str("<h2 id=\"pages\">Pages</h2>\n<p>Select a column heading to sort by it; the first view lists pages with problems first.</p>\n");
     // Sorted views first, the default last, so `:target ~` can hide it.
     let mut rows: Vec<&PageReport> = checked.pages.iter().collect();
-    for col in COLUMNS.iter().filter(|c| c.id != DEFAULT).chain(COLUMNS.iter().filter(|c| c.id == DEFAULT)) {
+    for col in COLUMNS
+        .iter()
+        .filter(|c| c.id != DEFAULT)
+        .chain(COLUMNS.iter().filter(|c| c.id == DEFAULT))
+    {
         rows.sort_by(|a, b| (col.order)(a, b).then_with(|| a.path.cmp(&b.path)));
         table(&mut h, col.id, &rows, target_grade);
     }
@@ -178,14 +195,24 @@ pub fn html(checked: &Checked, site_title: &str, target_grade: f64, diags: &[Dia
 }
 
 fn table(h: &mut String, sorted_by: &str, rows: &[&PageReport], target: f64) {
-    let class = if sorted_by == DEFAULT { "" } else { " class=\"view\"" };
-    let note = COLUMNS.iter().find(|c| c.id == sorted_by).map_or("", |c| c.note);
+    let class = if sorted_by == DEFAULT {
+        ""
+    } else {
+        " class=\"view\""
+    };
+    let note = COLUMNS
+        .iter()
+        .find(|c| c.id == sorted_by)
+        .map_or("", |c| c.note);
     let _ = write!(
         h,
         "<section id=\"by-{sorted_by}\"{class}>\n<table>\n<caption>Pages, {note}</caption>\n<thead><tr>"
     );
     for c in COLUMNS {
-        let num = if matches!(c.id, "grade" | "words" | "sources" | "links-in" | "links-out" | "problems") {
+        let num = if matches!(
+            c.id,
+            "grade" | "words" | "sources" | "links-in" | "links-out" | "problems"
+        ) {
             " class=\"n\""
         } else {
             ""
@@ -195,7 +222,11 @@ fn table(h: &mut String, sorted_by: &str, rows: &[&PageReport], target: f64) {
         } else {
             String::new()
         };
-        let _ = write!(h, "<th scope=\"col\"{num}{sort}><a href=\"#by-{}\">{}</a></th>", c.id, c.title);
+        let _ = write!(
+            h,
+            "<th scope=\"col\"{num}{sort}><a href=\"#by-{}\">{}</a></th>",
+            c.id, c.title
+        );
     }
     h.push_str("</tr></thead>\n<tbody>\n");
     for p in rows {
@@ -208,7 +239,11 @@ fn table(h: &mut String, sorted_by: &str, rows: &[&PageReport], target: f64) {
         );
         match &p.reading {
             Some(r) if r.grade > target && r.words >= super::readability::MIN_WORDS => {
-                let _ = write!(h, "<td class=\"n flag\">{:.1} (above {target})</td>", r.grade);
+                let _ = write!(
+                    h,
+                    "<td class=\"n flag\">{:.1} (above {target})</td>",
+                    r.grade
+                );
             }
             Some(r) => {
                 let _ = write!(h, "<td class=\"n\">{:.1}</td>", r.grade);
@@ -219,7 +254,9 @@ fn table(h: &mut String, sorted_by: &str, rows: &[&PageReport], target: f64) {
         let _ = write!(
             h,
             "<td class=\"d\">{}</td>",
-            p.last_reviewed.map(|d| d.iso()).unwrap_or_else(|| "–".into())
+            p.last_reviewed
+                .map(|d| d.iso())
+                .unwrap_or_else(|| "–".into())
         );
         let (cls, note) = match p.review {
             Status::Overdue => (" flag", " (overdue)"),
@@ -230,18 +267,36 @@ fn table(h: &mut String, sorted_by: &str, rows: &[&PageReport], target: f64) {
         let _ = write!(
             h,
             "<td class=\"d{cls}\">{}{note}</td>",
-            p.next_review.map(|d| d.iso()).unwrap_or_else(|| "none".into())
+            p.next_review
+                .map(|d| d.iso())
+                .unwrap_or_else(|| "none".into())
         );
-        let _ = write!(h, "<td>{}</td>", escape_text(p.reviewed_by.as_deref().unwrap_or("–")));
-        let src_cls = if p.sources == 0 && ["article", "service", "condition"].contains(&p.kind) { " flag" } else { "" };
+        let _ = write!(
+            h,
+            "<td>{}</td>",
+            escape_text(p.reviewed_by.as_deref().unwrap_or("–"))
+        );
+        let src_cls = if p.sources == 0 && ["article", "service", "condition"].contains(&p.kind) {
+            " flag"
+        } else {
+            ""
+        };
         let _ = write!(h, "<td class=\"n{src_cls}\">{}</td>", p.sources);
-        let _ = write!(h, "<td class=\"n\">{}</td><td class=\"n\">{}</td>", p.links_in, p.links_out);
+        let _ = write!(
+            h,
+            "<td class=\"n\">{}</td><td class=\"n\">{}</td>",
+            p.links_in, p.links_out
+        );
         let prob = match (p.errors, p.warnings) {
             (0, 0) => "0".to_string(),
             (0, w) => format!("{w}"),
             (e, w) => format!("{w} + {e} error{}", if e == 1 { "" } else { "s" }),
         };
-        let pcls = if p.errors > 0 || p.warnings > 0 { " flag" } else { "" };
+        let pcls = if p.errors > 0 || p.warnings > 0 {
+            " flag"
+        } else {
+            ""
+        };
         let _ = writeln!(h, "<td class=\"n{pcls}\">{prob}</td></tr>");
     }
     h.push_str("</tbody>\n</table>\n</section>\n");
@@ -251,7 +306,13 @@ fn table(h: &mut String, sorted_by: &str, rows: &[&PageReport], target: f64) {
 fn anchor(path: &str) -> String {
     let s: String = path
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
         .collect();
     format!("file-{s}")
 }
@@ -270,11 +331,25 @@ fn problems(h: &mut String, diags: &[Diagnostic]) {
         if !seen.insert(f) {
             continue;
         }
-        let _ = write!(h, "<h3 id=\"{}\"><code>{}</code></h3>\n<ul>\n", escape_attr(&anchor(f)), escape_text(f));
+        let _ = write!(
+            h,
+            "<h3 id=\"{}\"><code>{}</code></h3>\n<ul>\n",
+            escape_attr(&anchor(f)),
+            escape_text(f)
+        );
         for d in diags.iter().filter(|d| d.path == f) {
             let sev = if d.is_error() { "error" } else { "warning" };
-            let place = if d.line > 0 { format!("line {}: ", d.line) } else { String::new() };
-            let _ = write!(h, "<li><strong>{sev}</strong> {}{}", escape_text(&place), escape_text(&d.message));
+            let place = if d.line > 0 {
+                format!("line {}: ", d.line)
+            } else {
+                String::new()
+            };
+            let _ = write!(
+                h,
+                "<li><strong>{sev}</strong> {}{}",
+                escape_text(&place),
+                escape_text(&d.message)
+            );
             if let Some(hint) = &d.hint {
                 let _ = write!(h, "<br>Help: {}", escape_text(hint));
             }
@@ -291,11 +366,23 @@ mod tests {
 
     #[test]
     fn report_has_every_sorted_view_and_escapes_text() {
-        let (_t, c) = compile_files(&[("content/x.md", &page("<b>Tricky</b> & co", "", "Some text."))]);
+        let (_t, c) = compile_files(&[(
+            "content/x.md",
+            &page("<b>Tricky</b> & co", "", "Some text."),
+        )]);
         let mut checked = c.check.clone();
-        let diags = vec![Diagnostic::file(Severity::Warning, "t", "content/x.md", "a <warning>")];
+        let diags = vec![Diagnostic::file(
+            Severity::Warning,
+            "t",
+            "content/x.md",
+            "a <warning>",
+        )];
         count(&mut checked.pages, &diags);
-        let x = checked.pages.iter().find(|p| p.path == "content/x.md").unwrap();
+        let x = checked
+            .pages
+            .iter()
+            .find(|p| p.path == "content/x.md")
+            .unwrap();
         assert_eq!((x.errors, x.warnings), (0, 1));
         let h = html(&checked, "Hub", 6.0, &diags);
         for col in COLUMNS {

@@ -60,12 +60,7 @@ pub fn check(site: &Site, today: Date, diags: &mut Vec<Diagnostic>) {
     for (i, p) in site.pages.iter().enumerate() {
         let next = site.next_review.get(i).copied().flatten();
         let last = p.fm.last_reviewed.as_ref();
-        let title_span = p
-            .fm
-            .title
-            .as_ref()
-            .map(|t| p.fm_span(t))
-            .unwrap_or(0..0);
+        let title_span = p.fm.title.as_ref().map(|t| p.fm_span(t)).unwrap_or(0..0);
         if let Some(l) = last
             && *l.get_ref() > today
         {
@@ -85,13 +80,12 @@ pub fn check(site: &Site, today: Date, diags: &mut Vec<Diagnostic>) {
         if let Some(n) = next
             && n < today
         {
-            let span = p
-                .fm
-                .next_review
-                .as_ref()
-                .map(|s| p.fm_span(s))
-                .or(last.map(|l| p.fm_span(l)))
-                .unwrap_or(title_span.clone());
+            let span =
+                p.fm.next_review
+                    .as_ref()
+                    .map(|s| p.fm_span(s))
+                    .or(last.map(|l| p.fm_span(l)))
+                    .unwrap_or(title_span.clone());
             let how = if p.fm.next_review.is_some() {
                 String::new()
             } else {
@@ -120,7 +114,11 @@ pub fn check(site: &Site, today: Date, diags: &mut Vec<Diagnostic>) {
         if last.is_none() {
             missing.push("last_reviewed");
         }
-        if p.fm.reviewed_by.as_deref().is_none_or(|r| r.trim().is_empty()) {
+        if p.fm
+            .reviewed_by
+            .as_deref()
+            .is_none_or(|r| r.trim().is_empty())
+        {
             missing.push("reviewed_by");
         }
         if next.is_none() {
@@ -197,15 +195,26 @@ mod tests {
         assert!(o.message.contains("2025-01-10"), "{}", o.message);
         assert!(o.message.contains("681 days ago"), "{}", o.message);
         // 2024-01-15 + 36 months = 2027-01-15: due soon, not overdue.
-        assert!(!diags.iter().any(|x| x.path == "content/derived.md"), "{diags:?}");
+        assert!(
+            !diags.iter().any(|x| x.path == "content/derived.md"),
+            "{diags:?}"
+        );
         let i = c.site.by_rel["derived.md"];
         assert_eq!(
             status(&c.site, c.site.next_review[i], today),
             Status::DueSoon
         );
         let m = find("review-missing", "content/bare.md");
-        assert!(m.message.contains("last_reviewed, reviewed_by and next_review"));
-        assert!(m.hint.as_deref().unwrap().contains("last_reviewed = 2026-11-22"));
+        assert!(
+            m.message
+                .contains("last_reviewed, reviewed_by and next_review")
+        );
+        assert!(
+            m.hint
+                .as_deref()
+                .unwrap()
+                .contains("last_reviewed = 2026-11-22")
+        );
         // A year earlier nothing is overdue.
         let mut early = Vec::new();
         check(&c.site, d("2024-06-01"), &mut early);

@@ -39,8 +39,14 @@ pub fn run(args: &CheckArgs) -> i32 {
     }
     let pages: &[PageReport] = checked.as_ref().map_or(&[], |c| c.pages.as_slice());
     let providers = compiled.as_ref().map_or(0, |c| c.site.providers.len());
-    let overdue: Vec<&PageReport> = pages.iter().filter(|p| p.review == Status::Overdue).collect();
-    let due: Vec<&PageReport> = pages.iter().filter(|p| p.review == Status::DueSoon).collect();
+    let overdue: Vec<&PageReport> = pages
+        .iter()
+        .filter(|p| p.review == Status::Overdue)
+        .collect();
+    let due: Vec<&PageReport> = pages
+        .iter()
+        .filter(|p| p.review == Status::DueSoon)
+        .collect();
     let files = {
         let mut f: Vec<&str> = diags.items.iter().map(|d| d.path.as_str()).collect();
         f.sort_unstable();
@@ -53,13 +59,24 @@ pub fn run(args: &CheckArgs) -> i32 {
     if let Some(path) = &args.report {
         match (&checked, &compiled) {
             (Some(ch), Some(c)) => {
-                let html = report::html(ch, &c.site.config.title, c.site.config.check.reading_grade, &diags.items);
+                let html = report::html(
+                    ch,
+                    &c.site.config.title,
+                    c.site.config.check.reading_grade,
+                    &diags.items,
+                );
                 if let Err(e) = std::fs::write(path, html) {
-                    report_error = Some(format!("could not write the report to {}: {e}", path.display()));
+                    report_error = Some(format!(
+                        "could not write the report to {}: {e}",
+                        path.display()
+                    ));
                 }
             }
             _ => {
-                report_error = Some("no report was written: errors stopped the site from being read (see above)".into());
+                report_error = Some(
+                    "no report was written: errors stopped the site from being read (see above)"
+                        .into(),
+                );
             }
         }
         if report_error.is_some() {
@@ -108,7 +125,10 @@ pub fn run(args: &CheckArgs) -> i32 {
             }
             println!();
         }
-        let today = checked.as_ref().map(|c| format!(" (today is {})", c.today)).unwrap_or_default();
+        let today = checked
+            .as_ref()
+            .map(|c| format!(" (today is {})", c.today))
+            .unwrap_or_default();
         println!(
             "check: {} error{} and {} warning{} in {files} file{}; {} pages and {providers} providers checked, {} overdue for review, {} due soon{today}",
             diags.errors(),

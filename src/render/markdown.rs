@@ -378,8 +378,8 @@ pub fn render(text: &str, ctx: &Ctx) -> Rendered {
                     b.links.push(start..b.text.len());
                 }
                 match link_stack.pop() {
-                Some(Close::Drop) => {}
-                Some(Close::External(s)) => html_events.push(Event::Html(s.into())),
+                    Some(Close::Drop) => {}
+                    Some(Close::External(s)) => html_events.push(Event::Html(s.into())),
                     _ => html_events.push(ev.clone()),
                 }
             }

@@ -2,9 +2,12 @@
 //! the resolved [`Site`] and the [`Theme`]; writes nothing to disk.
 
 pub mod context;
+pub mod feed;
 pub mod generated;
 pub mod jsonld;
 pub mod markdown;
+pub mod search;
+pub mod sitemap;
 pub mod theme;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Severity, did_you_mean};
@@ -76,7 +79,7 @@ pub fn render_site(site: &Site, theme: &Theme, opts: &RenderOptions) -> RenderRe
     let env = Env::new(site, theme);
     let labels = labels(theme);
     let mut diags = Diagnostics::default();
-    let base = base_context(&env, opts);
+    let mut base = base_context(&env, opts);
 
     // Markdown of every page, in parallel.
     let rendered: Vec<(Rendered, Vec<Value>)> = site
@@ -87,6 +90,11 @@ pub fn render_site(site: &Site, theme: &Theme, opts: &RenderOptions) -> RenderRe
     for (r, _) in &rendered {
         diags.extend(r.diagnostics.iter().cloned());
     }
+    let search_index = search::build(&env, &rendered);
+    base.insert(
+        "search",
+        &json!({ "index": env.url(&search_index.manifest) }),
+    );
 
     let mut jobs: Vec<Job> = Vec::with_capacity(site.pages.len() + site.providers.len() + 64);
     for (i, (r, faq)) in rendered.iter().enumerate() {
@@ -121,18 +129,58 @@ pub fn render_site(site: &Site, theme: &Theme, opts: &RenderOptions) -> RenderRe
             Err(d) => diags.push(d),
         }
     }
-    outputs.extend(generated::aliases(&env, &base, &mut diags));
+    outputs.push(sitemap::sitemap(&env, &outputs));
+    outputs.push(sitemap::robots(&env));
+    outputs.push(feed::atom(&env));
+    outputs.extend(search_index.files);
     for (path, bytes) in theme.assets.iter().chain(theme.static_files.iter()) {
         outputs.push(Output {
             path: path.clone(),
             bytes: bytes.clone(),
         });
     }
+    let aliases = generated::aliases(&env, &base, &outputs, &mut diags);
+    outputs.extend(aliases);
+    let outputs = dedupe(outputs, theme, &mut diags);
     RenderResult {
         outputs,
         rendered: rendered.into_iter().map(|(r, _)| r).collect(),
         diagnostics: diags,
     }
+}
+
+/// Sort outputs by path. Where a static file shares a path with a generated
+/// file the static file wins (with a warning, except for `robots.txt`, which
+/// sites often replace); two generated files at one path are an error.
+fn dedupe(mut outputs: Vec<Output>, theme: &Theme, diags: &mut Diagnostics) -> Vec<Output> {
+    // Stable sort: for equal paths the later output (static files come last) ends last.
+    outputs.sort_by(|a, b| a.path.cmp(&b.path));
+    let mut out: Vec<Output> = Vec::with_capacity(outputs.len());
+    for o in outputs {
+        if let Some(prev) = out.last_mut().filter(|p| p.path == o.path) {
+            let is_static = theme.static_files.iter().any(|(p, _)| *p == o.path);
+            if !is_static {
+                diags.push(
+                    Diagnostic::file(
+                        Severity::Error,
+                        "duplicate-output",
+                        o.path.clone(),
+                        format!("two different files would be written to `{}`", o.path),
+                    )
+                    .with_hint("rename the page or file so each has its own URL"),
+                );
+            } else if o.path != "robots.txt" {
+                diags.push(theme_warning(format!(
+                    "the static file `{}` replaces the file carehub generates at that path",
+                    o.path
+                )));
+            }
+            *prev = o;
+        } else {
+            out.push(o);
+        }
+    }
+    out
 }
 
 /// Render a page's markdown and its FAQ answers.
@@ -320,10 +368,11 @@ pub fn finish_context(
         .map(|(t, u)| (t.clone(), absolute(env, u)))
         .collect();
     ld_crumbs.push((title.clone(), canonical.clone()));
-    let mut nodes = Vec::new();
-    if let Some(m) = ld_main {
-        nodes.push(m);
-    }
+    let mut nodes = vec![jsonld::with_site(
+        ld_main.unwrap_or_else(|| jsonld::generated_page(&kind, &title, &desc, &canonical)),
+        &env.site.config.base_url,
+        &env.site.config.language,
+    )];
     if ld_crumbs.len() > 1 {
         nodes.push(jsonld::breadcrumbs(&ld_crumbs));
     }
@@ -495,17 +544,8 @@ fn page_jsonld(env: &Env, i: usize, page: &Value, faq: &[Value]) -> Value {
     let p = &env.site.pages[i];
     let url = absolute(env, page["url"].as_str().unwrap_or(""));
     if p.kind == PageKind::Home {
-        return json!({
-            "@type": "WebSite",
-            "name": env.site.config.title,
-            "url": env.site.config.base_url,
-            "inLanguage": env.site.config.language,
-            "potentialAction": {
-                "@type": "SearchAction",
-                "target": format!("{}search/?q={{search_term_string}}", env.site.config.base_url),
-                "query-input": "required name=search_term_string",
-            },
-        });
+        let cfg = &env.site.config;
+        return jsonld::website(&cfg.title, &cfg.description, &cfg.base_url, &cfg.language);
     }
     let mut about: Vec<Value> =
         p.fm.conditions
