@@ -35,6 +35,9 @@ pub enum Command {
         /// Print where the build spent its time.
         #[arg(long)]
         timings: bool,
+        /// Write relative links to files (`../page/index.html`) so the site works opened from disk.
+        #[arg(long)]
+        portable: bool,
     },
     /// Run every check and print the editorial report, without writing the site.
     Check {
@@ -119,11 +122,13 @@ pub fn run() -> i32 {
             drafts,
             quiet,
             timings,
+            portable,
         } => cmd::build::run(&cmd::build::BuildArgs {
             site: site(*drafts, base_url.clone()),
             output: output.clone(),
             quiet: *quiet,
             timings: *timings,
+            portable: *portable,
         }),
         Command::Check {
             strict,

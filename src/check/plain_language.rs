@@ -330,7 +330,7 @@ fn find(ac: &AhoCorasick, terms: &[Term], prose: &[ProseBlock]) -> Vec<Vec<Hit>>
         for m in ac.find_overlapping_iter(text) {
             let t = &terms[m.pattern().as_usize()];
             let (start, mut end) = (m.start(), m.end());
-            if t.acronym && &text[start..end] != t.term {
+            if t.acronym && text[start..end] != t.term {
                 continue;
             }
             for plural in ["es", "s"] {

@@ -2,9 +2,12 @@
 //! the resolved [`Site`] and the [`Theme`]; writes nothing to disk.
 
 pub mod context;
+pub mod feed;
 pub mod generated;
 pub mod jsonld;
 pub mod markdown;
+pub mod search;
+pub mod sitemap;
 pub mod theme;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Severity, did_you_mean};
@@ -81,17 +84,17 @@ pub fn render_site(site: &Site, theme: &Theme, opts: &RenderOptions) -> RenderRe
         .par_iter()
         .map(|p| render_page_markdown(site, &labels, p))
         .collect();
-    let (outputs, diagnostics) = render_outputs(site, theme, opts, &rendered, None);
+    let r = render_outputs(site, theme, opts, &rendered, None);
     RenderResult {
-        outputs,
+        outputs: r.outputs,
         rendered: rendered.into_iter().map(|(r, _)| r).collect(),
-        diagnostics,
+        diagnostics: r.diagnostics,
     }
 }
 
 /// Which template jobs [`render_outputs`] runs; the dev server uses it to
-/// re-render only what an edit touched. Aliases, assets and static files
-/// are always included.
+/// re-render only what an edit touched. Everything else (sitemap, feed,
+/// search index, aliases, assets, static files) is always made.
 #[derive(Debug, Clone, Default)]
 pub struct Selection {
     /// Page indexes whose pages are rendered.
@@ -100,7 +103,23 @@ pub struct Selection {
     pub generated: bool,
     /// ...except those with these output paths (`providers/x/index.html`).
     pub skip: std::collections::HashSet<String>,
+    /// The output paths of every template job, as [`Rendering::job_paths`]
+    /// gave them when the whole site was last rendered (the sitemap lists them).
+    pub job_paths: Vec<String>,
 }
+
+/// What [`render_outputs`] made.
+pub struct Rendering {
+    pub outputs: Vec<Output>,
+    pub diagnostics: Diagnostics,
+    /// The output paths of every template job (pages, providers, generated
+    /// pages), whether rendered this time or not.
+    pub job_paths: Vec<String>,
+}
+
+/// Where the dev server puts the search index: one fixed folder, so that an
+/// edit does not change the search page's link to it.
+pub const LIVE_SEARCH_DIR: &str = "search/live/";
 
 /// Render the site's files from markdown already rendered for every page
 /// (`markdown[i]` belongs to `site.pages[i]`), with the diagnostics of that
@@ -112,13 +131,34 @@ pub fn render_outputs<M: Borrow<(Rendered, Vec<Value>)>>(
     opts: &RenderOptions,
     markdown: &[M],
     only: Option<&Selection>,
-) -> (Vec<Output>, Diagnostics) {
+) -> Rendering {
     let env = Env::new(site, theme);
     let mut diags = Diagnostics::default();
-    let base = base_context(&env, opts);
+    let mut base = base_context(&env, opts);
     for m in markdown {
         diags.extend(m.borrow().0.diagnostics.iter().cloned());
     }
+    let mut search_index = search::build(&env, markdown);
+    if opts.live_reload {
+        // Served with no-store, so no version in the name is needed.
+        let version_dir = search_index
+            .manifest
+            .rsplit_once('/')
+            .map(|(d, _)| format!("{d}/"))
+            .unwrap_or_default();
+        for f in &mut search_index.files {
+            if let Some(rest) = f.path.strip_prefix(&version_dir) {
+                f.path = format!("{LIVE_SEARCH_DIR}{rest}");
+            }
+        }
+        if let Some(rest) = search_index.manifest.strip_prefix(&version_dir) {
+            search_index.manifest = format!("{LIVE_SEARCH_DIR}{rest}");
+        }
+    }
+    base.insert(
+        "search",
+        &json!({ "index": env.url(&search_index.manifest) }),
+    );
 
     let mut jobs: Vec<Job> = Vec::with_capacity(site.pages.len() + site.providers.len() + 64);
     for (i, m) in markdown.iter().enumerate() {
@@ -139,6 +179,10 @@ pub fn render_outputs<M: Borrow<(Rendered, Vec<Value>)>>(
                 .filter(|j| skip.is_none_or(|k| !k.contains(&j.path))),
         );
     }
+    let job_paths: Vec<String> = match only {
+        Some(s) => s.job_paths.clone(),
+        None => jobs.iter().map(|j| j.path.clone()).collect(),
+    };
 
     let results: Vec<Result<Output, Diagnostic>> = jobs
         .par_iter()
@@ -164,14 +208,58 @@ pub fn render_outputs<M: Borrow<(Rendered, Vec<Value>)>>(
             Err(d) => diags.push(d),
         }
     }
-    outputs.extend(generated::aliases(&env, &base, &mut diags));
+    outputs.push(sitemap::sitemap(&env, job_paths.iter().map(String::as_str)));
+    outputs.push(sitemap::robots(&env));
+    outputs.push(feed::atom(&env));
+    outputs.extend(search_index.files);
     for (path, bytes) in theme.assets.iter().chain(theme.static_files.iter()) {
         outputs.push(Output {
             path: path.clone(),
             bytes: bytes.clone(),
         });
     }
-    (outputs, diags)
+    let aliases = generated::aliases(&env, &base, &outputs, &mut diags);
+    outputs.extend(aliases);
+    let outputs = dedupe(outputs, theme, &mut diags);
+    Rendering {
+        outputs,
+        diagnostics: diags,
+        job_paths,
+    }
+}
+
+/// Sort outputs by path. Where a static file shares a path with a generated
+/// file the static file wins (with a warning, except for `robots.txt`, which
+/// sites often replace); two generated files at one path are an error.
+fn dedupe(mut outputs: Vec<Output>, theme: &Theme, diags: &mut Diagnostics) -> Vec<Output> {
+    // Stable sort: for equal paths the later output (static files come last) ends last.
+    outputs.sort_by(|a, b| a.path.cmp(&b.path));
+    let mut out: Vec<Output> = Vec::with_capacity(outputs.len());
+    for o in outputs {
+        if let Some(prev) = out.last_mut().filter(|p| p.path == o.path) {
+            let is_static = theme.static_files.iter().any(|(p, _)| *p == o.path);
+            if !is_static {
+                diags.push(
+                    Diagnostic::file(
+                        Severity::Error,
+                        "duplicate-output",
+                        o.path.clone(),
+                        format!("two different files would be written to `{}`", o.path),
+                    )
+                    .with_hint("rename the page or file so each has its own URL"),
+                );
+            } else if o.path != "robots.txt" {
+                diags.push(theme_warning(format!(
+                    "the static file `{}` replaces the file carehub generates at that path",
+                    o.path
+                )));
+            }
+            *prev = o;
+        } else {
+            out.push(o);
+        }
+    }
+    out
 }
 
 /// Render a page's markdown and its FAQ answers.
@@ -359,10 +447,11 @@ pub fn finish_context(
         .map(|(t, u)| (t.clone(), absolute(env, u)))
         .collect();
     ld_crumbs.push((title.clone(), canonical.clone()));
-    let mut nodes = Vec::new();
-    if let Some(m) = ld_main {
-        nodes.push(m);
-    }
+    let mut nodes = vec![jsonld::with_site(
+        ld_main.unwrap_or_else(|| jsonld::generated_page(&kind, &title, &desc, &canonical)),
+        &env.site.config.base_url,
+        &env.site.config.language,
+    )];
     if ld_crumbs.len() > 1 {
         nodes.push(jsonld::breadcrumbs(&ld_crumbs));
     }
@@ -534,17 +623,8 @@ fn page_jsonld(env: &Env, i: usize, page: &Value, faq: &[Value]) -> Value {
     let p = &env.site.pages[i];
     let url = absolute(env, page["url"].as_str().unwrap_or(""));
     if p.kind == PageKind::Home {
-        return json!({
-            "@type": "WebSite",
-            "name": env.site.config.title,
-            "url": env.site.config.base_url,
-            "inLanguage": env.site.config.language,
-            "potentialAction": {
-                "@type": "SearchAction",
-                "target": format!("{}search/?q={{search_term_string}}", env.site.config.base_url),
-                "query-input": "required name=search_term_string",
-            },
-        });
+        let cfg = &env.site.config;
+        return jsonld::website(&cfg.title, &cfg.description, &cfg.base_url, &cfg.language);
     }
     let mut about: Vec<Value> =
         p.fm.conditions

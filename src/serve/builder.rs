@@ -87,6 +87,10 @@ struct Good {
     markdown: Vec<Md>,
     /// What load and resolve reported (warnings only, since the build succeeded).
     early_diags: Vec<Diagnostic>,
+    /// Output paths of the site's template jobs (pages); everything else
+    /// in `files` (sitemap, feed, search index, aliases, assets) is made
+    /// afresh by every build.
+    job_paths: Vec<String>,
 }
 
 /// Markdown rendered under another fingerprint (the site's structure
@@ -213,7 +217,9 @@ impl Laps {
 }
 
 impl Builder {
-    pub fn new(opts: SiteOptions) -> Self {
+    /// A builder for the site `opts` describes. Pages always get the live-reload script.
+    pub fn new(mut opts: SiteOptions) -> Self {
+        opts.live_reload = true;
         Builder {
             opts,
             origin: None,
@@ -326,13 +332,15 @@ impl Builder {
         laps.mark("markdown");
         let selection = Selection {
             pages: edits.iter().map(|(i, _)| *i).collect(),
+            job_paths: good.job_paths.clone(),
             ..Default::default()
         };
-        let ropts = RenderOptions {
-            live_reload: self.opts.live_reload,
-        };
-        let (outputs, rdiags) =
-            render::render_outputs(&good.site, theme, &ropts, &markdown, Some(&selection));
+        let ropts = RenderOptions { live_reload: true };
+        let render::Rendering {
+            outputs,
+            diagnostics: rdiags,
+            job_paths: _,
+        } = render::render_outputs(&good.site, theme, &ropts, &markdown, Some(&selection));
         laps.mark("render");
         // The site and its markdown now hold the new text, whatever happens.
         good.markdown = markdown;
@@ -344,7 +352,7 @@ impl Builder {
             diags.sort();
             return Some(self.failed(diags, start));
         }
-        let files = merge(Some(&good.files), outputs);
+        let files = merge(Some((&good.files, &good.job_paths)), outputs);
         laps.mark("merge");
         diags.extend(run_checks(&good.site, &files, &good.markdown));
         laps.mark("check");
@@ -477,15 +485,19 @@ impl Builder {
         let selection = match &self.good {
             Some(g) if !self.pending_all && g.fingerprint == fp => {
                 let changed: Vec<String> = self.pending.iter().cloned().collect();
-                select(&g.site, &site, &changed)
+                select(&g.site, &site, &changed).map(|mut s| {
+                    s.job_paths = g.job_paths.clone();
+                    s
+                })
             }
             _ => None,
         };
-        let ropts = RenderOptions {
-            live_reload: self.opts.live_reload,
-        };
-        let (outputs, rdiags) =
-            render::render_outputs(&site, theme, &ropts, &markdown, selection.as_ref());
+        let ropts = RenderOptions { live_reload: true };
+        let render::Rendering {
+            outputs,
+            diagnostics: rdiags,
+            job_paths,
+        } = render::render_outputs(&site, theme, &ropts, &markdown, selection.as_ref());
         diags.extend(rdiags.items);
         laps.mark("render");
         let rendered = outputs.iter().filter(|o| o.path.ends_with(".html")).count();
@@ -497,7 +509,7 @@ impl Builder {
             return self.failed_with(diags, read_problems, start, &site);
         }
         let previous = if selection.is_some() {
-            self.good.as_ref().map(|g| &g.files)
+            self.good.as_ref().map(|g| (&g.files, &g.job_paths))
         } else {
             None
         };
@@ -525,6 +537,7 @@ impl Builder {
             fingerprint: fp,
             markdown,
             early_diags,
+            job_paths,
         });
         let mut o = self.succeeded(
             diags,
@@ -624,12 +637,23 @@ fn html_count(files: &Files) -> usize {
     files.keys().filter(|k| k.ends_with(".html")).count()
 }
 
-/// New outputs on top of the previous site's files (or alone).
-fn merge(previous: Option<&Arc<Files>>, outputs: Vec<render::Output>) -> Arc<Files> {
-    let mut files: Files = match previous {
-        Some(f) => (**f).clone(),
-        None => HashMap::with_capacity(outputs.len()),
-    };
+/// A build's outputs on top of the pages of the previous site that it did
+/// not render again (`previous`: its files and its template jobs' paths).
+/// Other previous files (sitemap, search index, aliases...) are made by
+/// every build, so any this build did not make are gone.
+fn merge(
+    previous: Option<(&Arc<Files>, &Vec<String>)>,
+    outputs: Vec<render::Output>,
+) -> Arc<Files> {
+    let mut files: Files = HashMap::with_capacity(outputs.len());
+    if let Some((prev, jobs)) = previous {
+        files.reserve(jobs.len());
+        for p in jobs {
+            if let Some(b) = prev.get(p) {
+                files.insert(p.clone(), b.clone());
+            }
+        }
+    }
     for o in outputs {
         files.insert(o.path, Arc::from(o.bytes));
     }
