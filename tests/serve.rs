@@ -208,6 +208,22 @@ fn errors_show_in_the_browser_until_fixed() {
         st == 200 && b.contains("Fixed version.")
     });
     assert_eq!(s.get("/other/").0, 200);
+
+    // What `build`'s checks find (here a link to a heading that is not there) shows too.
+    t.write(
+        "content/about.md",
+        &page(
+            "About us",
+            "See [the other page](@/other.md#no-such-heading).",
+        ),
+    );
+    let body = s.wait_for("/about/", "showed the check's error", |st, _| st == 500);
+    assert!(body.contains("content/about.md:"), "{body}");
+    assert!(body.contains("no-such-heading"), "{body}");
+    t.write("content/about.md", &page("About us", "Fixed again."));
+    s.wait_for("/about/", "cleared the check's error", |st, b| {
+        st == 200 && b.contains("Fixed again.")
+    });
 }
 
 #[test]

@@ -77,6 +77,7 @@ pub fn run(args: &ServeArgs) -> i32 {
     let outcome = builder.build(&Changes::all());
     report(&outcome, &[], true, args.timings);
     shared.publish(snapshot(&outcome));
+    finish(&mut builder, &shared, &outcome, args.timings);
 
     for _ in 0..WORKERS {
         let server = server.clone();
@@ -128,8 +129,58 @@ pub fn run(args: &ServeArgs) -> i32 {
         shown.dedup();
         report(&outcome, &shown, false, args.timings);
         shared.publish(snapshot(&outcome));
+        finish(&mut builder, &shared, &outcome, args.timings);
     }
     0
+}
+
+/// The second half of a good build, once its pages are served: the search
+/// index (served without reloading pages) and the checks `build` runs,
+/// whose errors then replace the pages like any other.
+fn finish(builder: &mut Builder, shared: &Shared, built: &Outcome, timings: bool) {
+    let Some(f) = builder.finish() else { return };
+    let errors: Vec<_> = f
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .cloned()
+        .collect();
+    let warnings = f.diagnostics.len() - errors.len()
+        + built
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Warning)
+            .count();
+    if timings {
+        let parts: Vec<String> = f
+            .timings
+            .iter()
+            .map(|(k, d)| format!("{k} {:.1} ms", d.as_secs_f64() * 1000.0))
+            .collect();
+        println!("  then: {}", parts.join(", "));
+    }
+    if errors.is_empty() {
+        shared.update_files(f.files);
+        if warnings > 0 {
+            println!(
+                "  {warnings} warning{} (run `carehub check` to list them)",
+                if warnings == 1 { "" } else { "s" }
+            );
+        }
+    } else {
+        crate::cmd::print_diagnostics(&errors);
+        eprintln!(
+            "error: the checks found {} error{}; the browser shows them. Fix and save to rebuild.",
+            errors.len(),
+            if errors.len() == 1 { "" } else { "s" }
+        );
+        shared.publish(Snapshot {
+            generation: 0,
+            files: Some(f.files),
+            errors,
+            base_path: built.base_path.clone(),
+        });
+    }
 }
 
 fn snapshot(o: &Outcome) -> Snapshot {
@@ -154,7 +205,6 @@ fn report(o: &Outcome, changed: &[String], first: bool, timings: bool) {
         .filter(|d| d.severity == Severity::Error)
         .cloned()
         .collect();
-    let warnings = o.diagnostics.len() - errors.len();
     let what = if changed.is_empty() {
         String::new()
     } else {
@@ -181,12 +231,6 @@ fn report(o: &Outcome, changed: &[String], first: bool, timings: bool) {
                 .map(|(k, d)| format!("{k} {:.1} ms", d.as_secs_f64() * 1000.0))
                 .collect();
             println!("  timings: {}", parts.join(", "));
-        }
-        if warnings > 0 {
-            println!(
-                "  {warnings} warning{} (run `carehub check` to list them)",
-                if warnings == 1 { "" } else { "s" }
-            );
         }
     } else {
         crate::cmd::print_diagnostics(&errors);

@@ -34,6 +34,9 @@ pub struct Output {
 pub struct RenderOptions {
     /// Add the dev server's live-reload script (never in `build`).
     pub live_reload: bool,
+    /// Leave the search index out, pointing pages at [`LIVE_SEARCH_DIR`]:
+    /// the dev server makes it with [`search_index`] once the pages are served.
+    pub defer_search: bool,
 }
 
 /// Everything rendering produced.
@@ -121,6 +124,34 @@ pub struct Rendering {
 /// edit does not change the search page's link to it.
 pub const LIVE_SEARCH_DIR: &str = "search/live/";
 
+/// The search index of the site; while serving (`live`), in
+/// [`LIVE_SEARCH_DIR`] rather than a folder named by its content, so that
+/// an edit does not change the search page's link to it (the dev server
+/// sends everything with no-store).
+pub fn search_index<M: Borrow<(Rendered, Vec<Value>)>>(
+    env: &Env,
+    markdown: &[M],
+    live: bool,
+) -> search::index::Built {
+    let mut built = search::build(env, markdown);
+    if live {
+        let version_dir = built
+            .manifest
+            .rsplit_once('/')
+            .map(|(d, _)| format!("{d}/"))
+            .unwrap_or_default();
+        for f in &mut built.files {
+            if let Some(rest) = f.path.strip_prefix(&version_dir) {
+                f.path = format!("{LIVE_SEARCH_DIR}{rest}");
+            }
+        }
+        if let Some(rest) = built.manifest.strip_prefix(&version_dir) {
+            built.manifest = format!("{LIVE_SEARCH_DIR}{rest}");
+        }
+    }
+    built
+}
+
 /// Render the site's files from markdown already rendered for every page
 /// (`markdown[i]` belongs to `site.pages[i]`), with the diagnostics of that
 /// markdown and of the templates. `only` limits the template jobs run;
@@ -138,23 +169,14 @@ pub fn render_outputs<M: Borrow<(Rendered, Vec<Value>)>>(
     for m in markdown {
         diags.extend(m.borrow().0.diagnostics.iter().cloned());
     }
-    let mut search_index = search::build(&env, markdown);
-    if opts.live_reload {
-        // Served with no-store, so no version in the name is needed.
-        let version_dir = search_index
-            .manifest
-            .rsplit_once('/')
-            .map(|(d, _)| format!("{d}/"))
-            .unwrap_or_default();
-        for f in &mut search_index.files {
-            if let Some(rest) = f.path.strip_prefix(&version_dir) {
-                f.path = format!("{LIVE_SEARCH_DIR}{rest}");
-            }
+    let search_index = if opts.defer_search {
+        search::index::Built {
+            files: Vec::new(),
+            manifest: format!("{LIVE_SEARCH_DIR}m.js"),
         }
-        if let Some(rest) = search_index.manifest.strip_prefix(&version_dir) {
-            search_index.manifest = format!("{LIVE_SEARCH_DIR}{rest}");
-        }
-    }
+    } else {
+        search_index(&env, markdown, opts.live_reload)
+    };
     base.insert(
         "search",
         &json!({ "index": env.url(&search_index.manifest) }),

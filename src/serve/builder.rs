@@ -22,6 +22,7 @@ use crate::load::{self, LoadOptions, Loaded, LoadedFile, walk};
 use crate::model::vocab::Facet;
 use crate::model::{Page, PageKind, Provider};
 use crate::pipeline::SiteOptions;
+use crate::render::context::Env;
 use crate::render::markdown::Rendered;
 use crate::render::theme::{self, Theme};
 use crate::render::{self, RenderOptions, Selection};
@@ -73,6 +74,16 @@ struct Sources {
     files: BTreeMap<String, SourceEntry>,
     walk_diags: Vec<Diagnostic>,
     assets: Vec<(PathBuf, String)>,
+}
+
+/// What [`Builder::finish`] did.
+#[derive(Debug)]
+pub struct Finished {
+    /// The site with its new search index.
+    pub files: Arc<Files>,
+    /// What the checks found, sorted.
+    pub diagnostics: Vec<Diagnostic>,
+    pub timings: Vec<(&'static str, Duration)>,
 }
 
 /// A page's rendered markdown and FAQ answers.
@@ -190,6 +201,8 @@ pub struct Builder {
     spare: Option<Spare>,
     /// Whether the previous build succeeded.
     last_ok: bool,
+    /// Whether the last good build still needs [`Builder::finish`].
+    unfinished: bool,
     /// Files changed since the last good build (several when builds in
     /// between failed), and whether anything else changed since.
     pending: BTreeSet<String>,
@@ -228,6 +241,7 @@ impl Builder {
             good: None,
             spare: None,
             last_ok: false,
+            unfinished: false,
             pending: BTreeSet::new(),
             pending_all: true,
         }
@@ -243,6 +257,52 @@ impl Builder {
     /// The last good site, if any.
     pub fn files(&self) -> Option<Arc<Files>> {
         self.good.as_ref().map(|g| g.files.clone())
+    }
+
+    /// The slow second half of a good build, run once its pages are
+    /// served: the search index and the checks `carehub build` runs (links
+    /// and anchors in the rendered pages, review dates, reading age...).
+    /// `None` when there is nothing to finish.
+    pub fn finish(&mut self) -> Option<Finished> {
+        if !std::mem::take(&mut self.unfinished) {
+            return None;
+        }
+        let start = Instant::now();
+        let good = self.good.as_mut()?;
+        let theme = self.theme.as_ref()?;
+        let env = Env::new(&good.site, theme);
+        let index = render::search_index(&env, &good.markdown, true);
+        let mut files: Files = (*good.files).clone();
+        files.retain(|k, _| !k.starts_with(render::LIVE_SEARCH_DIR));
+        for o in index.files {
+            files.insert(o.path, Arc::from(o.bytes));
+        }
+        let files = Arc::new(files);
+        good.files = files.clone();
+        let search = start.elapsed();
+        let t = Instant::now();
+        let mut diags = Diagnostics {
+            items: run_checks(&good.site, &files, &good.markdown),
+        };
+        diags.sort();
+        Some(Finished {
+            files,
+            diagnostics: diags.items,
+            timings: vec![("search index", search), ("check", t.elapsed())],
+        })
+    }
+
+    /// [`Builder::build`] then [`Builder::finish`], as one outcome (for
+    /// tests and tools that do not serve pages in between).
+    pub fn build_and_finish(&mut self, changes: &Changes) -> Outcome {
+        let mut o = self.build(changes);
+        if let Some(f) = self.finish() {
+            o.ok &= !f.diagnostics.iter().any(Diagnostic::is_error);
+            o.files = Some(f.files);
+            o.diagnostics.extend(f.diagnostics);
+            o.timings.extend(f.timings);
+        }
+        o
     }
 
     fn load_options(&self) -> LoadOptions {
@@ -335,7 +395,10 @@ impl Builder {
             job_paths: good.job_paths.clone(),
             ..Default::default()
         };
-        let ropts = RenderOptions { live_reload: true };
+        let ropts = RenderOptions {
+            live_reload: true,
+            defer_search: true,
+        };
         let render::Rendering {
             outputs,
             diagnostics: rdiags,
@@ -354,12 +417,6 @@ impl Builder {
         }
         let files = merge(Some((&good.files, &good.job_paths)), outputs);
         laps.mark("merge");
-        diags.extend(run_checks(&good.site, &files, &good.markdown));
-        laps.mark("check");
-        if diags.has_errors() {
-            diags.sort();
-            return Some(self.failed(diags, start));
-        }
         let rendered = selection.pages.len();
         good.files = files.clone();
         let mut o = self.succeeded(
@@ -492,7 +549,10 @@ impl Builder {
             }
             _ => None,
         };
-        let ropts = RenderOptions { live_reload: true };
+        let ropts = RenderOptions {
+            live_reload: true,
+            defer_search: true,
+        };
         let render::Rendering {
             outputs,
             diagnostics: rdiags,
@@ -515,14 +575,6 @@ impl Builder {
         };
         let files = merge(previous, outputs);
         laps.mark("merge");
-        diags.extend(run_checks(&site, &files, &markdown));
-        laps.mark("check");
-        if diags.has_errors() {
-            if self.good.as_ref().is_none_or(|g| g.fingerprint != fp) {
-                self.spare = Some(spare_of(fp, &site, &markdown));
-            }
-            return self.failed_with(diags, read_problems, start, &site);
-        }
         // The markdown of the site this replaces, if its structure differed.
         if let Some(g) = self.good.take() {
             if g.fingerprint != fp {
@@ -561,6 +613,7 @@ impl Builder {
         timings: Vec<(&'static str, Duration)>,
     ) -> Outcome {
         self.last_ok = true;
+        self.unfinished = true;
         self.pending.clear();
         self.pending_all = false;
         diags.sort();
@@ -651,6 +704,12 @@ fn merge(
         for p in jobs {
             if let Some(b) = prev.get(p) {
                 files.insert(p.clone(), b.clone());
+            }
+        }
+        // The search index stays until `finish` makes the new one.
+        for (k, b) in prev.iter() {
+            if k.starts_with(render::LIVE_SEARCH_DIR) {
+                files.insert(k.clone(), b.clone());
             }
         }
     }
@@ -923,7 +982,7 @@ mod tests {
             root: root.to_path_buf(),
             ..Default::default()
         });
-        let o = b.build(&Changes::all());
+        let o = b.build_and_finish(&Changes::all());
         assert!(o.ok, "{:?}", o.diagnostics);
         o.files.unwrap()
     }
@@ -948,7 +1007,7 @@ mod tests {
             root: root.to_path_buf(),
             ..Default::default()
         });
-        assert!(b.build(&Changes::all()).ok);
+        assert!(b.build_and_finish(&Changes::all()).ok);
         let edits: Vec<(&str, String, bool)> = vec![
             // body only: one page
             (
@@ -990,14 +1049,14 @@ mod tests {
         for (rel, text, expect_full) in edits {
             fs::write(root.join(rel), text).unwrap();
             let c = Changes::from_paths(root, &[root.join(rel)]);
-            let o = b.build(&c);
+            let o = b.build_and_finish(&c);
             assert!(o.ok, "{rel}: {:?}", o.diagnostics);
             assert_eq!(o.full, expect_full, "{rel}");
             same(&o.files.unwrap(), &full(root));
         }
         // A deleted page's output goes.
         fs::remove_file(root.join("content/other.md")).unwrap();
-        let o = b.build(&Changes::from_paths(root, &[root.join("content/other.md")]));
+        let o = b.build_and_finish(&Changes::from_paths(root, &[root.join("content/other.md")]));
         let files = o.files.unwrap();
         assert!(!files.contains_key("other/index.html"));
         same(&files, &full(root));
@@ -1011,13 +1070,13 @@ mod tests {
             root: root.to_path_buf(),
             ..Default::default()
         });
-        assert!(b.build(&Changes::all()).ok);
+        assert!(b.build_and_finish(&Changes::all()).ok);
         fs::write(
             root.join("content/other.md"),
             page("Other", "", "New words."),
         )
         .unwrap();
-        let o = b.build(&Changes::from_paths(root, &[root.join("content/other.md")]));
+        let o = b.build_and_finish(&Changes::from_paths(root, &[root.join("content/other.md")]));
         assert!(o.ok);
         assert_eq!(o.rendered, 1);
         let html = String::from_utf8_lossy(&o.files.unwrap()["other/index.html"]).into_owned();
@@ -1032,9 +1091,9 @@ mod tests {
             root: root.to_path_buf(),
             ..Default::default()
         });
-        let first = b.build(&Changes::all()).files.unwrap();
+        let first = b.build_and_finish(&Changes::all()).files.unwrap();
         fs::write(root.join("content/other.md"), "+++\ntitle = \n+++\n").unwrap();
-        let o = b.build(&Changes::from_paths(root, &[root.join("content/other.md")]));
+        let o = b.build_and_finish(&Changes::from_paths(root, &[root.join("content/other.md")]));
         assert!(!o.ok);
         let d = o
             .diagnostics
@@ -1044,7 +1103,7 @@ mod tests {
         assert_eq!((d.path.as_str(), d.line), ("content/other.md", 2));
         assert!(Arc::ptr_eq(&o.files.unwrap(), &first));
         fs::write(root.join("content/other.md"), page("Other", "", "Fixed.")).unwrap();
-        let o = b.build(&Changes::from_paths(root, &[root.join("content/other.md")]));
+        let o = b.build_and_finish(&Changes::from_paths(root, &[root.join("content/other.md")]));
         assert!(o.ok);
         same(&o.files.unwrap(), &full(root));
     }
@@ -1072,7 +1131,7 @@ mod tests {
             root: root.to_path_buf(),
             ..Default::default()
         });
-        let first = b.build(&Changes::all());
+        let first = b.build_and_finish(&Changes::all());
         assert!(first.ok, "{:?}", first.diagnostics);
         let mut edited = 0;
         for e in walkdir::WalkDir::new(root.join("content"))
@@ -1091,7 +1150,7 @@ mod tests {
                 format!("{text}\nAn added line.\n")
             };
             fs::write(e.path(), new).unwrap();
-            let o = b.build(&Changes::from_paths(root, &[e.path().to_path_buf()]));
+            let o = b.build_and_finish(&Changes::from_paths(root, &[e.path().to_path_buf()]));
             assert!(o.ok, "{}: {:?}", e.path().display(), o.diagnostics);
             same(&o.files.unwrap(), &full(root));
             edited += 1;
@@ -1107,14 +1166,14 @@ mod tests {
             root: root.to_path_buf(),
             ..Default::default()
         });
-        let first = b.build(&Changes::all());
+        let first = b.build_and_finish(&Changes::all());
         assert!(first.ok);
         let edit = |b: &mut Builder, rel: &str, text: Option<String>| {
             match text {
                 Some(t) => fs::write(root.join(rel), t).unwrap(),
                 None => fs::remove_file(root.join(rel)).unwrap(),
             }
-            b.build(&Changes::from_paths(root, &[root.join(rel)]))
+            b.build_and_finish(&Changes::from_paths(root, &[root.join(rel)]))
         };
         // A broken link below the front matter: an error, the last good site stays.
         let o = edit(
@@ -1178,11 +1237,11 @@ mod tests {
             root: root.to_path_buf(),
             ..Default::default()
         });
-        assert!(b.build(&Changes::all()).ok);
+        assert!(b.build_and_finish(&Changes::all()).ok);
         // The service stops parsing, so about.md's `services = ["respite-care"]` breaks too.
         let rel = "content/services/respite-care.md";
         fs::write(root.join(rel), "+++\ntitle = \"Respite care\n+++\n").unwrap();
-        let o = b.build(&Changes::from_paths(root, &[root.join(rel)]));
+        let o = b.build_and_finish(&Changes::from_paths(root, &[root.join(rel)]));
         assert!(!o.ok);
         assert!(o.diagnostics.len() > 1, "{:?}", o.diagnostics);
         assert_eq!(o.diagnostics[0].path, rel);
@@ -1198,7 +1257,7 @@ mod tests {
             root: root.to_path_buf(),
             ..Default::default()
         });
-        assert!(b.build(&Changes::all()).ok);
+        assert!(b.build_and_finish(&Changes::all()).ok);
         let rel = "content/other.md";
         fs::write(
             root.join(rel),
@@ -1209,7 +1268,7 @@ mod tests {
             ),
         )
         .unwrap();
-        let o = b.build(&Changes::from_paths(root, &[root.join(rel)]));
+        let o = b.build_and_finish(&Changes::from_paths(root, &[root.join(rel)]));
         assert!(!o.ok);
         assert!(
             o.diagnostics

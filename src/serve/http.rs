@@ -50,6 +50,19 @@ impl Shared {
         drop(w);
         self.reloader.bump();
     }
+
+    /// Serve `files` in place of the current ones without reloading open
+    /// pages (a new search index for the same pages).
+    pub fn update_files(&self, files: Arc<Files>) {
+        let mut w = self.snapshot.write().unwrap_or_else(|e| e.into_inner());
+        let cur = &**w;
+        *w = Arc::new(Snapshot {
+            generation: cur.generation,
+            files: Some(files),
+            errors: cur.errors.clone(),
+            base_path: cur.base_path.clone(),
+        });
+    }
 }
 
 /// Query flag that shows the last good version of a page while the site has errors.
