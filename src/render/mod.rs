@@ -92,7 +92,10 @@ pub fn render_site(site: &Site, theme: &Theme, opts: &RenderOptions) -> RenderRe
     }
     check_fragments(site, &rendered, &mut diags);
     let search_index = search::build(&env, &rendered);
-    base.insert("search", &json!({ "index": env.url(&search_index.manifest) }));
+    base.insert(
+        "search",
+        &json!({ "index": env.url(&search_index.manifest) }),
+    );
 
     let mut jobs: Vec<Job> = Vec::with_capacity(site.pages.len() + site.providers.len() + 64);
     for (i, (r, faq)) in rendered.iter().enumerate() {

@@ -126,13 +126,12 @@ fn join(dir: &str, rel: &str) -> Option<String> {
     let (path, suffix) = rel.split_at(cut);
     let mut segs: Vec<&str> = dir.split('/').filter(|s| !s.is_empty()).collect();
     let parts: Vec<&str> = path.split('/').collect();
-    for (i, p) in parts.iter().enumerate() {
+    for p in &parts {
         match *p {
-            "." => {}
+            "." | "" => {}
             ".." => {
                 segs.pop()?;
             }
-            "" if i + 1 < parts.len() => {}
             s => segs.push(s),
         }
     }
@@ -174,10 +173,7 @@ pub fn decode_entities(s: &str) -> String {
         let end = after.find(';').filter(|&e| e <= 10);
         let decoded = end.and_then(|e| {
             let name = &after[..e];
-            let c = if let Some(hex) = name
-                .strip_prefix("#x")
-                .or_else(|| name.strip_prefix("#X"))
-            {
+            let c = if let Some(hex) = name.strip_prefix("#x").or_else(|| name.strip_prefix("#X")) {
                 u32::from_str_radix(hex, 16).ok().and_then(char::from_u32)
             } else if let Some(dec) = name.strip_prefix('#') {
                 dec.parse::<u32>().ok().and_then(char::from_u32)
@@ -210,7 +206,9 @@ pub fn decode_entities(s: &str) -> String {
 
 /// Escape for an attribute value written by lol_html (which escapes `"` itself).
 fn encode_attr(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }
 
 fn rewrite_attr(el: &mut Element, name: &str, from: &str, site: &SiteUrls) {
@@ -247,9 +245,10 @@ fn rewrite_html(html: &str, from: &str, site: &SiteUrls) -> Result<String, Strin
         element!(format!("[{name}]"), move |el| {
             let canonical = name == "href"
                 && el.tag_name() == "link"
-                && el
-                    .get_attribute("rel")
-                    .is_some_and(|r| r.split_whitespace().any(|t| t.eq_ignore_ascii_case("canonical")));
+                && el.get_attribute("rel").is_some_and(|r| {
+                    r.split_whitespace()
+                        .any(|t| t.eq_ignore_ascii_case("canonical"))
+                });
             if !canonical {
                 rewrite_attr(el, name, from, site);
             }
@@ -355,13 +354,19 @@ mod tests {
                 .unwrap(),
             "index.html"
         );
-        assert_eq!(s.relative("/hub/services", "index.html").unwrap(), "services/index.html");
+        assert_eq!(
+            s.relative("/hub/services", "index.html").unwrap(),
+            "services/index.html"
+        );
         assert_eq!(
             s.relative("/hub/search/?q=a%20b", "index.html").unwrap(),
             "search/index.html?q=a%20b"
         );
         assert_eq!(s.relative("../", from).unwrap(), "../index.html");
-        assert_eq!(s.relative("/hub/assets/carehub.css", from).unwrap(), "../../assets/carehub.css");
+        assert_eq!(
+            s.relative("/hub/assets/carehub.css", from).unwrap(),
+            "../../assets/carehub.css"
+        );
         assert_eq!(s.relative("#top", from), None);
         assert_eq!(s.relative("mailto:a@b.org", from), None);
         assert_eq!(s.relative("https://www.nhs.uk/", from), None);
@@ -373,10 +378,19 @@ mod tests {
         let s = site("https://example.org/");
         let html = r#"<link rel="canonical" href="https://example.org/services/"><a href="&#x2F;services&#x2F;respite-care&#x2F;?a=1&amp;b=2">x</a><meta http-equiv="refresh" content="0; url=https://example.org/services/"><img srcset="/assets/carehub.css 1x, /atom.xml 2x">"#;
         let out = rewrite_html(html, "services/index.html", &s).unwrap();
-        assert!(out.contains(r#"<link rel="canonical" href="https://example.org/services/">"#), "{out}");
-        assert!(out.contains(r#"href="respite-care/index.html?a=1&amp;b=2""#), "{out}");
+        assert!(
+            out.contains(r#"<link rel="canonical" href="https://example.org/services/">"#),
+            "{out}"
+        );
+        assert!(
+            out.contains(r#"href="respite-care/index.html?a=1&amp;b=2""#),
+            "{out}"
+        );
         assert!(out.contains(r#"content="0; url=index.html""#), "{out}");
-        assert!(out.contains(r#"srcset="../assets/carehub.css 1x, ../atom.xml 2x""#), "{out}");
+        assert!(
+            out.contains(r#"srcset="../assets/carehub.css 1x, ../atom.xml 2x""#),
+            "{out}"
+        );
     }
 
     #[test]
@@ -391,6 +405,9 @@ mod tests {
 
     #[test]
     fn decodes_entities() {
-        assert_eq!(decode_entities("&#x2F;a&amp;b&#47;&unknown;"), "/a&b/&unknown;");
+        assert_eq!(
+            decode_entities("&#x2F;a&amp;b&#47;&unknown;"),
+            "/a&b/&unknown;"
+        );
     }
 }
