@@ -50,7 +50,12 @@ pub enum Command {
         /// Include draft pages.
         #[arg(long)]
         drafts: bool,
+        /// Also write the editorial report (an HTML table of every page) to this file.
+        #[arg(long, value_name = "FILE")]
+        report: Option<PathBuf>,
     },
+    /// Update provider files from a regulator's published data (offline).
+    Import(cmd::import::ImportArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -94,10 +99,13 @@ pub fn run() -> i32 {
             strict,
             format,
             drafts,
+            report,
         } => cmd::check::run(&cmd::check::CheckArgs {
             site: site(*drafts, None),
             strict: *strict,
             json: *format == Format::Json,
+            report: report.clone(),
         }),
+        Command::Import(args) => cmd::import::run(args, &cli.root),
     }
 }

@@ -7,10 +7,12 @@
 // code plain and it is never on a hot path.
 #![allow(clippy::result_large_err)]
 
+pub mod check;
 pub mod cli;
 pub mod cmd;
 pub mod config;
 pub mod diagnostics;
+pub mod import;
 pub mod load;
 pub mod model;
 pub mod pipeline;

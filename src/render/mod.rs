@@ -13,7 +13,6 @@ pub mod theme;
 use crate::diagnostics::{Diagnostic, Diagnostics, Severity, did_you_mean};
 use crate::model::{Page, PageKind};
 use crate::resolve::Site;
-use crate::resolve::links::Target;
 use crate::resolve::slug::slugify;
 use context::Env;
 use markdown::{Labels, Rendered};
@@ -62,6 +61,7 @@ pub fn labels(theme: &Theme) -> Labels {
         emergency: get("care_card_emergency", d.emergency),
         do_: get("do_label", d.do_),
         dont: get("dont_label", d.dont),
+        table: get("table_label", d.table),
     }
 }
 
@@ -90,7 +90,6 @@ pub fn render_site(site: &Site, theme: &Theme, opts: &RenderOptions) -> RenderRe
     for (r, _) in &rendered {
         diags.extend(r.diagnostics.iter().cloned());
     }
-    check_fragments(site, &rendered, &mut diags);
     let search_index = search::build(&env, &rendered);
     base.insert(
         "search",
@@ -196,12 +195,12 @@ pub fn render_page_markdown(site: &Site, labels: &Labels, p: &Page) -> (Rendered
     let mut faq = Vec::new();
     for entry in &p.fm.faq {
         let e = entry.get_ref();
-        // Answers live in the front matter: point diagnostics at the entry.
+        // Answers live in the front matter: point diagnostics at the answer.
         let actx = markdown::Ctx {
             site,
             labels,
             src: &p.src,
-            offset: p.fm_span(entry).start,
+            offset: answer_offset(&p.src.text, p.fm_span(entry)),
         };
         let a = markdown::render(&e.answer, &actx);
         let mut id = slugify(&e.question);
@@ -215,6 +214,8 @@ pub fn render_page_markdown(site: &Site, labels: &Labels, p: &Page) -> (Rendered
         r.diagnostics.extend(a.diagnostics);
         r.links_out.extend(a.links_out);
         r.fragment_links.extend(a.fragment_links);
+        r.link_sources.extend(a.link_sources);
+        r.prose.extend(a.prose);
         r.word_count += a.word_count + e.question.split_whitespace().count();
         r.plain.push_str(&e.question);
         r.plain.push('\n');
@@ -224,39 +225,36 @@ pub fn render_page_markdown(site: &Site, labels: &Labels, p: &Page) -> (Rendered
     (r, faq)
 }
 
-/// Check `@/page.md#fragment` links against the target page's heading ids.
-fn check_fragments(site: &Site, rendered: &[(Rendered, Vec<Value>)], diags: &mut Diagnostics) {
-    const TEMPLATE_IDS: &[&str] = &["top", "main-content", "contents"];
-    for (i, (r, _)) in rendered.iter().enumerate() {
-        for fl in &r.fragment_links {
-            let Target::Page(t) = fl.target else { continue };
-            let ids = &rendered[t].0.heading_ids;
-            if ids.iter().any(|h| h == &fl.fragment) || TEMPLATE_IDS.contains(&fl.fragment.as_str())
-            {
-                continue;
-            }
-            let hint =
-                did_you_mean(&fl.fragment, ids.iter().map(|s| s.as_str())).unwrap_or_else(|| {
-                    if ids.is_empty() {
-                        format!("{} has no headings to link to", site.pages[t].rel)
-                    } else {
-                        format!("headings in {} are: {}", site.pages[t].rel, ids.join(", "))
-                    }
-                });
-            diags.push(
-                Diagnostic::error_at(
-                    "broken-anchor",
-                    &site.pages[i].src,
-                    fl.span.clone(),
-                    format!(
-                        "{} has no heading with the id `#{}`",
-                        site.pages[t].rel, fl.fragment
-                    ),
-                )
-                .with_hint(hint),
-            );
+/// Where the text of an FAQ entry's `answer` starts: the value of the
+/// first `answer` key after the entry's `[[faq]]` header (a byte offset of
+/// the file), or the entry's start when it cannot be found.
+fn answer_offset(text: &str, entry: std::ops::Range<usize>) -> usize {
+    let Some(after) = text.get(entry.start..) else {
+        return entry.start;
+    };
+    let mut at = 0;
+    for line in after.split_inclusive('\n') {
+        let t = line.trim_start();
+        if at > 0 && (t.starts_with("[[") || t.starts_with("+++")) {
+            break;
         }
+        if let Some(rest) = t.strip_prefix("answer")
+            && let Some(value) = rest.trim_start().strip_prefix('=')
+        {
+            let value = value.trim_start();
+            let quotes = value.len() - value.trim_start_matches(['"', '\'']).len();
+            let body = &value[quotes..];
+            // A multi-line string's first newline is not part of the text.
+            let newline = match quotes {
+                3 if body.starts_with("\r\n") => 2,
+                3 if body.starts_with('\n') => 1,
+                _ => 0,
+            };
+            return entry.start + at + (line.len() - body.len()) + newline;
+        }
+        at += line.len();
     }
+    entry.start
 }
 
 /// The context every template starts from.
@@ -337,7 +335,9 @@ pub fn nav(env: &Env, current_url: &str) -> Value {
             } else {
                 n.url.clone()
             };
-            let current = url == current_url;
+            // The page itself, or a page inside the item's section.
+            let home = env.url("");
+            let current = url == current_url || (url != home && current_url.starts_with(&url));
             json!({ "title": n.title, "url": url, "current": current })
         })
         .collect();
@@ -475,6 +475,14 @@ fn page_job(
     let page = env.page_value(i, r, faq.clone());
     let ld = page_jsonld(env, i, &page, &faq);
     let mut ctx = finish_context(env, base, page, page_crumbs(env, i), Some(ld));
+    // The section the page belongs to (its folder's _index.md), if any.
+    let section = p
+        .parent
+        .as_ref()
+        .and_then(|r| site.by_rel.get(r))
+        .map(|&s| env.page_summary(s))
+        .unwrap_or(Value::Null);
+    ctx.insert("section", &section);
     match p.kind {
         PageKind::Home => {
             let mut secs: Vec<usize> = site.children.get(&i).cloned().unwrap_or_default();
