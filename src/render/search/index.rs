@@ -45,7 +45,7 @@ const MAX_WORD: usize = 40;
 /// Longest description kept for showing a result, in characters.
 const MAX_DESCRIPTION: usize = 160;
 /// Most headings kept per document for showing a result.
-const MAX_HEADINGS: usize = 12;
+const MAX_HEADINGS: usize = 40;
 
 /// Where text of a document was found; decides its weight.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -172,6 +172,7 @@
       }
       // A word (or prefix) on few pages counts for more.
       var r = rarity(m.size);
+      p.rarity = r;
       m.forEach(function (w, d) { m.set(d, w * r); });
       return m;
     });
@@ -198,16 +199,19 @@
     return url;
   }
 
-  // The heading that matches the most query words (the first of equals).
-  function matchingHeading(headings, terms) {
-    var last = terms[terms.length - 1], best = null, bestCount = 0;
+  // The heading that has the query's rarest word and, of those, the most
+  // query words (the first of equals); null if none has the rarest word.
+  function matchingHeading(headings, words) {
+    var terms = words.all, last = terms[terms.length - 1], best = null, bestCount = 0;
+    function has(list, t) {
+      return list.some(function (w) {
+        return w === t || (t === last && Array.from(t).length >= M.minPrefix && w.lastIndexOf(t, 0) === 0);
+      });
+    }
     headings.forEach(function (h) {
-      var words = tokenize(h[1]);
-      var count = terms.filter(function (t) {
-        return words.some(function (w) {
-          return w === t || (t === last && Array.from(t).length >= M.minPrefix && w.lastIndexOf(t, 0) === 0);
-        });
-      }).length;
+      var list = tokenize(h[1]);
+      if (!words.key.some(function (t) { return has(list, t); })) { return; }
+      var count = terms.filter(function (t) { return has(list, t); }).length;
       if (count > bestCount) { best = h; bestCount = count; }
     });
     return best;
@@ -220,7 +224,7 @@
     return e;
   }
 
-  function render(hits, shown, terms, query) {
+  function render(hits, shown, words, query) {
     var list = el('ol', 'search-results__list');
     hits.slice(0, shown).forEach(function (h) {
       var d = chunks[Math.floor(h[0] / M.chunk)][h[0] % M.chunk];
@@ -232,7 +236,7 @@
       if (d[2]) { title.appendChild(document.createTextNode(' ')); title.appendChild(el('span', 'search-result__kind', d[2])); }
       li.appendChild(title);
       if (d[3]) { li.appendChild(el('p', 'search-result__text', d[3])); }
-      var hd = matchingHeading(d[4] || [], terms);
+      var hd = matchingHeading(d[4] || [], words);
       if (hd) {
         var sec = el('p', 'search-result__section', (msg.section || '') + ' ');
         var ha = el('a', '', hd[1]);
@@ -247,7 +251,7 @@
     if (hits.length > shown) {
       var more = el('button', 'search-results__more', msg.more);
       more.type = 'button';
-      more.addEventListener('click', function () { show(hits, shown + PAGE, terms, query, true); });
+      more.addEventListener('click', function () { show(hits, shown + PAGE, words, query, true); });
       out.appendChild(more);
     }
   }
@@ -271,12 +275,12 @@
     return Object.keys(need).map(Number);
   }
 
-  function show(hits, shown, terms, query, focusNew) {
+  function show(hits, shown, words, query, focusNew) {
     var id = current;
     return Promise.all(chunksFor(hits, shown).map(function (n) { return load('d', n); })).then(function () {
       if (id !== current) { return; }
       var before = focusNew ? out.querySelectorAll('.search-result').length : 0;
-      render(hits, shown, terms, query);
+      render(hits, shown, words, query);
       var first = focusNew && out.querySelectorAll('.search-result')[before];
       if (first) { first.querySelector('a').focus(); }
     });
@@ -312,12 +316,14 @@
     return Promise.all(need.map(function (n) { return load('t', n); })).then(function () {
       if (id !== current) { return null; }
       var hits = rank(steps);
+      var top = Math.max.apply(null, steps.map(function (p) { return p.rarity; }));
+      var words = { all: terms, key: steps.filter(function (p) { return p.rarity === top; }).map(function (p) { return p.term; }) };
       if (!now && chunksFor(hits, PAGE).some(function (n) { return !chunks[n]; })) { later(); return null; }
       var q = query.trim();
       report(hits.length === 0 ? fill(msg.none, 0, q)
         : fill(hits.length === 1 ? msg.one : msg.many, hits.length, q), loud);
       if (!hits.length) { out.textContent = ''; return true; }
-      return show(hits, PAGE, terms, q, false).then(function () { return true; });
+      return show(hits, PAGE, words, q, false).then(function () { return true; });
     }).then(function (done) {
       if (done && id === current) { window.carehubSearch.timings.push(performance.now() - started); }
     }, function () {
