@@ -423,8 +423,14 @@ fn example_sitemap_feed_and_jsonld_are_valid() {
 fn index_of(out: &Path) -> Index {
     let search = std::fs::read_to_string(out.join("search/index.html")).unwrap();
     let src = search
-        .split("<script id=\"search-index\" src=\"")
-        .nth(1)
+        .split("<script src=\"")
+        .skip(1)
+        .find(|s| {
+            s.split('>')
+                .next()
+                .unwrap_or("")
+                .contains("id=\"search-index\"")
+        })
         .and_then(|s| s.split('"').next())
         .map(decode)
         .expect("the search page loads the index manifest");
