@@ -842,3 +842,22 @@ fn a_static_robots_txt_replaces_the_generated_one() {
     );
     assert!(!run.stderr.contains("robots"), "{}", run.stderr);
 }
+
+#[test]
+fn root_relative_markdown_links_follow_a_sub_path() {
+    let site = common::TestSite::new();
+    site.write(
+        "site.toml",
+        "title = \"Hub\"\nbase_url = \"https://example.org/hub/\"\n",
+    );
+    site.write(
+        "content/about.md",
+        &common::page("About", "[home](/) and [faq](/faq/) and [kept](/hub/faq/)"),
+    );
+    site.write("content/faq.md", &common::page("FAQ", "Questions."));
+    site.build().ok();
+    let html = site.read("public/about/index.html");
+    assert!(html.contains("href=\"/hub/\">home</a>"), "{html}");
+    assert!(html.contains("href=\"/hub/faq/\">faq</a>"), "{html}");
+    assert!(html.contains("href=\"/hub/faq/\">kept</a>"), "{html}");
+}
