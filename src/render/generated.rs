@@ -423,7 +423,8 @@ pub fn aliases(
                 continue;
             };
             let file = output_path(&path);
-            let clashes_with_file = path
+            // A file the build writes where the alias needs a folder (`/atom.xml/`).
+            let clashing_file = path
                 .trim_end_matches('/')
                 .split('/')
                 .scan(String::new(), |acc, seg| {
@@ -433,21 +434,25 @@ pub fn aliases(
                     acc.push_str(seg);
                     Some(acc.clone())
                 })
-                .any(|dir| taken.contains(dir.as_str()));
-            if site.by_path.contains_key(&path)
+                .find(|dir| taken.contains(dir.as_str()));
+            let is_page = site.by_path.contains_key(&path)
                 || site.providers.iter().any(|pr| pr.path() == path)
                 || generated_paths().contains(&path)
-                || taken.contains(file.as_str())
-                || clashes_with_file
-            {
-                diags.push(
-                    Diagnostic::error_at(
-                        "alias-collision",
-                        &p.src,
-                        p.fm_span(a),
+                || taken.contains(file.as_str());
+            if is_page || clashing_file.is_some() {
+                let (msg, hint) = match clashing_file.filter(|_| !is_page) {
+                    Some(f) => (
+                        format!("alias \"{raw}\" would replace `{f}`, a file this site publishes"),
+                        "remove the alias; an alias must be an old page URL that is not in use",
+                    ),
+                    None => (
                         format!("alias \"{raw}\" is the URL of an existing page"),
-                    )
-                    .with_hint("remove the alias, or move the other page"),
+                        "remove the alias, or move the other page",
+                    ),
+                };
+                diags.push(
+                    Diagnostic::error_at("alias-collision", &p.src, p.fm_span(a), msg)
+                        .with_hint(hint),
                 );
                 continue;
             }

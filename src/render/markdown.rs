@@ -7,9 +7,7 @@ use crate::diagnostics::{Diagnostic, SourceFile};
 use crate::resolve::Site;
 use crate::resolve::links::{self, Target};
 use crate::resolve::slug::slugify;
-use pulldown_cmark::{
-    BlockQuoteKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd,
-};
+use pulldown_cmark::{BlockQuoteKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use serde::Serialize;
 use std::collections::HashSet;
 use std::ops::Range;
@@ -170,6 +168,7 @@ pub fn render(text: &str, ctx: &Ctx) -> Rendered {
     let mut in_heading = false;
     let mut in_image = 0usize;
     let mut link_starts: Vec<usize> = Vec::new();
+    let base_path = ctx.site.config.base_path();
     let base_url = ctx.site.config.base_url.as_str();
 
     let mut i = 0;
@@ -355,18 +354,26 @@ pub fn render(text: &str, ctx: &Ctx) -> Rendered {
                         escape_text(&ctx.labels.external)
                     )));
                 } else {
-                    if *link_type == LinkType::Email
-                        || dest.starts_with('#')
-                        || dest.starts_with('/')
-                        || !dest.contains(':')
+                    // A root-relative link is relative to the site, so it
+                    // follows the site when it is published under a sub-path.
+                    let href = if dest.starts_with('/')
+                        && !dest.starts_with("//")
+                        && !dest.starts_with(base_path.as_str())
                     {
-                        // same-site, fragment or mailto: kept as written
-                    }
+                        format!("{base_path}{}", &dest[1..])
+                    } else {
+                        dest.to_string()
+                    };
                     out.link_sources.push(LinkSource {
-                        url: dest.to_string(),
+                        url: href.clone(),
                         span: ctx.offset + range.start..ctx.offset + range.end,
                     });
-                    html_events.push(ev.clone());
+                    html_events.push(Event::Start(Tag::Link {
+                        link_type: *link_type,
+                        dest_url: href.into(),
+                        title: title.clone(),
+                        id: id.clone(),
+                    }));
                     link_stack.push(Close::Plain);
                 }
             }

@@ -67,7 +67,14 @@ pub fn sitemap<'a>(env: &Env, outputs: impl IntoIterator<Item = &'a str>) -> Out
             }
         })
         .collect();
-    paths.sort_unstable();
+    // In URL order (`services-x/` before `services/`), as crawlers read it.
+    paths.sort_unstable_by_key(|p| {
+        if p.is_empty() {
+            String::new()
+        } else {
+            format!("{p}/")
+        }
+    });
     paths.dedup();
     let mut xml = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",

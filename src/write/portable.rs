@@ -126,13 +126,12 @@ fn join(dir: &str, rel: &str) -> Option<String> {
     let (path, suffix) = rel.split_at(cut);
     let mut segs: Vec<&str> = dir.split('/').filter(|s| !s.is_empty()).collect();
     let parts: Vec<&str> = path.split('/').collect();
-    for (i, p) in parts.iter().enumerate() {
+    for p in &parts {
         match *p {
-            "." => {}
+            "." | "" => {}
             ".." => {
                 segs.pop()?;
             }
-            "" if i + 1 < parts.len() => {}
             s => segs.push(s),
         }
     }

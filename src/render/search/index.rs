@@ -20,17 +20,18 @@
 
 use crate::render::Output;
 use crate::render::jsonld::to_script_json;
+use rayon::prelude::*;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
-use unicode_normalization::UnicodeNormalization;
 
 /// Version of the file format, in the manifest.
 pub const FORMAT: u32 = 1;
 /// Aimed-for size of one term shard, in bytes.
 pub const SHARD_TARGET: usize = 12 * 1024;
 /// Documents per document file.
-pub const DOC_CHUNK: usize = 16;
+pub const DOC_CHUNK: usize = 8;
 /// The last word of a query matches as a prefix once it has this many characters.
 pub const MIN_PREFIX: usize = 3;
 /// At most this many shards are loaded to expand a prefix.
@@ -42,9 +43,9 @@ pub const CONT: &[u8; 32] = b"wxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_";
 /// Longest word indexed, in characters.
 const MAX_WORD: usize = 40;
 /// Longest description kept for showing a result, in characters.
-const MAX_DESCRIPTION: usize = 200;
+const MAX_DESCRIPTION: usize = 160;
 /// Most headings kept per document for showing a result.
-const MAX_HEADINGS: usize = 24;
+const MAX_HEADINGS: usize = 40;
 
 /// Where text of a document was found; decides its weight.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -83,28 +84,75 @@ pub struct Built {
 /// apostrophes, split on anything that is not alphabetic or numeric, and
 /// stem. `search.js` does exactly the same.
 pub fn tokenize(text: &str) -> Vec<String> {
-    let folded: String = text
-        .nfd()
-        .filter(|c| !('\u{300}'..='\u{36f}').contains(c) && *c != '\'' && *c != '\u{2019}')
-        .flat_map(char::to_lowercase)
-        .collect();
-    folded
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty() && w.chars().count() <= MAX_WORD)
-        .map(stem)
-        .collect()
+    let mut out = Vec::new();
+    for_each_word(text, |w| out.push(stem(w)));
+    out
+}
+
+/// Call `f` with each word of `text`, folded as [`tokenize`] folds it (not
+/// yet stemmed). ASCII, nearly all of most sites' text, takes a fast path.
+fn for_each_word(text: &str, mut f: impl FnMut(&str)) {
+    let mut word = String::new();
+    let mut chars = 0usize;
+    let mut flush = |word: &mut String, chars: &mut usize| {
+        if !word.is_empty() && *chars <= MAX_WORD {
+            f(word);
+        }
+        word.clear();
+        *chars = 0;
+    };
+    for c in text.chars() {
+        if c.is_ascii() {
+            if c.is_ascii_alphanumeric() {
+                word.push(c.to_ascii_lowercase());
+                chars += 1;
+            } else if c != '\'' {
+                flush(&mut word, &mut chars);
+            }
+            continue;
+        }
+        let mut parts: [char; 4] = ['\0'; 4];
+        let mut n = 0;
+        let mut long: Vec<char> = Vec::new();
+        unicode_normalization::char::decompose_canonical(c, |d| {
+            if n < parts.len() {
+                parts[n] = d;
+                n += 1;
+            } else {
+                long.push(d);
+            }
+        });
+        for d in parts[..n].iter().copied().chain(long) {
+            if ('\u{300}'..='\u{36f}').contains(&d) || d == '\u{2019}' {
+                continue;
+            }
+            for l in d.to_lowercase() {
+                if l.is_alphanumeric() {
+                    word.push(l);
+                    chars += 1;
+                } else {
+                    flush(&mut word, &mut chars);
+                }
+            }
+        }
+    }
+    flush(&mut word, &mut chars);
 }
 
 /// A light plural stemmer: `services` -> `service`, `therapies` -> `therapy`.
 pub fn stem(w: &str) -> String {
+    stem_cow(w).into_owned()
+}
+
+fn stem_cow(w: &str) -> Cow<'_, str> {
     let n = w.chars().count();
     if n > 4 && w.ends_with("ies") {
-        return format!("{}y", &w[..w.len() - 3]);
+        return Cow::Owned(format!("{}y", &w[..w.len() - 3]));
     }
     if n > 3 && w.ends_with('s') && !w.ends_with("ss") && !w.ends_with("us") && !w.ends_with("is") {
-        return w[..w.len() - 1].to_string();
+        return Cow::Borrowed(&w[..w.len() - 1]);
     }
-    w.to_string()
+    Cow::Borrowed(w)
 }
 
 /// Words too common to index, for English sites.
@@ -209,35 +257,51 @@ fn truncate_chars(s: &str, max: usize) -> String {
 
 /// Build the index files for `docs` (in the order given; ids are positions).
 pub fn build(docs: &[Doc], language: &str) -> Built {
-    let stop = stop_words(language);
+    let mut stop = stop_words(language);
+    stop.sort_unstable();
+    // Each document's terms and weights, in parallel.
+    let per_doc: Vec<Vec<(String, u32)>> = docs
+        .par_iter()
+        .map(|doc| {
+            let mut counts: HashMap<String, Counts> = HashMap::new();
+            let mut title_words = 0;
+            for_each_word(&doc.title, |_| title_words += 1);
+            let mut add = |field: Field, text: &str| {
+                for_each_word(text, |w| {
+                    let t = stem_cow(w);
+                    if stop.binary_search(&t.as_ref()).is_ok() {
+                        return;
+                    }
+                    let c = match counts.get_mut(t.as_ref()) {
+                        Some(c) => c,
+                        None => counts.entry(t.into_owned()).or_default(),
+                    };
+                    match field {
+                        Field::Title => c.title = true,
+                        Field::Heading => c.heading += 1,
+                        Field::Meta => c.meta += 1,
+                        Field::Body => c.body += 1,
+                    }
+                });
+            };
+            add(Field::Title, &doc.title);
+            for (f, t) in &doc.text {
+                add(*f, t);
+            }
+            counts
+                .into_iter()
+                .map(|(t, c)| {
+                    let w = weight(&c, title_words);
+                    (t, w)
+                })
+                .collect()
+        })
+        .collect();
     // term -> postings (doc, weight), docs ascending.
     let mut terms: HashMap<String, Vec<(usize, u32)>> = HashMap::new();
-    for (id, doc) in docs.iter().enumerate() {
-        let mut counts: BTreeMap<String, Counts> = BTreeMap::new();
-        let title_words = tokenize(&doc.title).len();
-        let mut add = |field: Field, text: &str| {
-            for t in tokenize(text) {
-                if stop.contains(&t.as_str()) {
-                    continue;
-                }
-                let c = counts.entry(t).or_default();
-                match field {
-                    Field::Title => c.title = true,
-                    Field::Heading => c.heading += 1,
-                    Field::Meta => c.meta += 1,
-                    Field::Body => c.body += 1,
-                }
-            }
-        };
-        add(Field::Title, &doc.title);
-        for (f, t) in &doc.text {
-            add(*f, t);
-        }
-        for (term, c) in counts {
-            terms
-                .entry(term)
-                .or_default()
-                .push((id, weight(&c, title_words)));
+    for (id, list) in per_doc.into_iter().enumerate() {
+        for (term, w) in list {
+            terms.entry(term).or_default().push((id, w));
         }
     }
     let mut sorted: Vec<(String, Vec<(usize, u32)>)> = terms.into_iter().collect();
@@ -288,7 +352,7 @@ pub fn build(docs: &[Doc], language: &str) -> Built {
                     .headings
                     .iter()
                     .take(MAX_HEADINGS)
-                    .map(|(id, t)| json!([id, truncate_chars(t, 80)]))
+                    .map(|(id, t)| json!([id, truncate_chars(t, 60)]))
                     .collect();
                 json!([
                     d.path,
@@ -485,13 +549,11 @@ impl Index {
         let prefix_last = !query.ends_with(char::is_whitespace);
         let mut per_term: Vec<HashMap<usize, u32>> = Vec::new();
         for (k, t) in terms.iter().enumerate() {
+            // Weights before rarity: the exact word, then (for the last word
+            // while typing) the words it begins, a little lower.
             let mut m: HashMap<usize, u32> = HashMap::new();
             if let Some(s) = self.shard_of(t) {
-                let list = self.postings(s, t);
-                let r = self.rarity(list.len());
-                for (d, w) in list {
-                    m.insert(d, w * r);
-                }
+                m.extend(self.postings(s, t));
             }
             if k + 1 == terms.len() && prefix_last && t.chars().count() >= MIN_PREFIX {
                 let first = self.shard_of(t).unwrap_or(0);
@@ -504,10 +566,8 @@ impl Index {
                     };
                     for term in shard.keys() {
                         if term.starts_with(t.as_str()) && term != t {
-                            let list = self.postings(s, term);
-                            let r = self.rarity(list.len());
-                            for (d, w) in list {
-                                let w = w.saturating_sub(2).max(1) * r;
+                            for (d, w) in self.postings(s, term) {
+                                let w = w.saturating_sub(2).max(1);
                                 let e = m.entry(d).or_insert(0);
                                 *e = (*e).max(w);
                             }
@@ -515,6 +575,9 @@ impl Index {
                     }
                 }
             }
+            // A word (or prefix) on few pages counts for more.
+            let r = self.rarity(m.len());
+            m.values_mut().for_each(|w| *w *= r);
             per_term.push(m);
         }
         if per_term.is_empty() {

@@ -16,7 +16,7 @@
   if (!input || !out || !status) { return; }
   var msg = out.dataset;
   var M = window.carehubSearchIndex;
-  var PAGE = 20; // results shown at first, and added by "Show more"
+  var PAGE = 10; // results shown at first, and added by "Show more"
 
   function say(text) { status.textContent = text; }
   function fill(template, count, query) {
@@ -154,22 +154,26 @@
 
   function rank(steps) {
     var perTerm = steps.map(function (p) {
+      // Weights before rarity: the exact word, then the words it begins, a little lower.
       var m = new Map();
       var list = p.exact >= 0 ? postings(p.exact, p.term) : [];
-      var r = rarity(list.length / 2);
-      for (var i = 0; i < list.length; i += 2) { m.set(list[i], list[i + 1] * r); }
+      for (var i = 0; i < list.length; i += 2) { m.set(list[i], list[i + 1]); }
       for (var s = p.from; s >= 0 && s <= p.to; s++) {
         if (!shards[s]) { continue; }
         shards[s].forEach(function (_, term) {
           if (term !== p.term && term.lastIndexOf(p.term, 0) === 0) {
-            var l = postings(s, term), rr = rarity(l.length / 2);
+            var l = postings(s, term);
             for (var j = 0; j < l.length; j += 2) {
-              var w = Math.max(l[j + 1] - 2, 1) * rr;
+              var w = Math.max(l[j + 1] - 2, 1);
               if (!(m.get(l[j]) >= w)) { m.set(l[j], w); }
             }
           }
         });
       }
+      // A word (or prefix) on few pages counts for more.
+      var r = rarity(m.size);
+      p.rarity = r;
+      m.forEach(function (w, d) { m.set(d, w * r); });
       return m;
     });
     var scores = new Map();
@@ -195,16 +199,19 @@
     return url;
   }
 
-  // The heading that matches the most query words (the first of equals).
-  function matchingHeading(headings, terms) {
-    var last = terms[terms.length - 1], best = null, bestCount = 0;
+  // The heading that has the query's rarest word and, of those, the most
+  // query words (the first of equals); null if none has the rarest word.
+  function matchingHeading(headings, words) {
+    var terms = words.all, last = terms[terms.length - 1], best = null, bestCount = 0;
+    function has(list, t) {
+      return list.some(function (w) {
+        return w === t || (t === last && Array.from(t).length >= M.minPrefix && w.lastIndexOf(t, 0) === 0);
+      });
+    }
     headings.forEach(function (h) {
-      var words = tokenize(h[1]);
-      var count = terms.filter(function (t) {
-        return words.some(function (w) {
-          return w === t || (t === last && Array.from(t).length >= M.minPrefix && w.lastIndexOf(t, 0) === 0);
-        });
-      }).length;
+      var list = tokenize(h[1]);
+      if (!words.key.some(function (t) { return has(list, t); })) { return; }
+      var count = terms.filter(function (t) { return has(list, t); }).length;
       if (count > bestCount) { best = h; bestCount = count; }
     });
     return best;
@@ -217,7 +224,7 @@
     return e;
   }
 
-  function render(hits, shown, terms, query) {
+  function render(hits, shown, words, query) {
     var list = el('ol', 'search-results__list');
     hits.slice(0, shown).forEach(function (h) {
       var d = chunks[Math.floor(h[0] / M.chunk)][h[0] % M.chunk];
@@ -229,7 +236,7 @@
       if (d[2]) { title.appendChild(document.createTextNode(' ')); title.appendChild(el('span', 'search-result__kind', d[2])); }
       li.appendChild(title);
       if (d[3]) { li.appendChild(el('p', 'search-result__text', d[3])); }
-      var hd = matchingHeading(d[4] || [], terms);
+      var hd = matchingHeading(d[4] || [], words);
       if (hd) {
         var sec = el('p', 'search-result__section', (msg.section || '') + ' ');
         var ha = el('a', '', hd[1]);
@@ -244,7 +251,7 @@
     if (hits.length > shown) {
       var more = el('button', 'search-results__more', msg.more);
       more.type = 'button';
-      more.addEventListener('click', function () { show(hits, shown + PAGE, terms, query, true); });
+      more.addEventListener('click', function () { show(hits, shown + PAGE, words, query, true); });
       out.appendChild(more);
     }
   }
@@ -256,21 +263,39 @@
     if (now) { say(text); } else { announce = setTimeout(function () { say(text); }, 500); }
   }
 
-  var current = 0;
-  function show(hits, shown, terms, query, focusNew) {
-    var id = current;
+  // While someone is typing, index files that are not loaded yet are only
+  // fetched once typing pauses for WAIT ms; files already loaded give
+  // results at once. This keeps a query on a large site to a few files.
+  var WAIT = 250;
+  var current = 0, idle = 0;
+
+  function chunksFor(hits, shown) {
     var need = {};
     hits.slice(0, shown).forEach(function (h) { need[Math.floor(h[0] / M.chunk)] = true; });
-    return Promise.all(Object.keys(need).map(function (n) { return load('d', +n); })).then(function () {
+    return Object.keys(need).map(Number);
+  }
+
+  function show(hits, shown, words, query, focusNew) {
+    var id = current;
+    return Promise.all(chunksFor(hits, shown).map(function (n) { return load('d', n); })).then(function () {
       if (id !== current) { return; }
       var before = focusNew ? out.querySelectorAll('.search-result').length : 0;
-      render(hits, shown, terms, query);
+      render(hits, shown, words, query);
       var first = focusNew && out.querySelectorAll('.search-result')[before];
       if (first) { first.querySelector('a').focus(); }
     });
   }
 
-  function run(now) {
+  function later() {
+    clearTimeout(idle);
+    idle = setTimeout(function () { run(true, false); }, WAIT);
+  }
+
+  // Search for what is in the box. `now`: fetch what is needed at once
+  // (the reader pressed Enter, came with ?q=, or stopped typing); `loud`:
+  // announce the number of results at once rather than when typing settles.
+  function run(now, loud) {
+    clearTimeout(idle);
     var started = performance.now();
     var query = input.value;
     var id = ++current;
@@ -286,16 +311,21 @@
       if (p.exact >= 0) { need[p.exact] = true; }
       for (var s = p.from; s >= 0 && s <= p.to; s++) { need[s] = true; }
     });
-    return Promise.all(Object.keys(need).map(function (n) { return load('t', +n); })).then(function () {
+    need = Object.keys(need).map(Number);
+    if (!now && need.some(function (n) { return !shards[n]; })) { later(); return Promise.resolve(); }
+    return Promise.all(need.map(function (n) { return load('t', n); })).then(function () {
       if (id !== current) { return null; }
       var hits = rank(steps);
+      var top = Math.max.apply(null, steps.map(function (p) { return p.rarity; }));
+      var words = { all: terms, key: steps.filter(function (p) { return p.rarity === top; }).map(function (p) { return p.term; }) };
+      if (!now && chunksFor(hits, PAGE).some(function (n) { return !chunks[n]; })) { later(); return null; }
       var q = query.trim();
       report(hits.length === 0 ? fill(msg.none, 0, q)
-        : fill(hits.length === 1 ? msg.one : msg.many, hits.length, q), now);
-      if (!hits.length) { out.textContent = ''; return null; }
-      return show(hits, PAGE, terms, q, false);
-    }).then(function () {
-      if (id === current) { window.carehubSearch.timings.push(performance.now() - started); }
+        : fill(hits.length === 1 ? msg.one : msg.many, hits.length, q), loud);
+      if (!hits.length) { out.textContent = ''; return true; }
+      return show(hits, PAGE, words, q, false).then(function () { return true; });
+    }).then(function (done) {
+      if (done && id === current) { window.carehubSearch.timings.push(performance.now() - started); }
     }, function () {
       if (id === current) { out.textContent = ''; report(msg.error, true); }
     });
@@ -313,12 +343,12 @@
     }, 600);
   }
 
-  input.addEventListener('input', function () { run(false); rememberQuery(); });
+  input.addEventListener('input', function () { run(false, false); rememberQuery(); });
   if (input.form) {
-    input.form.addEventListener('submit', function (e) { e.preventDefault(); run(true); });
+    input.form.addEventListener('submit', function (e) { e.preventDefault(); run(true, true); });
   }
   var q = new URLSearchParams(location.search).get('q');
   if (q) { input.value = q; }
-  if (input.value) { run(true); }
+  if (input.value) { run(true, true); }
   window.carehubSearch.run = run;
 }());
