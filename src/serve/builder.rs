@@ -8,12 +8,18 @@
 //!   text it came from and a fingerprint of everything else it depends on
 //!   (site.toml, the theme's labels, every page's path and every provider's
 //!   id), and reused while both match;
-//! - **pages**: when one article or provider is edited and every URL stays
-//!   the same, only the pages that show it are rendered again ([`select`]);
-//!   anything else (a template, site.toml, a new, deleted or renamed file)
-//!   renders every page, so old outputs of deleted files disappear.
+//! - **pages**: when pages or providers are edited and every URL stays the
+//!   same, only the pages that show them are rendered again ([`select`]; an
+//!   edit below a page's front matter skips loading and resolving the site
+//!   altogether); anything else (a template, site.toml, a new, deleted or
+//!   renamed file) renders every page, so old outputs of deleted files
+//!   disappear. After failed builds, what changed since the last good one
+//!   is rendered.
 //!
-//! A build with errors leaves the last good site in place.
+//! The sitemap, feed and aliases are made by every build. The slow
+//! whole-site work, the search index and the checks `carehub build` runs,
+//! is left to [`Builder::finish`], which the dev server calls once the new
+//! pages are served. A build with errors leaves the last good site in place.
 
 use crate::check;
 use crate::config::Config;
@@ -49,10 +55,11 @@ pub struct Outcome {
     pub files: Option<Arc<Files>>,
     /// The site's base path (`/` or `/hub/`), from the last readable site.toml.
     pub base_path: String,
-    /// HTML pages rendered by this build, and in the site served.
+    /// HTML files rendered by this build.
     pub rendered: usize,
     /// Pages whose markdown was rendered (the rest was reused).
     pub markdown: usize,
+    /// HTML files in the site served.
     pub total: usize,
     /// Whether every page was rendered.
     pub full: bool,
@@ -411,7 +418,8 @@ impl Builder {
         diags.extend(good.early_diags.iter().cloned());
         diags.extend(rdiags.items);
         if diags.has_errors() {
-            // The served files are now older than the site: the next build renders everything.
+            // The served files are now older than the site: the next build
+            // renders these pages again (they stay in `pending`).
             diags.sort();
             return Some(self.failed(diags, start));
         }

@@ -394,7 +394,7 @@ fn send(req: Request, r: Reply) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::diagnostics::{Severity, SourceFile};
+    use crate::diagnostics::SourceFile;
     use std::collections::HashMap;
 
     fn snap(errors: Vec<Diagnostic>) -> Snapshot {
@@ -507,6 +507,5 @@ mod tests {
         assert_eq!(r.status, 200);
         let html = String::from_utf8(r.body).unwrap();
         assert!(html.starts_with("<html><body class=\"x\"><p role=\"status\""));
-        let _ = Severity::Error;
     }
 }
