@@ -131,21 +131,43 @@ impl Diagnostic {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        let mut out = format!("{}: {}: {}\n", self.location(), sev, self.message);
+        let mut out = format!(
+            "{}: {}: {}\n",
+            printable(&self.location()),
+            sev,
+            printable(&self.message)
+        );
         if let (Some(span), Some(text)) = (&self.span, &self.source) {
-            out.push_str(&snippet(
+            out.push_str(&printable(&snippet(
                 &self.path,
                 text,
                 span.clone(),
                 self.label.as_deref(),
                 self.severity,
-            ));
+            )));
         }
         if let Some(hint) = &self.hint {
-            let _ = writeln!(out, "  = help: {hint}");
+            let _ = writeln!(out, "  = help: {}", printable(hint));
         }
         out
     }
+}
+
+/// Text safe to print to a terminal: control characters (which could move
+/// the cursor or change colours) are shown as escapes such as `\u{1b}`.
+pub fn printable(s: &str) -> String {
+    if !s.chars().any(|c| c.is_control() && c != '\n') {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if c.is_control() && c != '\n' {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// A file an editor wrote, with its text, shared cheaply between diagnostics.
@@ -382,10 +404,25 @@ mod tests {
         let d = from_toml_error(&src, 0, &err, "site.toml");
         assert_eq!(d.code, "unknown-key");
         assert_eq!((d.line, d.col), (1, 1));
-        assert!(d.hint.unwrap().contains("\"title\""), "hint");
+        assert!(d.hint.as_ref().unwrap().contains("\"title\""), "hint");
         assert!(
             d.render()
                 .starts_with("site.toml:1:1: error: unknown key `titel`")
         );
+    }
+
+    #[test]
+    fn control_characters_are_never_printed() {
+        let src = SourceFile::new("content/a\u{1b}[2J.md", "slug = \"\u{1b}[31mred\u{7}\"\n");
+        let d = Diagnostic::error_at("bad-slug", &src, 7..19, "`\u{1b}[31mred\u{7}` is bad")
+            .with_hint("not \u{9b}this")
+            .with_label("here\u{0}");
+        let out = d.render();
+        assert!(!out.chars().any(|c| c.is_control() && c != '\n'), "{out:?}");
+        assert!(
+            out.starts_with("content/a\\u{1b}[2J.md:1:8: error: `\\u{1b}[31mred\\u{7}` is bad"),
+            "{out}"
+        );
+        assert!(out.contains("= help: not \\u{9b}this"));
     }
 }

@@ -11,7 +11,7 @@ use pulldown_cmark::{
     BlockQuoteKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd,
 };
 use serde::Serialize;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
 /// One entry of a page's table of contents (h2, with its h3 children).
@@ -107,7 +107,7 @@ pub fn render(text: &str, ctx: &Ctx) -> Rendered {
         .into_offset_iter()
         .collect();
     let mut html_events: Vec<Event> = Vec::with_capacity(events.len());
-    let mut used_ids: HashSet<String> = HashSet::new();
+    let mut ids = UniqueIds::default();
     let mut quote_stack: Vec<Close> = Vec::new();
     let mut link_stack: Vec<Close> = Vec::new();
     let mut has_raw_html = false;
@@ -139,12 +139,7 @@ pub fn render(text: &str, ctx: &Ctx) -> Rendered {
                 } else {
                     base
                 };
-                let mut hid = base.clone();
-                let mut n = 1;
-                while !used_ids.insert(hid.clone()) {
-                    hid = format!("{base}-{n}");
-                    n += 1;
-                }
+                let hid = ids.unique(base);
                 let lvl = heading_num(*level);
                 let class_attr = if classes.is_empty() {
                     String::new()
@@ -353,6 +348,37 @@ pub fn render(text: &str, ctx: &Ctx) -> Rendered {
     out
 }
 
+/// Hands out ids that are unique within a page: `intro`, `intro-1`,
+/// `intro-2`, ... Each base remembers its next number, so ten thousand
+/// headings with the same words cost no more than ten thousand different ones.
+#[derive(Debug, Default)]
+pub struct UniqueIds {
+    used: HashSet<String>,
+    next: HashMap<String, usize>,
+}
+
+impl UniqueIds {
+    /// Mark an id as taken (for ids given elsewhere on the page).
+    pub fn reserve(&mut self, id: &str) {
+        self.used.insert(id.to_string());
+    }
+
+    /// `base` if it is free, else `base-N` with the smallest free N.
+    pub fn unique(&mut self, base: String) -> String {
+        if self.used.insert(base.clone()) {
+            return base;
+        }
+        let n = self.next.entry(base.clone()).or_insert(1);
+        loop {
+            let id = format!("{base}-{n}");
+            *n += 1;
+            if self.used.insert(id.clone()) {
+                return id;
+            }
+        }
+    }
+}
+
 fn heading_num(level: HeadingLevel) -> u8 {
     level as u8
 }
@@ -493,5 +519,21 @@ mod tests {
         assert!(!s.contains("script"));
         assert!(!s.contains("onclick"));
         assert!(!s.contains("javascript"));
+    }
+
+    #[test]
+    fn unique_ids_number_repeats_in_order() {
+        let mut ids = UniqueIds::default();
+        assert_eq!(ids.unique("a".into()), "a");
+        assert_eq!(ids.unique("a".into()), "a-1");
+        assert_eq!(ids.unique("a-1".into()), "a-1-1");
+        assert_eq!(ids.unique("a".into()), "a-2");
+        ids.reserve("a-3");
+        assert_eq!(ids.unique("a".into()), "a-4");
+        let mut ids = UniqueIds::default();
+        for _ in 0..100_000 {
+            ids.unique("same".into());
+        }
+        assert_eq!(ids.unique("same".into()), "same-100000");
     }
 }

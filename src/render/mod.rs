@@ -2,6 +2,7 @@
 //! the resolved [`Site`] and the [`Theme`]; writes nothing to disk.
 
 pub mod context;
+pub mod csp;
 pub mod generated;
 pub mod jsonld;
 pub mod markdown;
@@ -123,6 +124,11 @@ pub fn render_site(site: &Site, theme: &Theme, opts: &RenderOptions) -> RenderRe
         }
     }
     outputs.extend(generated::aliases(&env, &base, &mut diags));
+    for o in outputs.iter_mut().filter(|o| o.path.ends_with(".html")) {
+        if let Some(html) = std::str::from_utf8(&o.bytes).ok().and_then(csp::ensure) {
+            o.bytes = html.into_bytes();
+        }
+    }
     for (path, bytes) in theme.assets.iter().chain(theme.static_files.iter()) {
         outputs.push(Output {
             path: path.clone(),
@@ -146,6 +152,10 @@ pub fn render_page_markdown(site: &Site, labels: &Labels, p: &Page) -> (Rendered
     };
     let mut r = markdown::render(p.body(), &ctx);
     let mut faq = Vec::new();
+    let mut ids = markdown::UniqueIds::default();
+    for h in &r.heading_ids {
+        ids.reserve(h);
+    }
     for entry in &p.fm.faq {
         let e = entry.get_ref();
         // Answers live in the front matter: point diagnostics at the entry.
@@ -160,9 +170,7 @@ pub fn render_page_markdown(site: &Site, labels: &Labels, p: &Page) -> (Rendered
         if id.is_empty() {
             id = "question".into();
         }
-        while r.heading_ids.contains(&id) {
-            id.push_str("-q");
-        }
+        let id = ids.unique(id);
         r.heading_ids.push(id.clone());
         r.diagnostics.extend(a.diagnostics);
         r.links_out.extend(a.links_out);
@@ -286,6 +294,9 @@ pub fn nav(env: &Env, current_url: &str) -> Value {
                     env.site.config.base_path(),
                     n.url.trim_start_matches('/')
                 )
+            } else if markdown::is_unsafe_url(&n.url) {
+                // Refused when site.toml is read; never let one through.
+                env.url("")
             } else {
                 n.url.clone()
             };
