@@ -296,7 +296,14 @@ pub fn nearest<'a>(wanted: &str, candidates: impl IntoIterator<Item = &'a str>) 
         .collect();
     scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
     scored.dedup_by(|a, b| a.1 == b.1);
-    scored.into_iter().take(3).map(|(_, c)| c).collect()
+    // Only names about as close as the best one: a clear winner stands alone.
+    let best = scored.first().map_or(0.0, |s| s.0);
+    scored
+        .into_iter()
+        .take_while(|(s, _)| best - s < 0.05)
+        .take(3)
+        .map(|(_, c)| c)
+        .collect()
 }
 
 /// "did you mean `a`?" / "did you mean one of `a`, `b`?" or `None`.
@@ -404,7 +411,7 @@ mod tests {
         let d = from_toml_error(&src, 0, &err, "site.toml");
         assert_eq!(d.code, "unknown-key");
         assert_eq!((d.line, d.col), (1, 1));
-        assert!(d.hint.as_ref().unwrap().contains("\"title\""), "hint");
+        assert!(d.hint.clone().unwrap().contains("\"title\""), "hint");
         assert!(
             d.render()
                 .starts_with("site.toml:1:1: error: unknown key `titel`")

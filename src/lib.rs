@@ -3,10 +3,15 @@
 //! The pipeline is load -> resolve -> render -> write; each stage is a module
 //! with one job, and [`pipeline`] runs the first three for every command.
 
+// A Diagnostic carries its snippet and hint; returning it by value keeps the
+// code plain and it is never on a hot path.
+#![allow(clippy::result_large_err)]
+
 pub mod cli;
 pub mod cmd;
 pub mod config;
 pub mod diagnostics;
+pub mod import;
 pub mod load;
 pub mod model;
 pub mod pipeline;

@@ -142,7 +142,9 @@ fn load_content(root: &Path, opts: &LoadOptions, diags: &mut Diagnostics) -> Con
     let assets = walked
         .files
         .into_iter()
-        .filter(|(_, rel)| !rel.ends_with(".md") && !is_provider_file(rel))
+        .filter(|(_, rel)| {
+            !(rel.ends_with(".md") || rel.starts_with("providers/") && rel.ends_with(".toml"))
+        })
         .collect();
     (pages, providers, assets)
 }

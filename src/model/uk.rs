@@ -83,7 +83,7 @@ pub fn parse_phone(s: &str) -> Option<Phone> {
         });
     }
     if !digits.starts_with('0')
-        || !(digits.len() == 11 || (digits.len() == 10 && digits.starts_with("01")))
+        || !(digits.len() == 11 || (digits.len() == 10 && digits.starts_with("016977")))
     {
         return None;
     }

@@ -166,11 +166,13 @@ impl<'a> Env<'a> {
         let p: &Provider = &self.site.providers[i];
         let d = &p.data;
         let kind_id = d.kind.as_ref().map(|k| k.get_ref().as_str()).unwrap_or("");
-        let rating = d
-            .cqc
-            .as_ref()
-            .and_then(|c| c.rating.as_ref())
-            .and_then(|r| vocab::rating_id(r.get_ref()));
+        // Registered with the CQC but no rating given: "not yet rated".
+        let rating = d.cqc.as_ref().map(|c| {
+            c.rating
+                .as_ref()
+                .and_then(|r| vocab::rating_id(r.get_ref()))
+                .unwrap_or("not-yet-rated")
+        });
         let rated = d
             .cqc
             .as_ref()
@@ -238,12 +240,19 @@ impl<'a> Env<'a> {
             .days()
             .iter()
             .enumerate()
-            .filter_map(|(n, h)| {
-                h.map(
-                    |h| json!({ "day": weekdays.get(n).cloned().unwrap_or_default(), "hours": h }),
-                )
+            .map(|(n, h)| {
+                json!({
+                    "day": weekdays.get(n).cloned().unwrap_or_default(),
+                    "hours": h.map(str::to_string).unwrap_or_else(|| self.theme.s("closed")),
+                    "closed": h.is_none(),
+                })
             })
             .collect();
+        let days: Vec<Value> = if d.opening_hours.days().iter().any(Option::is_some) {
+            days
+        } else {
+            Vec::new()
+        };
         let cqc = d.cqc.as_ref().map(|c| {
             let id = c.location_id.as_ref().map(|s| s.get_ref().clone()).unwrap_or_default();
             let url = c

@@ -3,10 +3,10 @@
 //! redirects for aliases.
 
 use super::context::Env;
-use super::{Job, Output, absolute, finish_context, jsonld, output_path};
+use super::{Job, Output, absolute, finish_context, output_path};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::model::PageKind;
-use crate::model::vocab::{self, Facet};
+use crate::model::vocab::Facet;
 use crate::resolve::Site;
 use serde_json::{Value, json};
 
@@ -333,7 +333,7 @@ fn search_job(env: &Env, base: &tera::Context) -> Job {
             json!({ "title": p.name(), "url": env.url(&p.path()), "description": p.data.summary }),
         )
     }));
-    entries.sort_by(|a, b| a.0.to_lowercase().cmp(&b.0.to_lowercase()));
+    entries.sort_by_cached_key(|a| a.0.to_lowercase());
     let mut az: Vec<Value> = Vec::new();
     let mut current: Option<String> = None;
     let mut bucket: Vec<Value> = Vec::new();
@@ -431,7 +431,7 @@ pub fn aliases(env: &Env, base: &tera::Context, diags: &mut Diagnostics) -> Vec<
             };
             if site.by_path.contains_key(&path)
                 || site.providers.iter().any(|pr| pr.path() == path)
-                || generated_paths().iter().any(|g| *g == path)
+                || generated_paths().contains(&path)
             {
                 diags.push(
                     Diagnostic::error_at(
@@ -473,7 +473,6 @@ pub fn aliases(env: &Env, base: &tera::Context, diags: &mut Diagnostics) -> Vec<
             }
         }
     }
-    let _ = jsonld::graph;
     out
 }
 
@@ -491,7 +490,6 @@ fn generated_paths() -> Vec<String> {
             v.push(format!("{}/{}/", f.id(), val));
         }
     }
-    let _ = vocab::KINDS;
     v
 }
 

@@ -188,6 +188,8 @@ pub fn load(root: &Path, name: &str, language: &str) -> Result<Theme, Vec<Diagno
 
     let mut tera = Tera::default();
     tera.autoescape_on(vec![".html", ".xml"]);
+    // Tera's own escaper also escapes `/`, which bloats every URL; `&<>"'` is enough.
+    tera.set_escape_fn(escape_html);
     let template_origins: BTreeMap<String, String> = templates
         .iter()
         .map(|(k, (_, o))| (k.clone(), o.clone()))
@@ -279,4 +281,20 @@ impl Theme {
     pub fn has_template(&self, name: &str) -> bool {
         self.tera.get_template_names().any(|n| n == name)
     }
+}
+
+/// Escape text for HTML content and quoted attributes.
+pub fn escape_html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
 }

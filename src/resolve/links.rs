@@ -73,7 +73,7 @@ pub fn resolve(site: &Site, link: &str) -> Result<Resolved, (String, String)> {
                     .map(|p| format!("providers/{}.toml", p.id)),
             );
             all.sort();
-            let near = nearest(file, all.iter().map(|s| s.as_str()));
+            let near = nearest_files(file, &all);
             let hint = if near.is_empty() {
                 "write the path of a file under content/, e.g. @/accessing-care.md".to_string()
             } else {
@@ -90,5 +90,48 @@ pub fn resolve(site: &Site, link: &str) -> Result<Resolved, (String, String)> {
                 hint,
             ))
         }
+    }
+}
+
+/// The files nearest to `wanted`: compared by file name, so that a shared
+/// folder (`providers/`) does not make unrelated files look alike.
+fn nearest_files<'a>(wanted: &str, all: &'a [String]) -> Vec<&'a str> {
+    let stem = |p: &str| -> String {
+        let name = p.rsplit('/').next().unwrap_or(p);
+        name.trim_end_matches(".md")
+            .trim_end_matches(".toml")
+            .to_string()
+    };
+    let stems: Vec<String> = all.iter().map(|p| stem(p)).collect();
+    let near = nearest(&stem(wanted), stems.iter().map(|s| s.as_str()));
+    let mut out: Vec<&str> = Vec::new();
+    for n in near {
+        for (i, s) in stems.iter().enumerate() {
+            if s == n && !out.contains(&all[i].as_str()) {
+                out.push(&all[i]);
+            }
+        }
+    }
+    out.truncate(3);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn nearest_by_file_name() {
+        let all: Vec<String> = [
+            "providers/ouzel-valley-hospice.toml",
+            "services/respite-care.md",
+            "accessing-care.md",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        assert_eq!(
+            super::nearest_files("services/respit-care.md", &all),
+            vec!["services/respite-care.md"]
+        );
+        assert!(super::nearest_files("providers/three-counties.toml", &all).is_empty());
     }
 }

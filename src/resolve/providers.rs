@@ -98,14 +98,15 @@ pub fn index_and_validate(site: &mut Site, diags: &mut Diagnostics) {
             },
             None => None,
         };
-        by_facet
-            .entry((
-                Facet::Ratings,
-                rating_id.unwrap_or("not-yet-rated").to_string(),
-            ))
-            .or_default()
-            .push(i);
         if let Some(cqc) = &d.cqc {
+            // Registered with the CQC: listed under its rating, or "not yet rated".
+            by_facet
+                .entry((
+                    Facet::Ratings,
+                    rating_id.unwrap_or("not-yet-rated").to_string(),
+                ))
+                .or_default()
+                .push(i);
             for (_, q) in cqc.questions() {
                 if let Some(q) = q
                     && vocab::rating_id(q.get_ref()).is_none()
@@ -120,7 +121,7 @@ pub fn index_and_validate(site: &mut Site, diags: &mut Diagnostics) {
                 }
             }
             if let Some(id) = &cqc.location_id
-                && !is_location_id(id.get_ref())
+                && !vocab::is_location_id(id.get_ref())
             {
                 diags.push(
                     Diagnostic::error_at("bad-cqc-id", src, span(id), format!("\"{}\" is not a CQC location id", id.get_ref()))
@@ -208,11 +209,6 @@ fn push_unique(v: &mut Vec<usize>, i: usize) {
     }
 }
 
-fn is_location_id(s: &str) -> bool {
-    s.strip_prefix("1-")
-        .is_some_and(|d| (6..=12).contains(&d.len()) && d.bytes().all(|b| b.is_ascii_digit()))
-}
-
 fn bad_url(
     src: &crate::diagnostics::SourceFile,
     span: std::ops::Range<usize>,
@@ -243,14 +239,4 @@ fn vocab_error(
         format!("\"{got}\" is not a {what}"),
     )
     .with_hint(hint)
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn location_ids() {
-        assert!(super::is_location_id("1-123456789"));
-        assert!(!super::is_location_id("1-12"));
-        assert!(!super::is_location_id("2-123456789"));
-    }
 }

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Run every test: formatting and lints, unit and integration tests, then
+# build the example site and check every page with the shared QA tools
+# (HTML validity, accessibility in headless Chromium, internal links).
+# Needs the QA tools' dependencies: run ../shared/tools/install-qa-deps once.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+TOOLS="${QA_TOOLS:-../shared/tools}"
+
+step() { printf '\n== %s\n' "$*"; }
+
+step "cargo fmt --check"
+cargo fmt --check
+
+step "cargo clippy"
+cargo clippy --all-targets --quiet -- -D warnings
+
+step "cargo test"
+cargo test --quiet
+
+step "build the example site"
+cargo run --release --quiet -- build --output public
+
+rc=0
+step "link-check"
+"$TOOLS/link-check" public || rc=1
+step "html-validate"
+"$TOOLS/html-validate" public || rc=1
+step "a11y-check (all impacts)"
+"$TOOLS/a11y-check" --all public || rc=1
+
+if [ "$rc" -ne 0 ]; then
+  echo "test-all: the QA checks found problems" >&2
+  exit 1
+fi
+echo "test-all: everything passed"
