@@ -69,7 +69,7 @@ impl Diagnostic {
         message: impl Into<String>,
     ) -> Self {
         let span = clamp_span(&src.text, span);
-        let (line, col) = line_col(&src.text, span.start);
+        let (line, col) = src.line_col(span.start);
         Diagnostic {
             severity,
             code,
@@ -142,6 +142,7 @@ impl Diagnostic {
                 &self.path,
                 text,
                 span.clone(),
+                self.line,
                 self.label.as_deref(),
                 self.severity,
             )));
@@ -171,11 +172,22 @@ pub fn printable(s: &str) -> String {
 }
 
 /// A file an editor wrote, with its text, shared cheaply between diagnostics.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct SourceFile {
     /// Path relative to the site root, with `/` separators.
     pub path: String,
     pub text: Arc<str>,
+    /// Byte offsets where lines start, worked out once when first needed.
+    line_starts: Arc<std::sync::OnceLock<Vec<usize>>>,
+}
+
+impl std::fmt::Debug for SourceFile {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SourceFile")
+            .field("path", &self.path)
+            .field("text", &self.text)
+            .finish()
+    }
 }
 
 impl SourceFile {
@@ -183,7 +195,26 @@ impl SourceFile {
         SourceFile {
             path: path.into(),
             text: text.into(),
+            line_starts: Arc::default(),
         }
+    }
+
+    /// 1-based line and column (in characters) of a byte offset, like
+    /// [`line_col`] but fast for many problems in one large file.
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        let text = &*self.text;
+        let mut offset = offset.min(text.len());
+        while !text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let starts = self.line_starts.get_or_init(|| {
+            std::iter::once(0)
+                .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+                .collect()
+        });
+        let line = starts.partition_point(|&s| s <= offset).max(1);
+        let col = text[starts[line - 1]..offset].chars().count() + 1;
+        (line, col)
     }
 }
 
@@ -213,19 +244,35 @@ fn snippet(
     path: &str,
     text: &str,
     span: Range<usize>,
+    line: usize,
     label: Option<&str>,
     severity: Severity,
 ) -> String {
     use codespan_reporting::diagnostic::{Diagnostic as CsDiag, Label};
-    use codespan_reporting::files::SimpleFile;
     use codespan_reporting::term;
 
-    let file = SimpleFile::new(path, text);
+    // Only the lines the span covers are handed to codespan, so showing many
+    // problems in one large file costs no more than the lines shown.
+    let span = clamp_span(text, span);
+    let start = text[..span.start].rfind('\n').map_or(0, |i| i + 1);
+    let end = text[span.end..]
+        .find('\n')
+        .map_or(text.len(), |i| span.end + i + 1);
+    // The diagnostic's line is the span's first line; count only if unknown.
+    let first_line = if line > 0 {
+        line
+    } else {
+        text[..start].bytes().filter(|b| *b == b'\n').count() + 1
+    };
+    let file = Window {
+        inner: codespan_reporting::files::SimpleFile::new(path, &text[start..end]),
+        first_line,
+    };
     let cs = match severity {
         Severity::Error => CsDiag::error(),
         Severity::Warning => CsDiag::warning(),
     };
-    let mut lab = Label::primary((), span);
+    let mut lab = Label::primary((), span.start - start..span.end - start);
     if let Some(l) = label {
         lab = lab.with_message(l);
     }
@@ -238,6 +285,51 @@ fn snippet(
             .map(|(_, rest)| rest.to_string())
             .unwrap_or_default(),
         Err(_) => String::new(),
+    }
+}
+
+/// Some lines of a file, numbered as in the whole file.
+struct Window<'a> {
+    inner: codespan_reporting::files::SimpleFile<&'a str, &'a str>,
+    /// The 1-based number of the window's first line in the file.
+    first_line: usize,
+}
+
+impl<'a> codespan_reporting::files::Files<'a> for Window<'a> {
+    type FileId = ();
+    type Name = &'a str;
+    type Source = &'a str;
+
+    fn name(&'a self, id: ()) -> Result<&'a str, codespan_reporting::files::Error> {
+        codespan_reporting::files::Files::name(&self.inner, id)
+    }
+
+    fn source(&'a self, id: ()) -> Result<&'a str, codespan_reporting::files::Error> {
+        codespan_reporting::files::Files::source(&self.inner, id)
+    }
+
+    fn line_index(
+        &'a self,
+        id: (),
+        byte: usize,
+    ) -> Result<usize, codespan_reporting::files::Error> {
+        codespan_reporting::files::Files::line_index(&self.inner, id, byte)
+    }
+
+    fn line_number(
+        &'a self,
+        _: (),
+        line_index: usize,
+    ) -> Result<usize, codespan_reporting::files::Error> {
+        Ok(self.first_line + line_index)
+    }
+
+    fn line_range(
+        &'a self,
+        id: (),
+        line_index: usize,
+    ) -> Result<Range<usize>, codespan_reporting::files::Error> {
+        codespan_reporting::files::Files::line_range(&self.inner, id, line_index)
     }
 }
 
@@ -431,5 +523,29 @@ mod tests {
             "{out}"
         );
         assert!(out.contains("= help: not \\u{9b}this"));
+    }
+
+    #[test]
+    fn source_line_col_matches_line_col() {
+        let text = "ab\ncé\n\nxyz\r\nlast";
+        let src = SourceFile::new("x", text);
+        for off in 0..=text.len() + 2 {
+            if text.is_char_boundary(off.min(text.len())) {
+                assert_eq!(src.line_col(off), line_col(text, off), "offset {off}");
+            }
+        }
+    }
+
+    #[test]
+    fn snippets_number_lines_as_in_the_file() {
+        let text = "one\ntwo\nthree = bad\nfour\n";
+        let src = SourceFile::new("f.toml", text);
+        let d = Diagnostic::error_at("x", &src, 14..17, "bad value");
+        let out = d.render();
+        assert!(out.starts_with("f.toml:3:7: error: bad value"), "{out}");
+        assert!(out.contains("┌─ f.toml:3:7"), "{out}");
+        assert!(out.contains("3 │ three = bad"), "{out}");
+        assert!(out.contains("^^^"), "{out}");
+        assert!(!out.contains("four") && !out.contains("two"), "{out}");
     }
 }

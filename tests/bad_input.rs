@@ -577,6 +577,29 @@ fn ten_thousand_headings_build_with_unique_ids() {
     assert_eq!(ids.len(), unique.len(), "duplicate ids on the FAQ page");
 }
 
+#[test]
+fn many_problems_in_one_large_file_are_all_reported() {
+    let (site, snap) = built();
+    let mut body = String::new();
+    for i in 0..20_000 {
+        body.push_str(&format!(
+            "Padding words for a long line. [link {i}](@/missing-{i}.md)\n\n"
+        ));
+    }
+    site.write("content/links.md", &page("Links", &body));
+    let r = fails_unchanged(
+        &site,
+        &snap,
+        &[
+            "content/links.md:13:32: error: link to `@/missing-0.md`: there is no such file under content/",
+            "content/links.md:40011:32: error: link to `@/missing-19999.md`",
+            "40011 │ Padding words",
+            "build failed with 20000 errors",
+        ],
+    );
+    assert_eq!(r.stderr.matches(": error: link to").count(), 20_000);
+}
+
 // ---------------------------------------------------------------- hostile content
 
 /// Every tag and attribute of a page that could run script, or load
