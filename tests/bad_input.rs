@@ -301,6 +301,21 @@ fn unsafe_aliases_are_rejected_with_their_position() {
 }
 
 #[test]
+fn an_alias_over_a_generated_file_is_refused() {
+    let (site, snap) = built();
+    site.write(
+        "content/x.md",
+        "+++\ntitle = \"X\"\naliases = [\"/404.html/\"]\n+++\nBody.\n",
+    );
+    let r = site.build();
+    r.expect_code(1).stderr_has(
+        "`404.html` would be written as a file, but `404.html/index.html` needs a folder of that name",
+    );
+    assert!(snapshot(&site.path("public")) == snap);
+    assert_eq!(work_folders(site.root()), Vec::<String>::new());
+}
+
+#[test]
 fn unsafe_file_names_are_rejected() {
     for (name, shown) in [
         ("content/back\\slash.md", "content/back\\slash.md"),

@@ -188,18 +188,32 @@ pub fn render_page_markdown(site: &Site, labels: &Labels, p: &Page) -> (Rendered
 /// Check `@/page.md#fragment` links against the target page's heading ids.
 fn check_fragments(site: &Site, rendered: &[(Rendered, Vec<Value>)], diags: &mut Diagnostics) {
     const TEMPLATE_IDS: &[&str] = &["top", "main-content", "contents"];
+    // Heading ids of each linked page, looked up once however many links point there.
+    let mut id_sets: std::collections::HashMap<usize, std::collections::HashSet<&str>> =
+        std::collections::HashMap::new();
     for (i, (r, _)) in rendered.iter().enumerate() {
         for fl in &r.fragment_links {
             let Target::Page(t) = fl.target else { continue };
             let ids = &rendered[t].0.heading_ids;
-            if ids.iter().any(|h| h == &fl.fragment) || TEMPLATE_IDS.contains(&fl.fragment.as_str())
-            {
+            let set = id_sets
+                .entry(t)
+                .or_insert_with(|| ids.iter().map(String::as_str).collect());
+            if set.contains(fl.fragment.as_str()) || TEMPLATE_IDS.contains(&fl.fragment.as_str()) {
                 continue;
             }
-            let hint =
-                did_you_mean(&fl.fragment, ids.iter().map(|s| s.as_str())).unwrap_or_else(|| {
+            // Suggestions from the first headings only: a page with thousands
+            // of headings must not make every broken link slow.
+            let hint = did_you_mean(&fl.fragment, ids.iter().take(500).map(|s| s.as_str()))
+                .unwrap_or_else(|| {
                     if ids.is_empty() {
                         format!("{} has no headings to link to", site.pages[t].rel)
+                    } else if ids.len() > 20 {
+                        format!(
+                            "headings in {} include: {}, and {} more",
+                            site.pages[t].rel,
+                            ids[..20].join(", "),
+                            ids.len() - 20
+                        )
                     } else {
                         format!("headings in {} are: {}", site.pages[t].rel, ids.join(", "))
                     }

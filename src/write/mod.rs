@@ -21,6 +21,8 @@ pub enum WriteError {
     HoldsSources(PathBuf),
     /// A file would land outside the output folder.
     UnsafePath(String),
+    /// Two outputs want the same path, or one wants a file where another needs a folder.
+    Conflict(String, String),
     Io(PathBuf, io::Error),
 }
 
@@ -40,6 +42,14 @@ impl std::fmt::Display for WriteError {
             WriteError::UnsafePath(p) => write!(
                 f,
                 "refusing to write `{p}`: it would land outside the output folder"
+            ),
+            WriteError::Conflict(a, b) if a == b => write!(
+                f,
+                "two files would be written to `{a}`; give one of the pages, aliases or static files another path"
+            ),
+            WriteError::Conflict(a, b) => write!(
+                f,
+                "`{a}` would be written as a file, but `{b}` needs a folder of that name; rename one of them (check aliases and static files)"
             ),
             WriteError::Io(p, e) => write!(f, "cannot write {}: {e}", p.display()),
         }
@@ -115,6 +125,7 @@ pub fn write_site(root: &Path, target: &Path, outputs: &[Output]) -> Result<(), 
             return Err(WriteError::UnsafePath(o.path.clone()));
         }
     }
+    check_conflicts(outputs)?;
     let target_abs = absolutize(target);
     let parent = target_abs
         .parent()
@@ -136,6 +147,27 @@ pub fn write_site(root: &Path, target: &Path, outputs: &[Output]) -> Result<(), 
         return Err(e);
     }
     swap(&stage, &target_abs, &parent, &name)
+}
+
+/// Every output path must be unique, and none may be a folder of another.
+fn check_conflicts(outputs: &[Output]) -> Result<(), WriteError> {
+    let mut files = std::collections::HashSet::with_capacity(outputs.len());
+    for o in outputs {
+        if !files.insert(o.path.as_str()) {
+            return Err(WriteError::Conflict(o.path.clone(), o.path.clone()));
+        }
+    }
+    for o in outputs {
+        for (i, _) in o.path.match_indices('/') {
+            if files.contains(&o.path[..i]) {
+                return Err(WriteError::Conflict(
+                    o.path[..i].to_string(),
+                    o.path.clone(),
+                ));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Remove work folders (`.<name>.carehub-new-<pid>`, `.<name>.carehub-old-<pid>`)
@@ -336,5 +368,32 @@ mod tests {
             .collect();
         assert_eq!(left, vec![".public.carehub-old-0".to_string()]);
         assert_eq!(fs::read(out.join("index.html")).unwrap(), b"one");
+    }
+
+    #[test]
+    fn conflicting_outputs_are_refused_before_anything_is_written() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path().join("site");
+        fs::create_dir_all(root.join("content")).unwrap();
+        let out = tmp.path().join("public");
+        let o = |p: &str| Output {
+            path: p.into(),
+            bytes: Vec::new(),
+        };
+        let e = write_site(&root, &out, &[o("404.html"), o("404.html/index.html")]).unwrap_err();
+        assert!(
+            e.to_string().contains(
+                "`404.html` would be written as a file, but `404.html/index.html` needs a folder"
+            ),
+            "{e}"
+        );
+        let e = write_site(&root, &out, &[o("a/index.html"), o("a/index.html")]).unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("two files would be written to `a/index.html`"),
+            "{e}"
+        );
+        assert!(!out.exists());
+        assert!(fs::read_dir(tmp.path()).unwrap().count() == 1);
     }
 }
