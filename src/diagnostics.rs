@@ -258,6 +258,18 @@ fn snippet(
     let end = text[span.end..]
         .find('\n')
         .map_or(text.len(), |i| span.end + i + 1);
+    // A snippet of a very long line (minified HTML, a generated file) would
+    // flood the terminal: the header's line and column say where it is.
+    const LONG_LINE: usize = 1000;
+    let first_len = text[start..end].find('\n').unwrap_or(end - start);
+    let last_len = text[start..end.max(start)]
+        .trim_end_matches('\n')
+        .rsplit('\n')
+        .next()
+        .map_or(0, str::len);
+    if first_len > LONG_LINE || last_len > LONG_LINE {
+        return String::new();
+    }
     // The diagnostic's line is the span's first line; count only if unknown.
     let first_line = if line > 0 {
         line
@@ -547,5 +559,15 @@ mod tests {
         assert!(out.contains("3 │ three = bad"), "{out}");
         assert!(out.contains("^^^"), "{out}");
         assert!(!out.contains("four") && !out.contains("two"), "{out}");
+    }
+
+    #[test]
+    fn no_snippet_for_very_long_lines() {
+        let text = format!("title = 1\n{}\n", "x".repeat(5000));
+        let src = SourceFile::new("f.md", text.as_str());
+        let out = Diagnostic::error_at("x", &src, 20..25, "bad")
+            .with_hint("fix it")
+            .render();
+        assert_eq!(out, "f.md:2:11: error: bad\n  = help: fix it\n");
     }
 }

@@ -538,6 +538,35 @@ fn deeply_nested_block_quotes_build() {
 }
 
 #[test]
+fn raw_html_nested_too_deep_to_clean_fails_clearly() {
+    let (site, snap) = built();
+    site.write(
+        "content/divs.md",
+        &page(
+            "Divs",
+            &format!(
+                "Intro.\n\n{}x{}",
+                "<div>".repeat(100_000),
+                "</div>".repeat(100_000)
+            ),
+        ),
+    );
+    let r = fails_unchanged(
+        &site,
+        &snap,
+        &[
+            "content/divs.md:15:1: error: this page has raw HTML and is nested 100000 levels deep, too deep to clean safely",
+        ],
+    );
+    // The 500 KB line is not printed.
+    assert!(
+        r.stderr.len() < 2000,
+        "{} bytes of messages",
+        r.stderr.len()
+    );
+}
+
+#[test]
 fn unmatched_brackets_build() {
     let (site, _) = built();
     site.write(

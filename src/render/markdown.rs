@@ -114,6 +114,7 @@ pub fn render(text: &str, ctx: &Ctx) -> Rendered {
     let mut quote_stack: Vec<Close> = Vec::new();
     let mut link_stack: Vec<Close> = Vec::new();
     let mut has_raw_html = false;
+    let mut first_raw_html = 0..0;
     let mut in_code = 0usize;
     let base_url = ctx.site.config.base_url.as_str();
 
@@ -342,6 +343,9 @@ pub fn render(text: &str, ctx: &Ctx) -> Rendered {
                 html_events.push(ev.clone());
             }
             Event::Html(_) | Event::InlineHtml(_) => {
+                if !has_raw_html {
+                    first_raw_html = range.clone();
+                }
                 has_raw_html = true;
                 html_events.push(ev.clone());
             }
@@ -352,10 +356,72 @@ pub fn render(text: &str, ctx: &Ctx) -> Rendered {
     let mut html = String::with_capacity(text.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, html_events.into_iter());
     if has_raw_html && !ctx.site.config.unsafe_html {
-        html = sanitize(&html);
+        let (depth, cost) = nesting(&html);
+        if cost > MAX_SANITIZE_COST {
+            let span = ctx.offset + first_raw_html.start..ctx.offset + first_raw_html.end;
+            out.diagnostics.push(
+                Diagnostic::error_at(
+                    "html-too-deep",
+                    ctx.src,
+                    span,
+                    format!("this page has raw HTML and is nested {depth} levels deep, too deep to clean safely"),
+                )
+                .with_hint("remove the raw HTML, or most of the nesting (block quotes, lists or HTML elements inside each other)"),
+            );
+            html = escape_text(&html);
+        } else {
+            html = sanitize(&html);
+        }
     }
     out.html = html;
     out
+}
+
+/// The most work the sanitiser is given for one page, measured as the sum
+/// over all tags of how deeply each is nested. The HTML parser behind it
+/// looks through the open elements for many tags, so its time grows with
+/// this sum: thousands of levels of nesting in a long page would take
+/// minutes. 5,000 nested block quotes cost about 25 million.
+const MAX_SANITIZE_COST: u64 = 50_000_000;
+
+/// An estimate of how deeply `html` nests: (deepest level, sum of levels
+/// over all tags). Void elements and those that close their own siblings
+/// (`p`, `li`, table cells, ...) do not count as nesting.
+fn nesting(html: &str) -> (usize, u64) {
+    const FLAT: &[&str] = &[
+        "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
+        "track", "wbr", "p", "li", "dt", "dd", "tr", "td", "th", "option", "optgroup", "thead",
+        "tbody", "tfoot", "colgroup", "rb", "rt", "rp",
+    ];
+    let bytes = html.as_bytes();
+    let (mut depth, mut max, mut cost) = (0usize, 0usize, 0u64);
+    let mut i = 0;
+    while let Some(off) = html[i..].find('<') {
+        i += off + 1;
+        let closing = bytes.get(i) == Some(&b'/');
+        let start = if closing { i + 1 } else { i };
+        let end = html[start..]
+            .find(|c: char| !c.is_ascii_alphanumeric())
+            .map_or(html.len(), |e| start + e);
+        if end == start {
+            continue;
+        }
+        let name = html[start..end].to_ascii_lowercase();
+        if FLAT.contains(&name.as_str()) {
+            continue;
+        }
+        let self_closing = html[end..]
+            .find('>')
+            .is_some_and(|g| html[end..end + g].ends_with('/'));
+        if closing {
+            depth = depth.saturating_sub(1);
+        } else if !self_closing {
+            depth += 1;
+            max = max.max(depth);
+        }
+        cost += depth as u64;
+    }
+    (max, cost)
 }
 
 /// Hands out ids that are unique within a page: `intro`, `intro-1`,
@@ -545,5 +611,15 @@ mod tests {
             ids.unique("same".into());
         }
         assert_eq!(ids.unique("same".into()), "same-100000");
+    }
+
+    #[test]
+    fn nesting_is_measured_without_parsing() {
+        assert_eq!(nesting("<div><p>a<br>b</p><img src=x/></div>").0, 1);
+        assert_eq!(nesting("<ul><li>a<li>b<ul><li>c</ul></ul>").0, 2);
+        assert_eq!(nesting(&"<blockquote>".repeat(100)).0, 100);
+        assert!(nesting(&"<div>".repeat(100_000)).1 > MAX_SANITIZE_COST);
+        assert!(nesting(&"<blockquote>\n<p>x</p>".repeat(5000)).1 < MAX_SANITIZE_COST);
+        assert_eq!(nesting("a < b and c<d").0, 1);
     }
 }
