@@ -750,6 +750,10 @@ const ATTACKS: &str = r#"
 [r]: javascript:alert('ref')
 
 ## Heading {#x onclick=alert(1) .c}
+
+| left | centre | right |
+|:-----|:------:|------:|
+| 1    | 2      | 3     |
 "#;
 
 #[test]
@@ -776,6 +780,42 @@ fn raw_html_and_script_urls_in_markdown_are_removed() {
     ] {
         assert!(html.contains(kept), "{kept} lost");
     }
+}
+
+#[test]
+fn table_alignment_needs_no_inline_style() {
+    let (site, _) = built();
+    site.write(
+        "content/table.md",
+        &page(
+            "Table",
+            "| left | centre | right |\n|:-----|:------:|------:|\n| 1 | 2 | 3 |",
+        ),
+    );
+    site.build().ok();
+    let html = site.read("public/table/index.html");
+    assert_no_script("table/index.html", &html);
+    assert!(
+        html.contains("<th class=\"align-right\">right</th>"),
+        "{html}"
+    );
+    assert!(html.contains("<td class=\"align-center\">2</td>"), "{html}");
+    assert!(
+        site.read(&format!("public/{}", css_path(&html)))
+            .contains("td.align-right{text-align:right}")
+    );
+}
+
+/// The stylesheet's path in the output, from a page that links it.
+fn css_path(html: &str) -> String {
+    let doc = Html::parse_document(html);
+    let href = doc
+        .select(&Selector::parse("link[rel=stylesheet]").unwrap())
+        .next()
+        .and_then(|l| l.value().attr("href"))
+        .expect("a stylesheet link")
+        .to_string();
+    href.trim_start_matches('/').to_string()
 }
 
 #[test]
