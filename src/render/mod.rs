@@ -2,6 +2,7 @@
 //! the resolved [`Site`] and the [`Theme`]; writes nothing to disk.
 
 pub mod context;
+pub mod csp;
 pub mod feed;
 pub mod generated;
 pub mod jsonld;
@@ -242,6 +243,12 @@ pub fn render_outputs<M: Borrow<(Rendered, Vec<Value>)>>(
     }
     let aliases = generated::aliases(&env, &base, &outputs, &mut diags);
     outputs.extend(aliases);
+    // Every page carries the CSP, even from a site template without `head_meta`.
+    for o in outputs.iter_mut().filter(|o| o.path.ends_with(".html")) {
+        if let Some(html) = std::str::from_utf8(&o.bytes).ok().and_then(csp::ensure) {
+            o.bytes = html.into_bytes();
+        }
+    }
     let outputs = dedupe(outputs, theme, &mut diags);
     Rendering {
         outputs,
@@ -294,6 +301,10 @@ pub fn render_page_markdown(site: &Site, labels: &Labels, p: &Page) -> (Rendered
     };
     let mut r = markdown::render(p.body(), &ctx);
     let mut faq = Vec::new();
+    let mut ids = markdown::UniqueIds::default();
+    for h in &r.heading_ids {
+        ids.reserve(h);
+    }
     for entry in &p.fm.faq {
         let e = entry.get_ref();
         // Answers live in the front matter: point diagnostics at the answer.
@@ -308,9 +319,7 @@ pub fn render_page_markdown(site: &Site, labels: &Labels, p: &Page) -> (Rendered
         if id.is_empty() {
             id = "question".into();
         }
-        while r.heading_ids.contains(&id) {
-            id.push_str("-q");
-        }
+        let id = ids.unique(id);
         r.heading_ids.push(id.clone());
         r.diagnostics.extend(a.diagnostics);
         r.links_out.extend(a.links_out);
@@ -433,6 +442,9 @@ pub fn nav(env: &Env, current_url: &str) -> Value {
                     env.site.config.base_path(),
                     n.url.trim_start_matches('/')
                 )
+            } else if markdown::is_unsafe_url(&n.url) {
+                // Refused when site.toml is read; never let one through.
+                env.url("")
             } else {
                 n.url.clone()
             };

@@ -24,7 +24,7 @@
 use crate::check;
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Diagnostics, SourceFile};
-use crate::load::{self, LoadOptions, Loaded, LoadedFile, walk};
+use crate::load::{self, Item, LoadOptions, Loaded, walk};
 use crate::model::vocab::Facet;
 use crate::model::{Page, PageKind, Provider};
 use crate::pipeline::SiteOptions;
@@ -70,7 +70,7 @@ pub struct Outcome {
 
 /// One file under `content/` as last read.
 struct SourceEntry {
-    item: LoadedFile,
+    item: Item,
     diags: Vec<Diagnostic>,
 }
 
@@ -327,8 +327,15 @@ impl Builder {
         // Read the changed files (all of them on a rescan).
         let root = self.opts.root.clone();
         let lopts = self.load_options();
+        // A new file is checked by the walk (its name, where a link leads).
+        let new_file = self.sources.as_ref().is_some_and(|s| {
+            changes
+                .files
+                .iter()
+                .any(|r| !s.files.contains_key(r) && root.join("content").join(r).exists())
+        });
         let mut sources = match self.sources.take() {
-            Some(mut s) if !changes.rescan => {
+            Some(mut s) if !changes.rescan && !new_file => {
                 if changes.config {
                     s.config = load::load_config(&root);
                 }
@@ -375,7 +382,7 @@ impl Builder {
         let theme = self.theme.as_ref()?;
         let mut edits = Vec::new();
         for rel in &changes.files {
-            let LoadedFile::Page(new) = &sources.files.get(rel)?.item else {
+            let Item::Page(new) = &sources.files.get(rel)?.item else {
                 return None;
             };
             let &i = good.site.by_rel.get(rel)?;
@@ -465,9 +472,9 @@ impl Builder {
         let mut providers: Vec<Provider> = Vec::new();
         for e in sources.files.values() {
             match &e.item {
-                LoadedFile::Page(p) => pages.push((**p).clone()),
-                LoadedFile::Provider(p) => providers.push((**p).clone()),
-                LoadedFile::Skip => {}
+                Item::Page(p) => pages.push((**p).clone()),
+                Item::Provider(p) => providers.push((**p).clone()),
+                Item::Skip => {}
             }
         }
         providers.sort_by(|a, b| a.id.cmp(&b.id));
