@@ -2,8 +2,8 @@
 //! the resolved [`Site`] and the [`Theme`]; writes nothing to disk.
 
 pub mod context;
-pub mod feed;
 pub mod csp;
+pub mod feed;
 pub mod generated;
 pub mod jsonld;
 pub mod markdown;
@@ -139,6 +139,24 @@ pub fn render_site(site: &Site, theme: &Theme, opts: &RenderOptions) -> RenderRe
             path: path.clone(),
             bytes: bytes.clone(),
         });
+    }
+    // Files kept beside the pages in content/ (images, PDFs) are published as they are.
+    for (abs, rel) in &site.content_assets {
+        match std::fs::read(abs) {
+            Ok(bytes) => outputs.push(Output {
+                path: rel.clone(),
+                bytes,
+            }),
+            Err(e) => diags.push(
+                Diagnostic::file(
+                    Severity::Error,
+                    "unreadable",
+                    format!("content/{rel}"),
+                    format!("cannot read this file: {e}"),
+                )
+                .with_hint("check that it exists and that you have permission to read it"),
+            ),
+        }
     }
     let aliases = generated::aliases(&env, &base, &outputs, &mut diags);
     outputs.extend(aliases);
