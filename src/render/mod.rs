@@ -241,6 +241,24 @@ pub fn render_outputs<M: Borrow<(Rendered, Vec<Value>)>>(
             bytes: bytes.clone(),
         });
     }
+    // Files kept beside the pages in content/ (images, PDFs) are published as they are.
+    for (abs, rel) in &site.content_assets {
+        match std::fs::read(abs) {
+            Ok(bytes) => outputs.push(Output {
+                path: rel.clone(),
+                bytes,
+            }),
+            Err(e) => diags.push(
+                Diagnostic::file(
+                    Severity::Error,
+                    "unreadable",
+                    format!("content/{rel}"),
+                    format!("cannot read this file: {e}"),
+                )
+                .with_hint("check that it exists and that you have permission to read it"),
+            ),
+        }
+    }
     let aliases = generated::aliases(&env, &base, &outputs, &mut diags);
     outputs.extend(aliases);
     // Every page carries the CSP, even from a site template without `head_meta`.
