@@ -1,6 +1,7 @@
 //! Runs load -> resolve -> render in memory, collecting every diagnostic,
 //! for `build`, `check` and `serve` alike.
 
+use crate::check::{self, Checked};
 use crate::diagnostics::Diagnostics;
 use crate::load::{self, LoadOptions};
 use crate::render::theme::{self, Theme};
@@ -27,6 +28,8 @@ pub struct Compiled {
     pub site: Site,
     pub theme: Theme,
     pub render: RenderResult,
+    /// What the editorial checks found (their diagnostics are in the run's list).
+    pub check: Checked,
     pub timings: Vec<(&'static str, Duration)>,
 }
 
@@ -70,12 +73,21 @@ pub fn compile(opts: &SiteOptions) -> (Option<Compiled>, Diagnostics) {
     );
     timings.push(("render", t.elapsed()));
     diags.extend(render.diagnostics.items.iter().cloned());
+    let t = Instant::now();
+    let today = check::today().unwrap_or_else(|d| {
+        diags.push(d);
+        crate::model::Date::today()
+    });
+    let mut checked = check::run(&site, &render, today);
+    diags.extend(std::mem::take(&mut checked.diagnostics));
+    timings.push(("check", t.elapsed()));
     diags.sort();
     (
         Some(Compiled {
             site,
             theme,
             render,
+            check: checked,
             timings,
         }),
         diags,

@@ -3,15 +3,17 @@
 
 pub mod context;
 pub mod csp;
+pub mod feed;
 pub mod generated;
 pub mod jsonld;
 pub mod markdown;
+pub mod search;
+pub mod sitemap;
 pub mod theme;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Severity, did_you_mean};
 use crate::model::{Page, PageKind};
 use crate::resolve::Site;
-use crate::resolve::links::Target;
 use crate::resolve::slug::slugify;
 use context::Env;
 use markdown::{Labels, Rendered};
@@ -78,7 +80,7 @@ pub fn render_site(site: &Site, theme: &Theme, opts: &RenderOptions) -> RenderRe
     let env = Env::new(site, theme);
     let labels = labels(theme);
     let mut diags = Diagnostics::default();
-    let base = base_context(&env, opts);
+    let mut base = base_context(&env, opts);
 
     // Markdown of every page, in parallel.
     let rendered: Vec<(Rendered, Vec<Value>)> = site
@@ -89,7 +91,11 @@ pub fn render_site(site: &Site, theme: &Theme, opts: &RenderOptions) -> RenderRe
     for (r, _) in &rendered {
         diags.extend(r.diagnostics.iter().cloned());
     }
-    check_fragments(site, &rendered, &mut diags);
+    let search_index = search::build(&env, &rendered);
+    base.insert(
+        "search",
+        &json!({ "index": env.url(&search_index.manifest) }),
+    );
 
     let mut jobs: Vec<Job> = Vec::with_capacity(site.pages.len() + site.providers.len() + 64);
     for (i, (r, faq)) in rendered.iter().enumerate() {
@@ -124,23 +130,70 @@ pub fn render_site(site: &Site, theme: &Theme, opts: &RenderOptions) -> RenderRe
             Err(d) => diags.push(d),
         }
     }
-    outputs.extend(generated::aliases(&env, &base, &mut diags));
-    for o in outputs.iter_mut().filter(|o| o.path.ends_with(".html")) {
-        if let Some(html) = std::str::from_utf8(&o.bytes).ok().and_then(csp::ensure) {
-            o.bytes = html.into_bytes();
-        }
-    }
+    add_csp(&mut outputs);
+    outputs.push(sitemap::sitemap(&env, &outputs));
+    outputs.push(sitemap::robots(&env));
+    outputs.push(feed::atom(&env));
+    outputs.extend(search_index.files);
     for (path, bytes) in theme.assets.iter().chain(theme.static_files.iter()) {
         outputs.push(Output {
             path: path.clone(),
             bytes: bytes.clone(),
         });
     }
+    let mut aliases = generated::aliases(&env, &base, &outputs, &mut diags);
+    add_csp(&mut aliases);
+    outputs.extend(aliases);
+    let outputs = dedupe(outputs, theme, &mut diags);
     RenderResult {
         outputs,
         rendered: rendered.into_iter().map(|(r, _)| r).collect(),
         diagnostics: diags,
     }
+}
+
+/// Give every rendered page the Content-Security-Policy, whatever its
+/// template (a site's own template may leave out `head_meta`).
+fn add_csp(outputs: &mut [Output]) {
+    for o in outputs.iter_mut().filter(|o| o.path.ends_with(".html")) {
+        if let Some(html) = std::str::from_utf8(&o.bytes).ok().and_then(csp::ensure) {
+            o.bytes = html.into_bytes();
+        }
+    }
+}
+
+/// Sort outputs by path. Where a static file shares a path with a generated
+/// file the static file wins (with a warning, except for `robots.txt`, which
+/// sites often replace); two generated files at one path are an error.
+fn dedupe(mut outputs: Vec<Output>, theme: &Theme, diags: &mut Diagnostics) -> Vec<Output> {
+    // Stable sort: for equal paths the later output (static files come last) ends last.
+    outputs.sort_by(|a, b| a.path.cmp(&b.path));
+    let mut out: Vec<Output> = Vec::with_capacity(outputs.len());
+    for o in outputs {
+        if let Some(prev) = out.last_mut().filter(|p| p.path == o.path) {
+            let is_static = theme.static_files.iter().any(|(p, _)| *p == o.path);
+            if !is_static {
+                diags.push(
+                    Diagnostic::file(
+                        Severity::Error,
+                        "duplicate-output",
+                        o.path.clone(),
+                        format!("two different files would be written to `{}`", o.path),
+                    )
+                    .with_hint("rename the page or file so each has its own URL"),
+                );
+            } else if o.path != "robots.txt" {
+                diags.push(theme_warning(format!(
+                    "the static file `{}` replaces the file carehub generates at that path",
+                    o.path
+                )));
+            }
+            *prev = o;
+        } else {
+            out.push(o);
+        }
+    }
+    out
 }
 
 /// Render a page's markdown and its FAQ answers.
@@ -159,12 +212,12 @@ pub fn render_page_markdown(site: &Site, labels: &Labels, p: &Page) -> (Rendered
     }
     for entry in &p.fm.faq {
         let e = entry.get_ref();
-        // Answers live in the front matter: point diagnostics at the entry.
+        // Answers live in the front matter: point diagnostics at the answer.
         let actx = markdown::Ctx {
             site,
             labels,
             src: &p.src,
-            offset: p.fm_span(entry).start,
+            offset: answer_offset(&p.src.text, p.fm_span(entry)),
         };
         let a = markdown::render(&e.answer, &actx);
         let mut id = slugify(&e.question);
@@ -176,6 +229,8 @@ pub fn render_page_markdown(site: &Site, labels: &Labels, p: &Page) -> (Rendered
         r.diagnostics.extend(a.diagnostics);
         r.links_out.extend(a.links_out);
         r.fragment_links.extend(a.fragment_links);
+        r.link_sources.extend(a.link_sources);
+        r.prose.extend(a.prose);
         r.word_count += a.word_count + e.question.split_whitespace().count();
         r.plain.push_str(&e.question);
         r.plain.push('\n');
@@ -185,53 +240,36 @@ pub fn render_page_markdown(site: &Site, labels: &Labels, p: &Page) -> (Rendered
     (r, faq)
 }
 
-/// Check `@/page.md#fragment` links against the target page's heading ids.
-fn check_fragments(site: &Site, rendered: &[(Rendered, Vec<Value>)], diags: &mut Diagnostics) {
-    const TEMPLATE_IDS: &[&str] = &["top", "main-content", "contents"];
-    // Heading ids of each linked page, looked up once however many links point there.
-    let mut id_sets: std::collections::HashMap<usize, std::collections::HashSet<&str>> =
-        std::collections::HashMap::new();
-    for (i, (r, _)) in rendered.iter().enumerate() {
-        for fl in &r.fragment_links {
-            let Target::Page(t) = fl.target else { continue };
-            let ids = &rendered[t].0.heading_ids;
-            let set = id_sets
-                .entry(t)
-                .or_insert_with(|| ids.iter().map(String::as_str).collect());
-            if set.contains(fl.fragment.as_str()) || TEMPLATE_IDS.contains(&fl.fragment.as_str()) {
-                continue;
-            }
-            // Suggestions from the first headings only: a page with thousands
-            // of headings must not make every broken link slow.
-            let hint = did_you_mean(&fl.fragment, ids.iter().take(500).map(|s| s.as_str()))
-                .unwrap_or_else(|| {
-                    if ids.is_empty() {
-                        format!("{} has no headings to link to", site.pages[t].rel)
-                    } else if ids.len() > 20 {
-                        format!(
-                            "headings in {} include: {}, and {} more",
-                            site.pages[t].rel,
-                            ids[..20].join(", "),
-                            ids.len() - 20
-                        )
-                    } else {
-                        format!("headings in {} are: {}", site.pages[t].rel, ids.join(", "))
-                    }
-                });
-            diags.push(
-                Diagnostic::error_at(
-                    "broken-anchor",
-                    &site.pages[i].src,
-                    fl.span.clone(),
-                    format!(
-                        "{} has no heading with the id `#{}`",
-                        site.pages[t].rel, fl.fragment
-                    ),
-                )
-                .with_hint(hint),
-            );
+/// Where the text of an FAQ entry's `answer` starts: the value of the
+/// first `answer` key after the entry's `[[faq]]` header (a byte offset of
+/// the file), or the entry's start when it cannot be found.
+fn answer_offset(text: &str, entry: std::ops::Range<usize>) -> usize {
+    let Some(after) = text.get(entry.start..) else {
+        return entry.start;
+    };
+    let mut at = 0;
+    for line in after.split_inclusive('\n') {
+        let t = line.trim_start();
+        if at > 0 && (t.starts_with("[[") || t.starts_with("+++")) {
+            break;
         }
+        if let Some(rest) = t.strip_prefix("answer")
+            && let Some(value) = rest.trim_start().strip_prefix('=')
+        {
+            let value = value.trim_start();
+            let quotes = value.len() - value.trim_start_matches(['"', '\'']).len();
+            let body = &value[quotes..];
+            // A multi-line string's first newline is not part of the text.
+            let newline = match quotes {
+                3 if body.starts_with("\r\n") => 2,
+                3 if body.starts_with('\n') => 1,
+                _ => 0,
+            };
+            return entry.start + at + (line.len() - body.len()) + newline;
+        }
+        at += line.len();
     }
+    entry.start
 }
 
 /// The context every template starts from.
@@ -348,10 +386,11 @@ pub fn finish_context(
         .map(|(t, u)| (t.clone(), absolute(env, u)))
         .collect();
     ld_crumbs.push((title.clone(), canonical.clone()));
-    let mut nodes = Vec::new();
-    if let Some(m) = ld_main {
-        nodes.push(m);
-    }
+    let mut nodes = vec![jsonld::with_site(
+        ld_main.unwrap_or_else(|| jsonld::generated_page(&kind, &title, &desc, &canonical)),
+        &env.site.config.base_url,
+        &env.site.config.language,
+    )];
     if ld_crumbs.len() > 1 {
         nodes.push(jsonld::breadcrumbs(&ld_crumbs));
     }
@@ -523,17 +562,8 @@ fn page_jsonld(env: &Env, i: usize, page: &Value, faq: &[Value]) -> Value {
     let p = &env.site.pages[i];
     let url = absolute(env, page["url"].as_str().unwrap_or(""));
     if p.kind == PageKind::Home {
-        return json!({
-            "@type": "WebSite",
-            "name": env.site.config.title,
-            "url": env.site.config.base_url,
-            "inLanguage": env.site.config.language,
-            "potentialAction": {
-                "@type": "SearchAction",
-                "target": format!("{}search/?q={{search_term_string}}", env.site.config.base_url),
-                "query-input": "required name=search_term_string",
-            },
-        });
+        let cfg = &env.site.config;
+        return jsonld::website(&cfg.title, &cfg.description, &cfg.base_url, &cfg.language);
     }
     let mut about: Vec<Value> =
         p.fm.conditions
