@@ -29,6 +29,15 @@ step "html-validate"
 step "a11y-check (all impacts)"
 "$TOOLS/a11y-check" --all public || rc=1
 
+step "link-check: built under a sub-path (/hub/)"
+cargo run --release --quiet -- build --quiet --base-url https://example.org/hub/ --output target/public-hub
+"$TOOLS/link-check" --base-url https://example.org/hub/ target/public-hub || rc=1
+step "link-check: portable build (relative links to files)"
+cargo run --release --quiet -- build --quiet --portable --output target/public-portable
+"$TOOLS/link-check" target/public-portable || rc=1
+step "search in headless Chromium: http, /hub/ and file://"
+node scripts/search-browser-test.mjs "${CARGO_TARGET_DIR:-target}/release/carehub" . || rc=1
+
 if [ "$rc" -ne 0 ]; then
   echo "test-all: the QA checks found problems" >&2
   exit 1

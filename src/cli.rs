@@ -35,6 +35,9 @@ pub enum Command {
         /// Print where the build spent its time.
         #[arg(long)]
         timings: bool,
+        /// Write relative links to files (`../page/index.html`) so the site works opened from disk.
+        #[arg(long)]
+        portable: bool,
     },
     /// Run every check and print the editorial report, without writing the site.
     Check {
@@ -50,6 +53,40 @@ pub enum Command {
         /// Also write the editorial report (an HTML table of every page) to this file.
         #[arg(long, value_name = "FILE")]
         report: Option<PathBuf>,
+    },
+    /// Preview the site in a browser, rebuilding and reloading as you edit.
+    Serve {
+        /// Port to listen on (the next free one is used if it is taken; 0 picks any).
+        #[arg(long, short, default_value_t = 1111)]
+        port: u16,
+        /// Address to listen on; the default is this computer only.
+        #[arg(long, short, default_value = "127.0.0.1")]
+        interface: std::net::IpAddr,
+        /// Open the site in the default browser.
+        #[arg(long, short = 'O')]
+        open: bool,
+        /// Include draft pages.
+        #[arg(long)]
+        drafts: bool,
+        /// Print where each rebuild spent its time.
+        #[arg(long)]
+        timings: bool,
+    },
+    /// Make a new hub in DIR: site.toml, starter pages, a service, a provider and the default theme.
+    Init {
+        /// The folder to make the hub in (it must be new or empty).
+        dir: PathBuf,
+        /// Add the starter files to a folder that is not empty; existing files are never overwritten.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Write a new article, provider or service file with every field explained.
+    New {
+        /// What to make.
+        #[arg(value_enum)]
+        kind: cmd::new::NewKind,
+        /// Its title (or name); the file name is made from it.
+        title: String,
     },
     /// Update provider files from a regulator's published data (offline).
     Import(cmd::import::ImportArgs),
@@ -70,7 +107,8 @@ pub fn run() -> i32 {
         drafts,
         live_reload: false,
     };
-    if !cli.root.join("site.toml").is_file() {
+    let needs_site = !matches!(cli.command, Command::Init { .. });
+    if needs_site && !cli.root.join("site.toml").is_file() {
         eprintln!(
             "error: no site.toml in {}\n  = help: run carehub in a site folder, pass --root DIR, or make a new site with `carehub init DIR`",
             cli.root.display()
@@ -84,11 +122,13 @@ pub fn run() -> i32 {
             drafts,
             quiet,
             timings,
+            portable,
         } => cmd::build::run(&cmd::build::BuildArgs {
             site: site(*drafts, base_url.clone()),
             output: output.clone(),
             quiet: *quiet,
             timings: *timings,
+            portable: *portable,
         }),
         Command::Check {
             strict,
@@ -100,6 +140,29 @@ pub fn run() -> i32 {
             strict: *strict,
             json: *format == Format::Json,
             report: report.clone(),
+        }),
+        Command::Init { dir, force } => cmd::init::run(&cmd::init::InitArgs {
+            dir: dir.clone(),
+            force: *force,
+        }),
+        Command::New { kind, title } => cmd::new::run(&cmd::new::NewArgs {
+            root: cli.root.clone(),
+            kind: *kind,
+            title: title.clone(),
+        }),
+        Command::Serve {
+            port,
+            interface,
+            open,
+            drafts,
+            timings,
+        } => cmd::serve::run(&cmd::serve::ServeArgs {
+            root: cli.root.clone(),
+            port: *port,
+            interface: *interface,
+            open: *open,
+            drafts: *drafts,
+            timings: *timings,
         }),
         Command::Import(args) => cmd::import::run(args, &cli.root),
     }

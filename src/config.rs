@@ -177,6 +177,24 @@ impl Config {
                 .with_hint("PIF TICK asks for a review at least every 36 months"),
             );
         }
+        for item in &cfg.nav {
+            if crate::render::markdown::is_unsafe_url(&item.url) {
+                let span = src
+                    .text
+                    .find(item.url.as_str())
+                    .map(|i| i..i + item.url.len())
+                    .unwrap_or(0..0);
+                errs.push(
+                    Diagnostic::error_at(
+                        "bad-nav-url",
+                        src,
+                        span,
+                        format!("the menu item \"{}\" links to a script or data URL", item.title),
+                    )
+                    .with_hint("menu links are paths on this site (\"/find-a-service/\"), source files (\"@/faq.md\") or http(s) addresses"),
+                );
+            }
+        }
         if !cfg.base_url.ends_with('/') {
             cfg.base_url.push('/');
         }

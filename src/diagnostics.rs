@@ -69,7 +69,7 @@ impl Diagnostic {
         message: impl Into<String>,
     ) -> Self {
         let span = clamp_span(&src.text, span);
-        let (line, col) = line_col(&src.text, span.start);
+        let (line, col) = src.line_col(span.start);
         Diagnostic {
             severity,
             code,
@@ -131,29 +131,63 @@ impl Diagnostic {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        let mut out = format!("{}: {}: {}\n", self.location(), sev, self.message);
+        let mut out = format!(
+            "{}: {}: {}\n",
+            printable(&self.location()),
+            sev,
+            printable(&self.message)
+        );
         if let (Some(span), Some(text)) = (&self.span, &self.source) {
-            out.push_str(&snippet(
+            out.push_str(&printable(&snippet(
                 &self.path,
                 text,
                 span.clone(),
+                self.line,
                 self.label.as_deref(),
                 self.severity,
-            ));
+            )));
         }
         if let Some(hint) = &self.hint {
-            let _ = writeln!(out, "  = help: {hint}");
+            let _ = writeln!(out, "  = help: {}", printable(hint));
         }
         out
     }
 }
 
+/// Text safe to print to a terminal: control characters (which could move
+/// the cursor or change colours) are shown as escapes such as `\u{1b}`.
+pub fn printable(s: &str) -> String {
+    if !s.chars().any(|c| c.is_control() && c != '\n') {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if c.is_control() && c != '\n' {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// A file an editor wrote, with its text, shared cheaply between diagnostics.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct SourceFile {
     /// Path relative to the site root, with `/` separators.
     pub path: String,
     pub text: Arc<str>,
+    /// Byte offsets where lines start, worked out once when first needed.
+    line_starts: Arc<std::sync::OnceLock<Vec<usize>>>,
+}
+
+impl std::fmt::Debug for SourceFile {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SourceFile")
+            .field("path", &self.path)
+            .field("text", &self.text)
+            .finish()
+    }
 }
 
 impl SourceFile {
@@ -161,7 +195,26 @@ impl SourceFile {
         SourceFile {
             path: path.into(),
             text: text.into(),
+            line_starts: Arc::default(),
         }
+    }
+
+    /// 1-based line and column (in characters) of a byte offset, like
+    /// [`line_col`] but fast for many problems in one large file.
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        let text = &*self.text;
+        let mut offset = offset.min(text.len());
+        while !text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let starts = self.line_starts.get_or_init(|| {
+            std::iter::once(0)
+                .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+                .collect()
+        });
+        let line = starts.partition_point(|&s| s <= offset).max(1);
+        let col = text[starts[line - 1]..offset].chars().count() + 1;
+        (line, col)
     }
 }
 
@@ -191,19 +244,47 @@ fn snippet(
     path: &str,
     text: &str,
     span: Range<usize>,
+    line: usize,
     label: Option<&str>,
     severity: Severity,
 ) -> String {
     use codespan_reporting::diagnostic::{Diagnostic as CsDiag, Label};
-    use codespan_reporting::files::SimpleFile;
     use codespan_reporting::term;
 
-    let file = SimpleFile::new(path, text);
+    // Only the lines the span covers are handed to codespan, so showing many
+    // problems in one large file costs no more than the lines shown.
+    let span = clamp_span(text, span);
+    let start = text[..span.start].rfind('\n').map_or(0, |i| i + 1);
+    let end = text[span.end..]
+        .find('\n')
+        .map_or(text.len(), |i| span.end + i + 1);
+    // A snippet of a very long line (minified HTML, a generated file) would
+    // flood the terminal: the header's line and column say where it is.
+    const LONG_LINE: usize = 1000;
+    let first_len = text[start..end].find('\n').unwrap_or(end - start);
+    let last_len = text[start..end.max(start)]
+        .trim_end_matches('\n')
+        .rsplit('\n')
+        .next()
+        .map_or(0, str::len);
+    if first_len > LONG_LINE || last_len > LONG_LINE {
+        return String::new();
+    }
+    // The diagnostic's line is the span's first line; count only if unknown.
+    let first_line = if line > 0 {
+        line
+    } else {
+        text[..start].bytes().filter(|b| *b == b'\n').count() + 1
+    };
+    let file = Window {
+        inner: codespan_reporting::files::SimpleFile::new(path, &text[start..end]),
+        first_line,
+    };
     let cs = match severity {
         Severity::Error => CsDiag::error(),
         Severity::Warning => CsDiag::warning(),
     };
-    let mut lab = Label::primary((), span);
+    let mut lab = Label::primary((), span.start - start..span.end - start);
     if let Some(l) = label {
         lab = lab.with_message(l);
     }
@@ -216,6 +297,51 @@ fn snippet(
             .map(|(_, rest)| rest.to_string())
             .unwrap_or_default(),
         Err(_) => String::new(),
+    }
+}
+
+/// Some lines of a file, numbered as in the whole file.
+struct Window<'a> {
+    inner: codespan_reporting::files::SimpleFile<&'a str, &'a str>,
+    /// The 1-based number of the window's first line in the file.
+    first_line: usize,
+}
+
+impl<'a> codespan_reporting::files::Files<'a> for Window<'a> {
+    type FileId = ();
+    type Name = &'a str;
+    type Source = &'a str;
+
+    fn name(&'a self, id: ()) -> Result<&'a str, codespan_reporting::files::Error> {
+        codespan_reporting::files::Files::name(&self.inner, id)
+    }
+
+    fn source(&'a self, id: ()) -> Result<&'a str, codespan_reporting::files::Error> {
+        codespan_reporting::files::Files::source(&self.inner, id)
+    }
+
+    fn line_index(
+        &'a self,
+        id: (),
+        byte: usize,
+    ) -> Result<usize, codespan_reporting::files::Error> {
+        codespan_reporting::files::Files::line_index(&self.inner, id, byte)
+    }
+
+    fn line_number(
+        &'a self,
+        _: (),
+        line_index: usize,
+    ) -> Result<usize, codespan_reporting::files::Error> {
+        Ok(self.first_line + line_index)
+    }
+
+    fn line_range(
+        &'a self,
+        id: (),
+        line_index: usize,
+    ) -> Result<Range<usize>, codespan_reporting::files::Error> {
+        codespan_reporting::files::Files::line_range(&self.inner, id, line_index)
     }
 }
 
@@ -394,5 +520,54 @@ mod tests {
             d.render()
                 .starts_with("site.toml:1:1: error: unknown key `titel`")
         );
+    }
+
+    #[test]
+    fn control_characters_are_never_printed() {
+        let src = SourceFile::new("content/a\u{1b}[2J.md", "slug = \"\u{1b}[31mred\u{7}\"\n");
+        let d = Diagnostic::error_at("bad-slug", &src, 7..19, "`\u{1b}[31mred\u{7}` is bad")
+            .with_hint("not \u{9b}this")
+            .with_label("here\u{0}");
+        let out = d.render();
+        assert!(!out.chars().any(|c| c.is_control() && c != '\n'), "{out:?}");
+        assert!(
+            out.starts_with("content/a\\u{1b}[2J.md:1:8: error: `\\u{1b}[31mred\\u{7}` is bad"),
+            "{out}"
+        );
+        assert!(out.contains("= help: not \\u{9b}this"));
+    }
+
+    #[test]
+    fn source_line_col_matches_line_col() {
+        let text = "ab\ncé\n\nxyz\r\nlast";
+        let src = SourceFile::new("x", text);
+        for off in 0..=text.len() + 2 {
+            if text.is_char_boundary(off.min(text.len())) {
+                assert_eq!(src.line_col(off), line_col(text, off), "offset {off}");
+            }
+        }
+    }
+
+    #[test]
+    fn snippets_number_lines_as_in_the_file() {
+        let text = "one\ntwo\nthree = bad\nfour\n";
+        let src = SourceFile::new("f.toml", text);
+        let d = Diagnostic::error_at("x", &src, 14..17, "bad value");
+        let out = d.render();
+        assert!(out.starts_with("f.toml:3:7: error: bad value"), "{out}");
+        assert!(out.contains("┌─ f.toml:3:7"), "{out}");
+        assert!(out.contains("3 │ three = bad"), "{out}");
+        assert!(out.contains("^^^"), "{out}");
+        assert!(!out.contains("four") && !out.contains("two"), "{out}");
+    }
+
+    #[test]
+    fn no_snippet_for_very_long_lines() {
+        let text = format!("title = 1\n{}\n", "x".repeat(5000));
+        let src = SourceFile::new("f.md", text.as_str());
+        let out = Diagnostic::error_at("x", &src, 20..25, "bad")
+            .with_hint("fix it")
+            .render();
+        assert_eq!(out, "f.md:2:11: error: bad\n  = help: fix it\n");
     }
 }

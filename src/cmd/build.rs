@@ -15,6 +15,8 @@ pub struct BuildArgs {
     pub quiet: bool,
     /// Print where the time went.
     pub timings: bool,
+    /// Rewrite links to be relative, for reading from disk.
+    pub portable: bool,
 }
 
 /// Run a build; returns the process exit code (0 ok, 1 content errors).
@@ -43,7 +45,22 @@ pub fn run(args: &BuildArgs) -> i32 {
         .clone()
         .unwrap_or_else(|| args.site.root.join("public"));
     let t = Instant::now();
-    if let Err(e) = write::write_site(&args.site.root, &out, &c.render.outputs) {
+    let portable;
+    let outputs = if args.portable {
+        match write::portable::rewrite(&c.render.outputs, &c.site.config.base_url) {
+            Ok(o) => {
+                portable = o;
+                &portable
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                return 1;
+            }
+        }
+    } else {
+        &c.render.outputs
+    };
+    if let Err(e) = write::write_site(&args.site.root, &out, outputs) {
         eprintln!("error: {e}");
         return 1;
     }

@@ -66,52 +66,40 @@ pub fn load(root: &Path, opts: &LoadOptions) -> (Option<Loaded>, Diagnostics) {
 
 type Content = (Vec<Page>, Vec<Provider>, Vec<(PathBuf, String)>);
 
-fn load_content(root: &Path, opts: &LoadOptions, diags: &mut Diagnostics) -> Content {
-    let content = root.join("content");
-    let walked = walk::walk(root, &content);
-    diags.extend(walked.diagnostics);
-    enum Item {
-        Page(Box<Page>),
-        Provider(Box<Provider>),
-        Skip,
+/// What one file under `content/` turned out to be.
+pub enum Item {
+    Page(Box<Page>),
+    Provider(Box<Provider>),
+    Skip,
+}
+
+/// Whether a path under `content/` is a provider file.
+fn is_provider_file(rel: &str) -> bool {
+    rel.starts_with("providers/") && rel.ends_with(".toml") && !rel[10..].contains('/')
+}
+
+/// Parse one page or provider from its text.
+fn parse_item(src: SourceFile, rel: &str, opts: &LoadOptions, ds: &mut Vec<Diagnostic>) -> Item {
+    if rel.ends_with(".md") {
+        match parse_page(src, rel, ds) {
+            Some(p) if p.fm.draft && !opts.drafts => Item::Skip,
+            Some(p) => Item::Page(Box::new(p)),
+            None => Item::Skip,
+        }
+    } else if is_provider_file(rel) {
+        match parse_provider(src, rel, ds) {
+            Some(p) => Item::Provider(Box::new(p)),
+            None => Item::Skip,
+        }
+    } else {
+        Item::Skip
     }
-    let results: Vec<(Item, Vec<Diagnostic>)> = walked
-        .files
-        .par_iter()
-        .map(|(path, rel)| {
-            let mut ds = Vec::new();
-            let item = if rel.ends_with(".md") {
-                match read_source(root, path) {
-                    Ok(src) => match parse_page(src, rel, &mut ds) {
-                        Some(p) if p.fm.draft && !opts.drafts => Item::Skip,
-                        Some(p) => Item::Page(Box::new(p)),
-                        None => Item::Skip,
-                    },
-                    Err(d) => {
-                        ds.push(d);
-                        Item::Skip
-                    }
-                }
-            } else if rel.starts_with("providers/")
-                && rel.ends_with(".toml")
-                && !rel[10..].contains('/')
-            {
-                match read_source(root, path) {
-                    Ok(src) => match parse_provider(src, rel, &mut ds) {
-                        Some(p) => Item::Provider(Box::new(p)),
-                        None => Item::Skip,
-                    },
-                    Err(d) => {
-                        ds.push(d);
-                        Item::Skip
-                    }
-                }
-            } else {
-                Item::Skip
-            };
-            (item, ds)
-        })
-        .collect();
+}
+
+fn collect_items(
+    results: Vec<(Item, Vec<Diagnostic>)>,
+    diags: &mut Diagnostics,
+) -> (Vec<Page>, Vec<Provider>) {
     let mut pages = Vec::new();
     let mut providers = Vec::new();
     for (item, ds) in results {
@@ -122,16 +110,93 @@ fn load_content(root: &Path, opts: &LoadOptions, diags: &mut Diagnostics) -> Con
             Item::Skip => {}
         }
     }
+    pages.sort_by(|a, b| a.rel.cmp(&b.rel));
+    providers.sort_by(|a, b| a.id.cmp(&b.id));
+    (pages, providers)
+}
+
+fn load_content(root: &Path, opts: &LoadOptions, diags: &mut Diagnostics) -> Content {
+    let content = root.join("content");
+    let walked = walk::walk(root, &content);
+    diags.extend(walked.diagnostics);
+    let results: Vec<(Item, Vec<Diagnostic>)> = walked
+        .files
+        .par_iter()
+        .map(|(path, rel)| load_file(root, path, rel, opts))
+        .collect();
+    let (pages, providers) = collect_items(results, diags);
     let assets = walked
         .files
         .into_iter()
-        .filter(|(_, rel)| {
-            !(rel.ends_with(".md") || rel.starts_with("providers/") && rel.ends_with(".toml"))
+        .filter(|(_, rel)| is_asset(rel))
+        .collect();
+    (pages, providers, assets)
+}
+
+/// Read and parse one file under `content/` (`rel` is its path there),
+/// with the problems found in it.
+pub fn load_file(
+    root: &Path,
+    path: &Path,
+    rel: &str,
+    opts: &LoadOptions,
+) -> (Item, Vec<Diagnostic>) {
+    let mut ds = Vec::new();
+    let item = if rel.ends_with(".md") || is_provider_file(rel) {
+        match read_source(root, path) {
+            Ok(src) => parse_item(src, rel, opts, &mut ds),
+            Err(d) => {
+                ds.push(d);
+                Item::Skip
+            }
+        }
+    } else {
+        Item::Skip
+    };
+    (item, ds)
+}
+
+/// Whether a file under `content/` is an asset (image, PDF...) rather than a
+/// page or a provider file.
+pub fn is_asset(rel: &str) -> bool {
+    !(rel.ends_with(".md") || rel.starts_with("providers/") && rel.ends_with(".toml"))
+}
+
+/// Load a site from text in memory rather than from disk (for tests and
+/// fuzzing): the text of `site.toml` and (path under `content/`, text) pairs.
+/// Returns what could be loaded and every problem found, like [`load`].
+pub fn load_memory(
+    config: &str,
+    files: &[(&str, &str)],
+    opts: &LoadOptions,
+) -> (Option<Loaded>, Diagnostics) {
+    let mut diags = Diagnostics::default();
+    let config_src = SourceFile::new("site.toml", config);
+    let config = match Config::parse(&config_src) {
+        Ok(c) => Some(c),
+        Err(ds) => {
+            diags.extend(ds);
+            None
+        }
+    };
+    let results = files
+        .iter()
+        .map(|(rel, text)| {
+            let mut ds = Vec::new();
+            let src = SourceFile::new(format!("content/{rel}"), *text);
+            (parse_item(src, rel, opts, &mut ds), ds)
         })
         .collect();
-    pages.sort_by(|a, b| a.rel.cmp(&b.rel));
-    providers.sort_by(|a, b| a.id.cmp(&b.id));
-    (pages, providers, assets)
+    let (pages, providers) = collect_items(results, &mut diags);
+    let loaded = config.map(|config| Loaded {
+        root: PathBuf::new(),
+        config,
+        config_src,
+        pages,
+        providers,
+        content_assets: Vec::new(),
+    });
+    (loaded, diags)
 }
 
 /// Read a file as UTF-8 text, dropping a byte-order mark. The path in the
@@ -147,6 +212,12 @@ pub fn read_source(root: &Path, path: &Path) -> Result<SourceFile, Diagnostic> {
         )
         .with_hint("check that it exists and that you have permission to read it")
     })?;
+    decode_source(shown, bytes)
+}
+
+/// Turn a file's bytes into text: UTF-8 only, a byte-order mark dropped.
+/// Anything else is an error naming the file and where the first bad byte is.
+pub fn decode_source(shown: String, bytes: Vec<u8>) -> Result<SourceFile, Diagnostic> {
     match String::from_utf8(bytes) {
         Ok(mut s) => {
             if s.starts_with('\u{feff}') {
@@ -181,7 +252,17 @@ pub fn read_source(root: &Path, path: &Path) -> Result<SourceFile, Diagnostic> {
 /// A path shown to editors: relative to the site root, with `/`.
 pub fn display_path(root: &Path, path: &Path) -> String {
     let p = path.strip_prefix(root).unwrap_or(path);
-    p.to_string_lossy().replace('\\', "/")
+    slashed(&p.to_string_lossy())
+}
+
+/// A path with `/` between its parts. Only on Windows is `\\` a separator;
+/// elsewhere it is part of a name (and is shown as it is).
+pub fn slashed(p: &str) -> String {
+    if cfg!(windows) {
+        p.replace('\\', "/")
+    } else {
+        p.to_string()
+    }
 }
 
 /// Parse one markdown page from its text. `rel` is its path under `content/`.

@@ -41,8 +41,14 @@ impl Date {
         )
     }
 
+    /// `n` days later (earlier if negative); the same date if that would
+    /// leave the calendar's range.
     pub fn add_days(&self, n: i64) -> Date {
-        Date(self.0 + chrono::Duration::days(n))
+        Date(
+            chrono::Duration::try_days(n)
+                .and_then(|d| self.0.checked_add_signed(d))
+                .unwrap_or(self.0),
+        )
     }
 
     /// Whole days from `self` to `other` (negative if `other` is earlier).
@@ -122,5 +128,14 @@ mod tests {
             .map(|s| s.to_string())
             .collect();
         assert_eq!(d.long(&months), "12 March 2026");
+    }
+
+    #[test]
+    fn adding_never_overflows() {
+        let d = Date::parse("9999-12-31").unwrap();
+        assert_eq!(d.add_days(i64::MAX), d);
+        assert_eq!(d.add_days(i64::MIN), d);
+        assert_eq!(d.add_months(u32::MAX), d);
+        assert_eq!(d.add_days(-1), Date::parse("9999-12-30").unwrap());
     }
 }

@@ -7,11 +7,9 @@ use crate::diagnostics::{Diagnostic, SourceFile};
 use crate::resolve::Site;
 use crate::resolve::links::{self, Target};
 use crate::resolve::slug::slugify;
-use pulldown_cmark::{
-    BlockQuoteKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd,
-};
+use pulldown_cmark::{BlockQuoteKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use serde::Serialize;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
 /// One entry of a page's table of contents (h2, with its h3 children).
@@ -159,10 +157,11 @@ pub fn render(text: &str, ctx: &Ctx) -> Rendered {
         .into_offset_iter()
         .collect();
     let mut html_events: Vec<Event> = Vec::with_capacity(events.len());
-    let mut used_ids: HashSet<String> = HashSet::new();
+    let mut ids = UniqueIds::default();
     let mut quote_stack: Vec<Close> = Vec::new();
     let mut link_stack: Vec<Close> = Vec::new();
     let mut has_raw_html = false;
+    let mut first_raw_html = 0..0;
     let mut in_code = 0usize;
     // Prose collection: the block being built, and what it must skip.
     let mut block: Option<ProseBlock> = None;
@@ -170,6 +169,7 @@ pub fn render(text: &str, ctx: &Ctx) -> Rendered {
     let mut in_heading = false;
     let mut in_image = 0usize;
     let mut link_starts: Vec<usize> = Vec::new();
+    let base_path = ctx.site.config.base_path();
     let base_url = ctx.site.config.base_url.as_str();
 
     let mut i = 0;
@@ -204,12 +204,7 @@ pub fn render(text: &str, ctx: &Ctx) -> Rendered {
                 } else {
                     base
                 };
-                let mut hid = base.clone();
-                let mut n = 1;
-                while !used_ids.insert(hid.clone()) {
-                    hid = format!("{base}-{n}");
-                    n += 1;
-                }
+                let hid = ids.unique(base);
                 let lvl = heading_num(*level);
                 let class_attr = if classes.is_empty() {
                     String::new()
@@ -355,18 +350,26 @@ pub fn render(text: &str, ctx: &Ctx) -> Rendered {
                         escape_text(&ctx.labels.external)
                     )));
                 } else {
-                    if *link_type == LinkType::Email
-                        || dest.starts_with('#')
-                        || dest.starts_with('/')
-                        || !dest.contains(':')
+                    // A root-relative link is relative to the site, so it
+                    // follows the site when it is published under a sub-path.
+                    let href = if dest.starts_with('/')
+                        && !dest.starts_with("//")
+                        && !dest.starts_with(base_path.as_str())
                     {
-                        // same-site, fragment or mailto: kept as written
-                    }
+                        format!("{base_path}{}", &dest[1..])
+                    } else {
+                        dest.to_string()
+                    };
                     out.link_sources.push(LinkSource {
-                        url: dest.to_string(),
+                        url: href.clone(),
                         span: ctx.offset + range.start..ctx.offset + range.end,
                     });
-                    html_events.push(ev.clone());
+                    html_events.push(Event::Start(Tag::Link {
+                        link_type: *link_type,
+                        dest_url: href.into(),
+                        title: title.clone(),
+                        id: id.clone(),
+                    }));
                     link_stack.push(Close::Plain);
                 }
             }
@@ -448,6 +451,9 @@ pub fn render(text: &str, ctx: &Ctx) -> Rendered {
                 html_events.push(ev.clone());
             }
             Event::Html(_) | Event::InlineHtml(_) => {
+                if !has_raw_html {
+                    first_raw_html = range.clone();
+                }
                 has_raw_html = true;
                 html_events.push(ev.clone());
             }
@@ -458,11 +464,125 @@ pub fn render(text: &str, ctx: &Ctx) -> Rendered {
     flush_block(&mut block, &mut out.prose);
     let mut html = String::with_capacity(text.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, html_events.into_iter());
+    let mut html = align_classes(html);
     if has_raw_html && !ctx.site.config.unsafe_html {
-        html = sanitize(&html);
+        let (depth, cost) = nesting(&html);
+        if cost > MAX_SANITIZE_COST {
+            let span = ctx.offset + first_raw_html.start..ctx.offset + first_raw_html.end;
+            out.diagnostics.push(
+                Diagnostic::error_at(
+                    "html-too-deep",
+                    ctx.src,
+                    span,
+                    format!("this page has raw HTML and is nested {depth} levels deep, too deep to clean safely"),
+                )
+                .with_hint("remove the raw HTML, or most of the nesting (block quotes, lists or HTML elements inside each other)"),
+            );
+            html = escape_text(&html);
+        } else {
+            html = sanitize(&html);
+        }
     }
     out.html = html;
     out
+}
+
+/// Table column alignment as classes (`align-right`) rather than the inline
+/// `style` pulldown-cmark writes, which the pages' Content-Security-Policy
+/// (`style-src 'self'`) would block. Only real tags can match: text has its
+/// `<` escaped.
+fn align_classes(html: String) -> String {
+    if !html.contains(" style=\"text-align: ") {
+        return html;
+    }
+    let mut html = html;
+    for cell in ["th", "td"] {
+        for align in ["left", "center", "right"] {
+            html = html.replace(
+                &format!("<{cell} style=\"text-align: {align}\">"),
+                &format!("<{cell} class=\"align-{align}\">"),
+            );
+        }
+    }
+    html
+}
+
+/// The most work the sanitiser is given for one page, measured as the sum
+/// over all tags of how deeply each is nested. The HTML parser behind it
+/// looks through the open elements for many tags, so its time grows with
+/// this sum: thousands of levels of nesting in a long page would take
+/// minutes. 5,000 nested block quotes cost about 25 million.
+const MAX_SANITIZE_COST: u64 = 50_000_000;
+
+/// An estimate of how deeply `html` nests: (deepest level, sum of levels
+/// over all tags). Void elements and those that close their own siblings
+/// (`p`, `li`, table cells, ...) do not count as nesting.
+fn nesting(html: &str) -> (usize, u64) {
+    const FLAT: &[&str] = &[
+        "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
+        "track", "wbr", "p", "li", "dt", "dd", "tr", "td", "th", "option", "optgroup", "thead",
+        "tbody", "tfoot", "colgroup", "rb", "rt", "rp",
+    ];
+    let bytes = html.as_bytes();
+    let (mut depth, mut max, mut cost) = (0usize, 0usize, 0u64);
+    let mut i = 0;
+    while let Some(off) = html[i..].find('<') {
+        i += off + 1;
+        let closing = bytes.get(i) == Some(&b'/');
+        let start = if closing { i + 1 } else { i };
+        let end = html[start..]
+            .find(|c: char| !c.is_ascii_alphanumeric())
+            .map_or(html.len(), |e| start + e);
+        if end == start {
+            continue;
+        }
+        let name = html[start..end].to_ascii_lowercase();
+        if FLAT.contains(&name.as_str()) {
+            continue;
+        }
+        let self_closing = html[end..]
+            .find('>')
+            .is_some_and(|g| html[end..end + g].ends_with('/'));
+        if closing {
+            depth = depth.saturating_sub(1);
+        } else if !self_closing {
+            depth += 1;
+            max = max.max(depth);
+        }
+        cost += depth as u64;
+    }
+    (max, cost)
+}
+
+/// Hands out ids that are unique within a page: `intro`, `intro-1`,
+/// `intro-2`, ... Each base remembers its next number, so ten thousand
+/// headings with the same words cost no more than ten thousand different ones.
+#[derive(Debug, Default)]
+pub struct UniqueIds {
+    used: HashSet<String>,
+    next: HashMap<String, usize>,
+}
+
+impl UniqueIds {
+    /// Mark an id as taken (for ids given elsewhere on the page).
+    pub fn reserve(&mut self, id: &str) {
+        self.used.insert(id.to_string());
+    }
+
+    /// `base` if it is free, else `base-N` with the smallest free N.
+    pub fn unique(&mut self, base: String) -> String {
+        if self.used.insert(base.clone()) {
+            return base;
+        }
+        let n = self.next.entry(base.clone()).or_insert(1);
+        loop {
+            let id = format!("{base}-{n}");
+            *n += 1;
+            if self.used.insert(id.clone()) {
+                return id;
+            }
+        }
+    }
 }
 
 fn heading_num(level: HeadingLevel) -> u8 {
@@ -614,5 +734,44 @@ mod tests {
         assert!(!s.contains("script"));
         assert!(!s.contains("onclick"));
         assert!(!s.contains("javascript"));
+    }
+
+    #[test]
+    fn unique_ids_number_repeats_in_order() {
+        let mut ids = UniqueIds::default();
+        assert_eq!(ids.unique("a".into()), "a");
+        assert_eq!(ids.unique("a".into()), "a-1");
+        assert_eq!(ids.unique("a-1".into()), "a-1-1");
+        assert_eq!(ids.unique("a".into()), "a-2");
+        ids.reserve("a-3");
+        assert_eq!(ids.unique("a".into()), "a-4");
+        let mut ids = UniqueIds::default();
+        for _ in 0..100_000 {
+            ids.unique("same".into());
+        }
+        assert_eq!(ids.unique("same".into()), "same-100000");
+    }
+
+    #[test]
+    fn nesting_is_measured_without_parsing() {
+        assert_eq!(nesting("<div><p>a<br>b</p><img src=x/></div>").0, 1);
+        assert_eq!(nesting("<ul><li>a<li>b<ul><li>c</ul></ul>").0, 2);
+        assert_eq!(nesting(&"<blockquote>".repeat(100)).0, 100);
+        assert!(nesting(&"<div>".repeat(100_000)).1 > MAX_SANITIZE_COST);
+        assert!(nesting(&"<blockquote>\n<p>x</p>".repeat(5000)).1 < MAX_SANITIZE_COST);
+        assert_eq!(nesting("a < b and c<d").0, 1);
+    }
+
+    #[test]
+    fn table_alignment_uses_classes_not_inline_styles() {
+        let html = align_classes(
+            "<table><thead><tr><th style=\"text-align: right\">b</th><th>c</th></tr></thead>\
+             <tbody><tr><td style=\"text-align: center\">2</td><td style=\"text-align: left\">3</td></tr></tbody></table>"
+                .to_string(),
+        );
+        assert!(!html.contains("style="), "{html}");
+        assert!(html.contains("<th class=\"align-right\">b</th>"));
+        assert!(html.contains("<td class=\"align-center\">2</td>"));
+        assert!(html.contains("<td class=\"align-left\">3</td>"));
     }
 }

@@ -2,9 +2,13 @@
 //! the resolved [`Site`] and the [`Theme`]; writes nothing to disk.
 
 pub mod context;
+pub mod csp;
+pub mod feed;
 pub mod generated;
 pub mod jsonld;
 pub mod markdown;
+pub mod search;
+pub mod sitemap;
 pub mod theme;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Severity, did_you_mean};
@@ -15,6 +19,7 @@ use context::Env;
 use markdown::{Labels, Rendered};
 use rayon::prelude::*;
 use serde_json::{Value, json};
+use std::borrow::Borrow;
 use theme::Theme;
 
 /// One file of the built site.
@@ -30,6 +35,9 @@ pub struct Output {
 pub struct RenderOptions {
     /// Add the dev server's live-reload script (never in `build`).
     pub live_reload: bool,
+    /// Leave the search index out, pointing pages at [`LIVE_SEARCH_DIR`]:
+    /// the dev server makes it with [`search_index`] once the pages are served.
+    pub defer_search: bool,
 }
 
 /// Everything rendering produced.
@@ -73,29 +81,131 @@ pub struct Job {
 
 /// Render the whole site.
 pub fn render_site(site: &Site, theme: &Theme, opts: &RenderOptions) -> RenderResult {
-    let env = Env::new(site, theme);
     let labels = labels(theme);
-    let mut diags = Diagnostics::default();
-    let base = base_context(&env, opts);
-
     // Markdown of every page, in parallel.
     let rendered: Vec<(Rendered, Vec<Value>)> = site
         .pages
         .par_iter()
         .map(|p| render_page_markdown(site, &labels, p))
         .collect();
-    for (r, _) in &rendered {
-        diags.extend(r.diagnostics.iter().cloned());
+    let r = render_outputs(site, theme, opts, &rendered, None);
+    RenderResult {
+        outputs: r.outputs,
+        rendered: rendered.into_iter().map(|(r, _)| r).collect(),
+        diagnostics: r.diagnostics,
     }
+}
+
+/// Which template jobs [`render_outputs`] runs; the dev server uses it to
+/// re-render only what an edit touched. Everything else (sitemap, feed,
+/// search index, aliases, assets, static files) is always made.
+#[derive(Debug, Clone, Default)]
+pub struct Selection {
+    /// Page indexes whose pages are rendered.
+    pub pages: std::collections::HashSet<usize>,
+    /// Also render the generated pages (providers, facets, listings, 404)...
+    pub generated: bool,
+    /// ...except those with these output paths (`providers/x/index.html`).
+    pub skip: std::collections::HashSet<String>,
+    /// The output paths of every template job, as [`Rendering::job_paths`]
+    /// gave them when the whole site was last rendered (the sitemap lists them).
+    pub job_paths: Vec<String>,
+}
+
+/// What [`render_outputs`] made.
+pub struct Rendering {
+    pub outputs: Vec<Output>,
+    pub diagnostics: Diagnostics,
+    /// The output paths of every template job (pages, providers, generated
+    /// pages), whether rendered this time or not.
+    pub job_paths: Vec<String>,
+}
+
+/// Where the dev server puts the search index: one fixed folder, so that an
+/// edit does not change the search page's link to it.
+pub const LIVE_SEARCH_DIR: &str = "search/live/";
+
+/// The search index of the site; while serving (`live`), in
+/// [`LIVE_SEARCH_DIR`] rather than a folder named by its content, so that
+/// an edit does not change the search page's link to it (the dev server
+/// sends everything with no-store).
+pub fn search_index<M: Borrow<(Rendered, Vec<Value>)>>(
+    env: &Env,
+    markdown: &[M],
+    live: bool,
+) -> search::index::Built {
+    let mut built = search::build(env, markdown);
+    if live {
+        let version_dir = built
+            .manifest
+            .rsplit_once('/')
+            .map(|(d, _)| format!("{d}/"))
+            .unwrap_or_default();
+        for f in &mut built.files {
+            if let Some(rest) = f.path.strip_prefix(&version_dir) {
+                f.path = format!("{LIVE_SEARCH_DIR}{rest}");
+            }
+        }
+        if let Some(rest) = built.manifest.strip_prefix(&version_dir) {
+            built.manifest = format!("{LIVE_SEARCH_DIR}{rest}");
+        }
+    }
+    built
+}
+
+/// Render the site's files from markdown already rendered for every page
+/// (`markdown[i]` belongs to `site.pages[i]`), with the diagnostics of that
+/// markdown and of the templates. `only` limits the template jobs run;
+/// `None` runs them all.
+pub fn render_outputs<M: Borrow<(Rendered, Vec<Value>)>>(
+    site: &Site,
+    theme: &Theme,
+    opts: &RenderOptions,
+    markdown: &[M],
+    only: Option<&Selection>,
+) -> Rendering {
+    let env = Env::new(site, theme);
+    let mut diags = Diagnostics::default();
+    let mut base = base_context(&env, opts);
+    for m in markdown {
+        diags.extend(m.borrow().0.diagnostics.iter().cloned());
+    }
+    let search_index = if opts.defer_search {
+        search::index::Built {
+            files: Vec::new(),
+            manifest: format!("{LIVE_SEARCH_DIR}m.js"),
+        }
+    } else {
+        search_index(&env, markdown, opts.live_reload)
+    };
+    base.insert(
+        "search",
+        &json!({ "index": env.url(&search_index.manifest) }),
+    );
 
     let mut jobs: Vec<Job> = Vec::with_capacity(site.pages.len() + site.providers.len() + 64);
-    for (i, (r, faq)) in rendered.iter().enumerate() {
+    for (i, m) in markdown.iter().enumerate() {
+        if only.is_some_and(|s| !s.pages.contains(&i)) {
+            continue;
+        }
+        let (r, faq) = m.borrow();
         match page_job(&env, &base, i, r, faq.clone()) {
             Ok(j) => jobs.push(j),
             Err(d) => diags.push(d),
         }
     }
-    jobs.extend(generated::jobs(&env, &base));
+    if only.is_none_or(|s| s.generated) {
+        let skip = only.map(|s| &s.skip);
+        jobs.extend(
+            generated::jobs(&env, &base)
+                .into_iter()
+                .filter(|j| skip.is_none_or(|k| !k.contains(&j.path))),
+        );
+    }
+    let job_paths: Vec<String> = match only {
+        Some(s) => s.job_paths.clone(),
+        None => jobs.iter().map(|j| j.path.clone()).collect(),
+    };
 
     let results: Vec<Result<Output, Diagnostic>> = jobs
         .par_iter()
@@ -121,18 +231,88 @@ pub fn render_site(site: &Site, theme: &Theme, opts: &RenderOptions) -> RenderRe
             Err(d) => diags.push(d),
         }
     }
-    outputs.extend(generated::aliases(&env, &base, &mut diags));
+    add_csp(&mut outputs);
+    outputs.push(sitemap::sitemap(&env, job_paths.iter().map(String::as_str)));
+    outputs.push(sitemap::robots(&env));
+    outputs.push(feed::atom(&env));
+    outputs.extend(search_index.files);
     for (path, bytes) in theme.assets.iter().chain(theme.static_files.iter()) {
         outputs.push(Output {
             path: path.clone(),
             bytes: bytes.clone(),
         });
     }
-    RenderResult {
-        outputs,
-        rendered: rendered.into_iter().map(|(r, _)| r).collect(),
-        diagnostics: diags,
+    // Files kept beside the pages in content/ (images, PDFs) are published as they are.
+    for (abs, rel) in &site.content_assets {
+        match std::fs::read(abs) {
+            Ok(bytes) => outputs.push(Output {
+                path: rel.clone(),
+                bytes,
+            }),
+            Err(e) => diags.push(
+                Diagnostic::file(
+                    Severity::Error,
+                    "unreadable",
+                    format!("content/{rel}"),
+                    format!("cannot read this file: {e}"),
+                )
+                .with_hint("check that it exists and that you have permission to read it"),
+            ),
+        }
     }
+    let mut aliases = generated::aliases(&env, &base, &outputs, &mut diags);
+    add_csp(&mut aliases);
+    outputs.extend(aliases);
+    let outputs = dedupe(outputs, theme, &mut diags);
+    Rendering {
+        outputs,
+        diagnostics: diags,
+        job_paths,
+    }
+}
+
+/// Give every rendered page the Content-Security-Policy, whatever its
+/// template (a site's own template may leave out `head_meta`).
+fn add_csp(outputs: &mut [Output]) {
+    for o in outputs.iter_mut().filter(|o| o.path.ends_with(".html")) {
+        if let Some(html) = std::str::from_utf8(&o.bytes).ok().and_then(csp::ensure) {
+            o.bytes = html.into_bytes();
+        }
+    }
+}
+
+/// Sort outputs by path. Where a static file shares a path with a generated
+/// file the static file wins (with a warning, except for `robots.txt`, which
+/// sites often replace); two generated files at one path are an error.
+fn dedupe(mut outputs: Vec<Output>, theme: &Theme, diags: &mut Diagnostics) -> Vec<Output> {
+    // Stable sort: for equal paths the later output (static files come last) ends last.
+    outputs.sort_by(|a, b| a.path.cmp(&b.path));
+    let mut out: Vec<Output> = Vec::with_capacity(outputs.len());
+    for o in outputs {
+        if let Some(prev) = out.last_mut().filter(|p| p.path == o.path) {
+            let is_static = theme.static_files.iter().any(|(p, _)| *p == o.path);
+            if !is_static {
+                diags.push(
+                    Diagnostic::file(
+                        Severity::Error,
+                        "duplicate-output",
+                        o.path.clone(),
+                        format!("two different files would be written to `{}`", o.path),
+                    )
+                    .with_hint("rename the page or file so each has its own URL"),
+                );
+            } else if o.path != "robots.txt" {
+                diags.push(theme_warning(format!(
+                    "the static file `{}` replaces the file carehub generates at that path",
+                    o.path
+                )));
+            }
+            *prev = o;
+        } else {
+            out.push(o);
+        }
+    }
+    out
 }
 
 /// Render a page's markdown and its FAQ answers.
@@ -145,6 +325,10 @@ pub fn render_page_markdown(site: &Site, labels: &Labels, p: &Page) -> (Rendered
     };
     let mut r = markdown::render(p.body(), &ctx);
     let mut faq = Vec::new();
+    let mut ids = markdown::UniqueIds::default();
+    for h in &r.heading_ids {
+        ids.reserve(h);
+    }
     for entry in &p.fm.faq {
         let e = entry.get_ref();
         // Answers live in the front matter: point diagnostics at the answer.
@@ -159,9 +343,7 @@ pub fn render_page_markdown(site: &Site, labels: &Labels, p: &Page) -> (Rendered
         if id.is_empty() {
             id = "question".into();
         }
-        while r.heading_ids.contains(&id) {
-            id.push_str("-q");
-        }
+        let id = ids.unique(id);
         r.heading_ids.push(id.clone());
         r.diagnostics.extend(a.diagnostics);
         r.links_out.extend(a.links_out);
@@ -284,6 +466,9 @@ pub fn nav(env: &Env, current_url: &str) -> Value {
                     env.site.config.base_path(),
                     n.url.trim_start_matches('/')
                 )
+            } else if markdown::is_unsafe_url(&n.url) {
+                // Refused when site.toml is read; never let one through.
+                env.url("")
             } else {
                 n.url.clone()
             };
@@ -320,10 +505,11 @@ pub fn finish_context(
         .map(|(t, u)| (t.clone(), absolute(env, u)))
         .collect();
     ld_crumbs.push((title.clone(), canonical.clone()));
-    let mut nodes = Vec::new();
-    if let Some(m) = ld_main {
-        nodes.push(m);
-    }
+    let mut nodes = vec![jsonld::with_site(
+        ld_main.unwrap_or_else(|| jsonld::generated_page(&kind, &title, &desc, &canonical)),
+        &env.site.config.base_url,
+        &env.site.config.language,
+    )];
     if ld_crumbs.len() > 1 {
         nodes.push(jsonld::breadcrumbs(&ld_crumbs));
     }
@@ -495,17 +681,8 @@ fn page_jsonld(env: &Env, i: usize, page: &Value, faq: &[Value]) -> Value {
     let p = &env.site.pages[i];
     let url = absolute(env, page["url"].as_str().unwrap_or(""));
     if p.kind == PageKind::Home {
-        return json!({
-            "@type": "WebSite",
-            "name": env.site.config.title,
-            "url": env.site.config.base_url,
-            "inLanguage": env.site.config.language,
-            "potentialAction": {
-                "@type": "SearchAction",
-                "target": format!("{}search/?q={{search_term_string}}", env.site.config.base_url),
-                "query-input": "required name=search_term_string",
-            },
-        });
+        let cfg = &env.site.config;
+        return jsonld::website(&cfg.title, &cfg.description, &cfg.base_url, &cfg.language);
     }
     let mut about: Vec<Value> =
         p.fm.conditions

@@ -2,6 +2,8 @@
 //! swap it into place, so a failed or interrupted build never leaves a
 //! half-written site and never deletes a folder carehub did not make.
 
+pub mod portable;
+
 use crate::render::Output;
 use rayon::prelude::*;
 use std::fs;
@@ -21,6 +23,8 @@ pub enum WriteError {
     HoldsSources(PathBuf),
     /// A file would land outside the output folder.
     UnsafePath(String),
+    /// Two outputs want the same path, or one wants a file where another needs a folder.
+    Conflict(String, String),
     Io(PathBuf, io::Error),
 }
 
@@ -40,6 +44,14 @@ impl std::fmt::Display for WriteError {
             WriteError::UnsafePath(p) => write!(
                 f,
                 "refusing to write `{p}`: it would land outside the output folder"
+            ),
+            WriteError::Conflict(a, b) if a == b => write!(
+                f,
+                "two files would be written to `{a}`; give one of the pages, aliases or static files another path"
+            ),
+            WriteError::Conflict(a, b) => write!(
+                f,
+                "`{a}` would be written as a file, but `{b}` needs a folder of that name; rename one of them (check aliases and static files)"
             ),
             WriteError::Io(p, e) => write!(f, "cannot write {}: {e}", p.display()),
         }
@@ -104,6 +116,10 @@ pub fn is_safe_output_path(p: &str) -> bool {
 }
 
 /// Write every output into a new folder beside `target`, then swap it in.
+///
+/// The new folder is named `.<target>.carehub-new-<pid>` and carries the
+/// marker from the start, so folders left behind by a build that was killed
+/// are recognised and removed by the next build.
 pub fn write_site(root: &Path, target: &Path, outputs: &[Output]) -> Result<(), WriteError> {
     check_target(root, target)?;
     for o in outputs {
@@ -111,6 +127,7 @@ pub fn write_site(root: &Path, target: &Path, outputs: &[Output]) -> Result<(), 
             return Err(WriteError::UnsafePath(o.path.clone()));
         }
     }
+    check_conflicts(outputs)?;
     let target_abs = absolutize(target);
     let parent = target_abs
         .parent()
@@ -121,6 +138,7 @@ pub fn write_site(root: &Path, target: &Path, outputs: &[Output]) -> Result<(), 
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "public".into());
+    remove_stale(&parent, &name);
     let stage = parent.join(format!(".{name}.carehub-new-{}", std::process::id()));
     if stage.exists() {
         fs::remove_dir_all(&stage).map_err(|e| WriteError::Io(stage.clone(), e))?;
@@ -133,8 +151,83 @@ pub fn write_site(root: &Path, target: &Path, outputs: &[Output]) -> Result<(), 
     swap(&stage, &target_abs, &parent, &name)
 }
 
+/// Every output path must be unique, and none may be a folder of another.
+fn check_conflicts(outputs: &[Output]) -> Result<(), WriteError> {
+    let mut files = std::collections::HashSet::with_capacity(outputs.len());
+    for o in outputs {
+        if !files.insert(o.path.as_str()) {
+            return Err(WriteError::Conflict(o.path.clone(), o.path.clone()));
+        }
+    }
+    for o in outputs {
+        for (i, _) in o.path.match_indices('/') {
+            if files.contains(&o.path[..i]) {
+                return Err(WriteError::Conflict(
+                    o.path[..i].to_string(),
+                    o.path.clone(),
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Remove work folders (`.<name>.carehub-new-<pid>`, `.<name>.carehub-old-<pid>`)
+/// left beside the output by builds that were killed. A folder is removed only
+/// if it carries the marker and the build that made it is no longer running.
+pub fn remove_stale(parent: &Path, name: &str) {
+    let Ok(entries) = fs::read_dir(parent) else {
+        return;
+    };
+    let own = std::process::id();
+    for entry in entries.flatten() {
+        let file_name = entry.file_name();
+        let Some(pid) = stale_pid(&file_name.to_string_lossy(), name) else {
+            continue;
+        };
+        let path = entry.path();
+        let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
+        if pid == own || !is_dir || !path.join(MARKER).is_file() || still_running(pid, &path) {
+            continue;
+        }
+        let _ = fs::remove_dir_all(&path);
+    }
+}
+
+/// The process id in a work folder's name, if `file_name` is one of `name`'s.
+fn stale_pid(file_name: &str, name: &str) -> Option<u32> {
+    let rest = file_name.strip_prefix('.')?.strip_prefix(name)?;
+    let pid = rest
+        .strip_prefix(".carehub-new-")
+        .or_else(|| rest.strip_prefix(".carehub-old-"))?;
+    if pid.is_empty() || !pid.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    pid.parse().ok()
+}
+
+/// Whether the build that made a work folder may still be running.
+fn still_running(pid: u32, path: &Path) -> bool {
+    if cfg!(target_os = "linux") {
+        return Path::new("/proc").join(pid.to_string()).exists();
+    }
+    // Elsewhere: a folder untouched for an hour belongs to no running build.
+    let age = fs::metadata(path)
+        .and_then(|m| m.modified())
+        .ok()
+        .and_then(|t| t.elapsed().ok());
+    age.is_none_or(|a| a.as_secs() < 3600)
+}
+
 fn fill(stage: &Path, outputs: &[Output]) -> Result<(), WriteError> {
     fs::create_dir_all(stage).map_err(|e| WriteError::Io(stage.to_path_buf(), e))?;
+    // The marker goes in first: it tells a later build this folder is ours.
+    let marker = stage.join(MARKER);
+    fs::write(
+        &marker,
+        "This folder was made by carehub build; carehub replaces it on the next build.\n",
+    )
+    .map_err(|e| WriteError::Io(marker, e))?;
     let mut dirs: Vec<PathBuf> = outputs
         .iter()
         .filter_map(|o| Path::new(&o.path).parent().map(|p| stage.join(p)))
@@ -147,18 +240,17 @@ fn fill(stage: &Path, outputs: &[Output]) -> Result<(), WriteError> {
     outputs.par_iter().try_for_each(|o| {
         let p = stage.join(&o.path);
         fs::write(&p, &o.bytes).map_err(|e| WriteError::Io(p, e))
-    })?;
-    let marker = stage.join(MARKER);
-    fs::write(
-        &marker,
-        "This folder was made by carehub build; carehub replaces it on the next build.\n",
-    )
-    .map_err(|e| WriteError::Io(marker, e))
+    })
 }
 
 fn swap(stage: &Path, target: &Path, parent: &Path, name: &str) -> Result<(), WriteError> {
     if !target.exists() {
         return fs::rename(stage, target).map_err(|e| WriteError::Io(target.to_path_buf(), e));
+    }
+    // One atomic step where the system has it: the target is never missing.
+    if exchange(stage, target).is_ok() {
+        let _ = fs::remove_dir_all(stage);
+        return Ok(());
     }
     let old = parent.join(format!(".{name}.carehub-old-{}", std::process::id()));
     if old.exists() {
@@ -173,6 +265,18 @@ fn swap(stage: &Path, target: &Path, parent: &Path, name: &str) -> Result<(), Wr
     }
     let _ = fs::remove_dir_all(&old);
     Ok(())
+}
+
+/// Swap two folders atomically (Linux `renameat2` with `RENAME_EXCHANGE`).
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> io::Result<()> {
+    use rustix::fs::{CWD, RenameFlags, renameat_with};
+    renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE).map_err(io::Error::from)
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(_a: &Path, _b: &Path) -> io::Result<()> {
+    Err(io::Error::from(io::ErrorKind::Unsupported))
 }
 
 #[cfg(test)]
@@ -225,5 +329,73 @@ mod tests {
             fs::read_to_string(foreign.join("notes.txt")).unwrap(),
             "keep"
         );
+    }
+
+    #[test]
+    fn stale_work_folders_are_named_for_their_target() {
+        assert_eq!(stale_pid(".public.carehub-new-123", "public"), Some(123));
+        assert_eq!(stale_pid(".public.carehub-old-7", "public"), Some(7));
+        assert_eq!(stale_pid(".public.carehub-new-", "public"), None);
+        assert_eq!(stale_pid(".public.carehub-new-12x", "public"), None);
+        assert_eq!(stale_pid(".other.carehub-new-1", "public"), None);
+        assert_eq!(stale_pid("public", "public"), None);
+    }
+
+    #[test]
+    fn removes_only_marked_folders_of_finished_builds() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path().join("site");
+        fs::create_dir_all(root.join("content")).unwrap();
+        let out = tmp.path().join("public");
+        // A killed build's folder (pid 0 is never a user process), marked.
+        let stale = tmp.path().join(".public.carehub-new-0");
+        fs::create_dir_all(stale.join("a")).unwrap();
+        fs::write(stale.join(MARKER), "").unwrap();
+        // Same pattern, but not carehub's: left alone.
+        let foreign = tmp.path().join(".public.carehub-old-0");
+        fs::create_dir_all(&foreign).unwrap();
+        fs::write(foreign.join("keep.txt"), "keep").unwrap();
+        let o = vec![Output {
+            path: "index.html".into(),
+            bytes: b"one".to_vec(),
+        }];
+        write_site(&root, &out, &o).unwrap();
+        write_site(&root, &out, &o).unwrap();
+        assert!(!stale.exists());
+        assert!(foreign.join("keep.txt").is_file());
+        let left: Vec<String> = fs::read_dir(tmp.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.contains("carehub-"))
+            .collect();
+        assert_eq!(left, vec![".public.carehub-old-0".to_string()]);
+        assert_eq!(fs::read(out.join("index.html")).unwrap(), b"one");
+    }
+
+    #[test]
+    fn conflicting_outputs_are_refused_before_anything_is_written() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path().join("site");
+        fs::create_dir_all(root.join("content")).unwrap();
+        let out = tmp.path().join("public");
+        let o = |p: &str| Output {
+            path: p.into(),
+            bytes: Vec::new(),
+        };
+        let e = write_site(&root, &out, &[o("404.html"), o("404.html/index.html")]).unwrap_err();
+        assert!(
+            e.to_string().contains(
+                "`404.html` would be written as a file, but `404.html/index.html` needs a folder"
+            ),
+            "{e}"
+        );
+        let e = write_site(&root, &out, &[o("a/index.html"), o("a/index.html")]).unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("two files would be written to `a/index.html`"),
+            "{e}"
+        );
+        assert!(!out.exists());
+        assert!(fs::read_dir(tmp.path()).unwrap().count() == 1);
     }
 }
