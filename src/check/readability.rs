@@ -1000,8 +1000,7 @@ mod tests {
                 "Dr Smith said so"
             ]
         );
-        let hi = sentences("Hi. \n  ");
-        assert_eq!((hi.len(), hi[0].clone()), (1, 0..3));
+        assert_eq!(sentences("Hi. \n  "), vec![0..3]);
         assert!(sentences(" \n ").is_empty());
         assert!(sentences("").is_empty());
     }
