@@ -20,7 +20,7 @@ use crate::resolve::Site;
 use memchr::{memchr, memmem};
 use rayon::prelude::*;
 use std::borrow::Cow;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 /// Links between pages made by their markdown, for the editorial report.
 #[derive(Debug, Clone, Default)]
@@ -795,27 +795,39 @@ fn stats(
     base_path: &str,
 ) -> LinkStats {
     let n = site.pages.len();
+    // Each page's distinct targets, in parallel; then count links in.
+    let targets: Vec<Vec<Origin>> = site
+        .pages
+        .par_iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let Some(r) = render.rendered.get(i) else {
+                return Vec::new();
+            };
+            let mut t: Vec<Origin> = r
+                .link_sources
+                .iter()
+                .filter_map(|ls| match classify(&ls.url, &p.path, base_url, base_path) {
+                    Dest::Internal { path, .. } => files.get(&path).map(|o| origin[o]),
+                    _ => None,
+                })
+                .filter(|o| *o != Origin::Page(i) && *o != Origin::Generated)
+                .collect();
+            t.sort_unstable_by_key(|o| match o {
+                Origin::Page(j) => (0, *j),
+                Origin::Provider(j) => (1, *j),
+                Origin::Generated => (2, 0),
+            });
+            t.dedup();
+            t
+        })
+        .collect();
     let mut links_in = vec![0usize; n];
-    let mut links_out = vec![0usize; n];
-    for (i, p) in site.pages.iter().enumerate() {
-        let Some(r) = render.rendered.get(i) else {
-            continue;
-        };
-        let dir = p.path.as_str();
-        let mut targets: HashSet<Origin> = HashSet::new();
-        for ls in &r.link_sources {
-            if let Dest::Internal { path, .. } = classify(&ls.url, dir, base_url, base_path)
-                && let Some(o) = files.get(&path)
-                && origin[o] != Origin::Page(i)
-                && origin[o] != Origin::Generated
-            {
-                targets.insert(origin[o]);
-            }
-        }
-        links_out[i] = targets.len();
-        for t in targets {
-            if let Origin::Page(j) = t {
-                links_in[j] += 1;
+    let links_out = targets.iter().map(Vec::len).collect();
+    for t in &targets {
+        for o in t {
+            if let Origin::Page(j) = o {
+                links_in[*j] += 1;
             }
         }
     }
