@@ -70,6 +70,30 @@ pub fn jobs(env: &Env, base: &tera::Context) -> Vec<Job> {
             origin: "providers listing".into(),
         });
     }
+    // Services and conditions are listed even when their folder has no _index.md,
+    // since every service, condition and provider page links to the listing.
+    for (folder, ids) in [
+        ("services", &site.services),
+        ("conditions", &site.conditions),
+    ] {
+        if site.by_rel.contains_key(&format!("{folder}/_index.md")) {
+            continue;
+        }
+        let path = format!("{folder}/");
+        let title = env.theme.sub("facets", folder);
+        let page = env.generated_page("section", &title, "", &path);
+        let mut ctx = finish_context(env, base, page, vec![home_crumb(env)], None);
+        let pages: Vec<Value> = ids.values().map(|&i| env.page_summary(i)).collect();
+        ctx.insert("pages", &pages);
+        ctx.insert("providers", &Vec::<Value>::new());
+        ctx.insert("section", &Value::Null);
+        jobs.push(Job {
+            path: output_path(&path),
+            template: "section.html".into(),
+            ctx,
+            origin: format!("{folder} listing"),
+        });
+    }
     jobs
 }
 

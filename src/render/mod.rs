@@ -130,7 +130,6 @@ pub fn render_site(site: &Site, theme: &Theme, opts: &RenderOptions) -> RenderRe
             Err(d) => diags.push(d),
         }
     }
-    add_csp(&mut outputs);
     outputs.push(sitemap::sitemap(&env, &outputs));
     outputs.push(sitemap::robots(&env));
     outputs.push(feed::atom(&env));
@@ -141,24 +140,37 @@ pub fn render_site(site: &Site, theme: &Theme, opts: &RenderOptions) -> RenderRe
             bytes: bytes.clone(),
         });
     }
-    let mut aliases = generated::aliases(&env, &base, &outputs, &mut diags);
-    add_csp(&mut aliases);
+    // Files kept beside the pages in content/ (images, PDFs) are published as they are.
+    for (abs, rel) in &site.content_assets {
+        match std::fs::read(abs) {
+            Ok(bytes) => outputs.push(Output {
+                path: rel.clone(),
+                bytes,
+            }),
+            Err(e) => diags.push(
+                Diagnostic::file(
+                    Severity::Error,
+                    "unreadable",
+                    format!("content/{rel}"),
+                    format!("cannot read this file: {e}"),
+                )
+                .with_hint("check that it exists and that you have permission to read it"),
+            ),
+        }
+    }
+    let aliases = generated::aliases(&env, &base, &outputs, &mut diags);
     outputs.extend(aliases);
+    // Every page carries the CSP, even from a site template without `head_meta`.
+    for o in outputs.iter_mut().filter(|o| o.path.ends_with(".html")) {
+        if let Some(html) = std::str::from_utf8(&o.bytes).ok().and_then(csp::ensure) {
+            o.bytes = html.into_bytes();
+        }
+    }
     let outputs = dedupe(outputs, theme, &mut diags);
     RenderResult {
         outputs,
         rendered: rendered.into_iter().map(|(r, _)| r).collect(),
         diagnostics: diags,
-    }
-}
-
-/// Give every rendered page the Content-Security-Policy, whatever its
-/// template (a site's own template may leave out `head_meta`).
-fn add_csp(outputs: &mut [Output]) {
-    for o in outputs.iter_mut().filter(|o| o.path.ends_with(".html")) {
-        if let Some(html) = std::str::from_utf8(&o.bytes).ok().and_then(csp::ensure) {
-            o.bytes = html.into_bytes();
-        }
     }
 }
 
