@@ -54,6 +54,40 @@ pub enum Command {
         #[arg(long, value_name = "FILE")]
         report: Option<PathBuf>,
     },
+    /// Preview the site in a browser, rebuilding and reloading as you edit.
+    Serve {
+        /// Port to listen on (the next free one is used if it is taken; 0 picks any).
+        #[arg(long, short, default_value_t = 1111)]
+        port: u16,
+        /// Address to listen on; the default is this computer only.
+        #[arg(long, short, default_value = "127.0.0.1")]
+        interface: std::net::IpAddr,
+        /// Open the site in the default browser.
+        #[arg(long, short = 'O')]
+        open: bool,
+        /// Include draft pages.
+        #[arg(long)]
+        drafts: bool,
+        /// Print where each rebuild spent its time.
+        #[arg(long)]
+        timings: bool,
+    },
+    /// Make a new hub in DIR: site.toml, starter pages, a service, a provider and the default theme.
+    Init {
+        /// The folder to make the hub in (it must be new or empty).
+        dir: PathBuf,
+        /// Add the starter files to a folder that is not empty; existing files are never overwritten.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Write a new article, provider or service file with every field explained.
+    New {
+        /// What to make.
+        #[arg(value_enum)]
+        kind: cmd::new::NewKind,
+        /// Its title (or name); the file name is made from it.
+        title: String,
+    },
     /// Update provider files from a regulator's published data (offline).
     Import(cmd::import::ImportArgs),
 }
@@ -73,7 +107,8 @@ pub fn run() -> i32 {
         drafts,
         live_reload: false,
     };
-    if !cli.root.join("site.toml").is_file() {
+    let needs_site = !matches!(cli.command, Command::Init { .. });
+    if needs_site && !cli.root.join("site.toml").is_file() {
         eprintln!(
             "error: no site.toml in {}\n  = help: run carehub in a site folder, pass --root DIR, or make a new site with `carehub init DIR`",
             cli.root.display()
@@ -105,6 +140,29 @@ pub fn run() -> i32 {
             strict: *strict,
             json: *format == Format::Json,
             report: report.clone(),
+        }),
+        Command::Init { dir, force } => cmd::init::run(&cmd::init::InitArgs {
+            dir: dir.clone(),
+            force: *force,
+        }),
+        Command::New { kind, title } => cmd::new::run(&cmd::new::NewArgs {
+            root: cli.root.clone(),
+            kind: *kind,
+            title: title.clone(),
+        }),
+        Command::Serve {
+            port,
+            interface,
+            open,
+            drafts,
+            timings,
+        } => cmd::serve::run(&cmd::serve::ServeArgs {
+            root: cli.root.clone(),
+            port: *port,
+            interface: *interface,
+            open: *open,
+            drafts: *drafts,
+            timings: *timings,
         }),
         Command::Import(args) => cmd::import::run(args, &cli.root),
     }

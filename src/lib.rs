@@ -18,6 +18,7 @@ pub mod model;
 pub mod pipeline;
 pub mod render;
 pub mod resolve;
+pub mod serve;
 pub mod write;
 
 pub use diagnostics::{Diagnostic, Diagnostics, Severity};

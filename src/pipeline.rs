@@ -69,6 +69,7 @@ pub fn compile(opts: &SiteOptions) -> (Option<Compiled>, Diagnostics) {
         &theme,
         &RenderOptions {
             live_reload: opts.live_reload,
+            ..Default::default()
         },
     );
     timings.push(("render", t.elapsed()));

@@ -3,6 +3,9 @@
 pub mod build;
 pub mod check;
 pub mod import;
+pub mod init;
+pub mod new;
+pub mod serve;
 
 use crate::diagnostics::{Diagnostic, render_all};
 

@@ -67,7 +67,7 @@ pub fn load(root: &Path, opts: &LoadOptions) -> (Option<Loaded>, Diagnostics) {
 type Content = (Vec<Page>, Vec<Provider>, Vec<(PathBuf, String)>);
 
 /// What one file under `content/` turned out to be.
-enum Item {
+pub enum Item {
     Page(Box<Page>),
     Provider(Box<Provider>),
     Skip,
@@ -122,31 +122,44 @@ fn load_content(root: &Path, opts: &LoadOptions, diags: &mut Diagnostics) -> Con
     let results: Vec<(Item, Vec<Diagnostic>)> = walked
         .files
         .par_iter()
-        .map(|(path, rel)| {
-            let mut ds = Vec::new();
-            let item = if rel.ends_with(".md") || is_provider_file(rel) {
-                match read_source(root, path) {
-                    Ok(src) => parse_item(src, rel, opts, &mut ds),
-                    Err(d) => {
-                        ds.push(d);
-                        Item::Skip
-                    }
-                }
-            } else {
-                Item::Skip
-            };
-            (item, ds)
-        })
+        .map(|(path, rel)| load_file(root, path, rel, opts))
         .collect();
     let (pages, providers) = collect_items(results, diags);
     let assets = walked
         .files
         .into_iter()
-        .filter(|(_, rel)| {
-            !(rel.ends_with(".md") || rel.starts_with("providers/") && rel.ends_with(".toml"))
-        })
+        .filter(|(_, rel)| is_asset(rel))
         .collect();
     (pages, providers, assets)
+}
+
+/// Read and parse one file under `content/` (`rel` is its path there),
+/// with the problems found in it.
+pub fn load_file(
+    root: &Path,
+    path: &Path,
+    rel: &str,
+    opts: &LoadOptions,
+) -> (Item, Vec<Diagnostic>) {
+    let mut ds = Vec::new();
+    let item = if rel.ends_with(".md") || is_provider_file(rel) {
+        match read_source(root, path) {
+            Ok(src) => parse_item(src, rel, opts, &mut ds),
+            Err(d) => {
+                ds.push(d);
+                Item::Skip
+            }
+        }
+    } else {
+        Item::Skip
+    };
+    (item, ds)
+}
+
+/// Whether a file under `content/` is an asset (image, PDF...) rather than a
+/// page or a provider file.
+pub fn is_asset(rel: &str) -> bool {
+    !(rel.ends_with(".md") || rel.starts_with("providers/") && rel.ends_with(".toml"))
 }
 
 /// Load a site from text in memory rather than from disk (for tests and

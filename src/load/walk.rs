@@ -179,7 +179,8 @@ fn link_problem(path: &Path) -> Option<LinkProblem> {
     Some(LinkProblem::Loop)
 }
 
-fn is_ignored(name: &str) -> bool {
+/// Hidden files and editors' backup and swap files, which are never part of the site.
+pub fn is_ignored(name: &str) -> bool {
     name.starts_with('.') || name.ends_with('~') || name.ends_with(".swp") || name.ends_with(".tmp")
 }
 

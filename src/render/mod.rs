@@ -19,6 +19,7 @@ use context::Env;
 use markdown::{Labels, Rendered};
 use rayon::prelude::*;
 use serde_json::{Value, json};
+use std::borrow::Borrow;
 use theme::Theme;
 
 /// One file of the built site.
@@ -34,6 +35,9 @@ pub struct Output {
 pub struct RenderOptions {
     /// Add the dev server's live-reload script (never in `build`).
     pub live_reload: bool,
+    /// Leave the search index out, pointing pages at [`LIVE_SEARCH_DIR`]:
+    /// the dev server makes it with [`search_index`] once the pages are served.
+    pub defer_search: bool,
 }
 
 /// Everything rendering produced.
@@ -77,34 +81,131 @@ pub struct Job {
 
 /// Render the whole site.
 pub fn render_site(site: &Site, theme: &Theme, opts: &RenderOptions) -> RenderResult {
-    let env = Env::new(site, theme);
     let labels = labels(theme);
-    let mut diags = Diagnostics::default();
-    let mut base = base_context(&env, opts);
-
     // Markdown of every page, in parallel.
     let rendered: Vec<(Rendered, Vec<Value>)> = site
         .pages
         .par_iter()
         .map(|p| render_page_markdown(site, &labels, p))
         .collect();
-    for (r, _) in &rendered {
-        diags.extend(r.diagnostics.iter().cloned());
+    let r = render_outputs(site, theme, opts, &rendered, None);
+    RenderResult {
+        outputs: r.outputs,
+        rendered: rendered.into_iter().map(|(r, _)| r).collect(),
+        diagnostics: r.diagnostics,
     }
-    let search_index = search::build(&env, &rendered);
+}
+
+/// Which template jobs [`render_outputs`] runs; the dev server uses it to
+/// re-render only what an edit touched. Everything else (sitemap, feed,
+/// search index, aliases, assets, static files) is always made.
+#[derive(Debug, Clone, Default)]
+pub struct Selection {
+    /// Page indexes whose pages are rendered.
+    pub pages: std::collections::HashSet<usize>,
+    /// Also render the generated pages (providers, facets, listings, 404)...
+    pub generated: bool,
+    /// ...except those with these output paths (`providers/x/index.html`).
+    pub skip: std::collections::HashSet<String>,
+    /// The output paths of every template job, as [`Rendering::job_paths`]
+    /// gave them when the whole site was last rendered (the sitemap lists them).
+    pub job_paths: Vec<String>,
+}
+
+/// What [`render_outputs`] made.
+pub struct Rendering {
+    pub outputs: Vec<Output>,
+    pub diagnostics: Diagnostics,
+    /// The output paths of every template job (pages, providers, generated
+    /// pages), whether rendered this time or not.
+    pub job_paths: Vec<String>,
+}
+
+/// Where the dev server puts the search index: one fixed folder, so that an
+/// edit does not change the search page's link to it.
+pub const LIVE_SEARCH_DIR: &str = "search/live/";
+
+/// The search index of the site; while serving (`live`), in
+/// [`LIVE_SEARCH_DIR`] rather than a folder named by its content, so that
+/// an edit does not change the search page's link to it (the dev server
+/// sends everything with no-store).
+pub fn search_index<M: Borrow<(Rendered, Vec<Value>)>>(
+    env: &Env,
+    markdown: &[M],
+    live: bool,
+) -> search::index::Built {
+    let mut built = search::build(env, markdown);
+    if live {
+        let version_dir = built
+            .manifest
+            .rsplit_once('/')
+            .map(|(d, _)| format!("{d}/"))
+            .unwrap_or_default();
+        for f in &mut built.files {
+            if let Some(rest) = f.path.strip_prefix(&version_dir) {
+                f.path = format!("{LIVE_SEARCH_DIR}{rest}");
+            }
+        }
+        if let Some(rest) = built.manifest.strip_prefix(&version_dir) {
+            built.manifest = format!("{LIVE_SEARCH_DIR}{rest}");
+        }
+    }
+    built
+}
+
+/// Render the site's files from markdown already rendered for every page
+/// (`markdown[i]` belongs to `site.pages[i]`), with the diagnostics of that
+/// markdown and of the templates. `only` limits the template jobs run;
+/// `None` runs them all.
+pub fn render_outputs<M: Borrow<(Rendered, Vec<Value>)>>(
+    site: &Site,
+    theme: &Theme,
+    opts: &RenderOptions,
+    markdown: &[M],
+    only: Option<&Selection>,
+) -> Rendering {
+    let env = Env::new(site, theme);
+    let mut diags = Diagnostics::default();
+    let mut base = base_context(&env, opts);
+    for m in markdown {
+        diags.extend(m.borrow().0.diagnostics.iter().cloned());
+    }
+    let search_index = if opts.defer_search {
+        search::index::Built {
+            files: Vec::new(),
+            manifest: format!("{LIVE_SEARCH_DIR}m.js"),
+        }
+    } else {
+        search_index(&env, markdown, opts.live_reload)
+    };
     base.insert(
         "search",
         &json!({ "index": env.url(&search_index.manifest) }),
     );
 
     let mut jobs: Vec<Job> = Vec::with_capacity(site.pages.len() + site.providers.len() + 64);
-    for (i, (r, faq)) in rendered.iter().enumerate() {
+    for (i, m) in markdown.iter().enumerate() {
+        if only.is_some_and(|s| !s.pages.contains(&i)) {
+            continue;
+        }
+        let (r, faq) = m.borrow();
         match page_job(&env, &base, i, r, faq.clone()) {
             Ok(j) => jobs.push(j),
             Err(d) => diags.push(d),
         }
     }
-    jobs.extend(generated::jobs(&env, &base));
+    if only.is_none_or(|s| s.generated) {
+        let skip = only.map(|s| &s.skip);
+        jobs.extend(
+            generated::jobs(&env, &base)
+                .into_iter()
+                .filter(|j| skip.is_none_or(|k| !k.contains(&j.path))),
+        );
+    }
+    let job_paths: Vec<String> = match only {
+        Some(s) => s.job_paths.clone(),
+        None => jobs.iter().map(|j| j.path.clone()).collect(),
+    };
 
     let results: Vec<Result<Output, Diagnostic>> = jobs
         .par_iter()
@@ -130,7 +231,8 @@ pub fn render_site(site: &Site, theme: &Theme, opts: &RenderOptions) -> RenderRe
             Err(d) => diags.push(d),
         }
     }
-    outputs.push(sitemap::sitemap(&env, &outputs));
+    add_csp(&mut outputs);
+    outputs.push(sitemap::sitemap(&env, job_paths.iter().map(String::as_str)));
     outputs.push(sitemap::robots(&env));
     outputs.push(feed::atom(&env));
     outputs.extend(search_index.files);
@@ -158,19 +260,24 @@ pub fn render_site(site: &Site, theme: &Theme, opts: &RenderOptions) -> RenderRe
             ),
         }
     }
-    let aliases = generated::aliases(&env, &base, &outputs, &mut diags);
+    let mut aliases = generated::aliases(&env, &base, &outputs, &mut diags);
+    add_csp(&mut aliases);
     outputs.extend(aliases);
-    // Every page carries the CSP, even from a site template without `head_meta`.
+    let outputs = dedupe(outputs, theme, &mut diags);
+    Rendering {
+        outputs,
+        diagnostics: diags,
+        job_paths,
+    }
+}
+
+/// Give every rendered page the Content-Security-Policy, whatever its
+/// template (a site's own template may leave out `head_meta`).
+fn add_csp(outputs: &mut [Output]) {
     for o in outputs.iter_mut().filter(|o| o.path.ends_with(".html")) {
         if let Some(html) = std::str::from_utf8(&o.bytes).ok().and_then(csp::ensure) {
             o.bytes = html.into_bytes();
         }
-    }
-    let outputs = dedupe(outputs, theme, &mut diags);
-    RenderResult {
-        outputs,
-        rendered: rendered.into_iter().map(|(r, _)| r).collect(),
-        diagnostics: diags,
     }
 }
 

@@ -45,9 +45,9 @@ pub fn lastmod(env: &Env) -> BTreeMap<String, Date> {
     m
 }
 
-/// The sitemap of every page among `outputs` (`x/index.html`), except
-/// drafts and the 404 page.
-pub fn sitemap(env: &Env, outputs: &[Output]) -> Output {
+/// The sitemap of every page among the output paths `outputs`
+/// (`x/index.html`), except drafts and the 404 page.
+pub fn sitemap<'a>(env: &Env, outputs: impl IntoIterator<Item = &'a str>) -> Output {
     let base = &env.site.config.base_url;
     let dates = lastmod(env);
     let drafts: Vec<&str> = env
@@ -58,12 +58,12 @@ pub fn sitemap(env: &Env, outputs: &[Output]) -> Output {
         .map(|p| p.path.as_str())
         .collect();
     let mut paths: Vec<&str> = outputs
-        .iter()
+        .into_iter()
         .filter_map(|o| {
-            if o.path == "index.html" {
+            if o == "index.html" {
                 Some("")
             } else {
-                o.path.strip_suffix("/index.html")
+                o.strip_suffix("/index.html")
             }
         })
         .collect();

@@ -53,6 +53,23 @@ fn embedded_files() -> Vec<ThemeFile> {
     out
 }
 
+/// The files of the built-in default theme, as (path inside the theme with
+/// `/`, contents), for `carehub init` to copy into a new site.
+pub fn default_theme_files() -> Vec<(String, &'static [u8])> {
+    fn walk(dir: &'static Dir<'static>, out: &mut Vec<(String, &'static [u8])>) {
+        for f in dir.files() {
+            out.push((f.path().to_string_lossy().replace('\\', "/"), f.contents()));
+        }
+        for d in dir.dirs() {
+            walk(d, out);
+        }
+    }
+    let mut out = Vec::new();
+    walk(&DEFAULT_THEME, &mut out);
+    out.sort();
+    out
+}
+
 fn disk_files(root: &Path, dir: &Path) -> Vec<ThemeFile> {
     let mut out = Vec::new();
     for entry in walkdir::WalkDir::new(dir)

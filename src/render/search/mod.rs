@@ -10,13 +10,14 @@ use crate::model::uk;
 use crate::model::vocab::{self, Facet};
 use index::{Doc, Field};
 use serde_json::Value;
+use std::borrow::Borrow;
 
 /// The documents to index: every page, then every provider, sorted by path.
-pub fn docs(env: &Env, rendered: &[(Rendered, Vec<Value>)]) -> Vec<Doc> {
+pub fn docs<M: Borrow<(Rendered, Vec<Value>)>>(env: &Env, rendered: &[M]) -> Vec<Doc> {
     let site = env.site;
     let mut docs: Vec<Doc> = Vec::with_capacity(site.pages.len() + site.providers.len());
     for (i, p) in site.pages.iter().enumerate() {
-        let Some((r, faq)) = rendered.get(i) else {
+        let Some((r, faq)) = rendered.get(i).map(Borrow::borrow) else {
             continue;
         };
         let mut headings = Vec::new();
@@ -138,6 +139,6 @@ fn flatten_toc(toc: &[TocEntry], out: &mut Vec<(String, String)>) {
 }
 
 /// Build the search index for the site.
-pub fn build(env: &Env, rendered: &[(Rendered, Vec<Value>)]) -> index::Built {
+pub fn build<M: Borrow<(Rendered, Vec<Value>)>>(env: &Env, rendered: &[M]) -> index::Built {
     index::build(&docs(env, rendered), &env.site.config.language)
 }
