@@ -729,7 +729,7 @@ fn html_outputs(site: &TestSite) -> Vec<(String, String)> {
 
 const ATTACKS: &str = r#"
 <script>alert("script")</script>
-<img src="x.png" onerror="alert('onerror')">
+<img src="/" onerror="alert('onerror')">
 <iframe src="https://evil.example/"></iframe>
 <p style="position:fixed;top:0">styled</p>
 <a href="javascript:alert('raw link')">raw link</a>
