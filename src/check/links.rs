@@ -479,36 +479,34 @@ fn report(
     diags: &mut Vec<Diagnostic>,
 ) {
     let outputs = &render.outputs;
-    let mut hints = Hints::new(site, render, base_path);
+    let mut hints = Hints::new(site, render, base_path, origin);
     let mut grouped: Vec<(Problem, String, Vec<usize>)> = Vec::new();
+    let mut group_of: HashMap<(Problem, String), usize> = HashMap::new();
     for b in broken {
-        let (message, code) = describe(site, render, base_path, &b);
-        let hint = hints.hint(&b.problem, scans, files);
         let located = match origin[b.from] {
-            Origin::Page(i) => locate_in_page(site, render, i, &b.raw).map(|span| {
-                Diagnostic::at(
-                    Severity::Error,
-                    code,
-                    &site.pages[i].src,
-                    span,
-                    message.clone(),
-                )
-            }),
+            Origin::Page(i) => {
+                locate_in_page(site, render, i, &b.raw).map(|span| (&site.pages[i].src, span))
+            }
             Origin::Provider(i) => {
                 let src = &site.providers[i].src;
-                find_span(&src.text, 0, &b.raw)
-                    .map(|span| Diagnostic::at(Severity::Error, code, src, span, message.clone()))
+                find_span(&src.text, 0, &b.raw).map(|span| (src, span))
             }
             Origin::Generated => None,
         };
         match located {
-            Some(d) => diags.push(d.with_hint(hint)),
-            None => match grouped
-                .iter_mut()
-                .find(|g| g.0 == b.problem && g.1 == b.raw)
-            {
-                Some(g) => g.2.push(b.from),
-                None => grouped.push((b.problem.clone(), b.raw.clone(), vec![b.from])),
+            Some((src, span)) => {
+                let (message, code) = describe(site, render, origin, base_path, &b);
+                let hint = hints.hint(&b.problem, scans, files);
+                diags.push(
+                    Diagnostic::at(Severity::Error, code, src, span, message).with_hint(hint),
+                );
+            }
+            None => match group_of.entry((b.problem.clone(), b.raw.clone())) {
+                std::collections::hash_map::Entry::Occupied(e) => grouped[*e.get()].2.push(b.from),
+                std::collections::hash_map::Entry::Vacant(e) => {
+                    e.insert(grouped.len());
+                    grouped.push((b.problem, b.raw, vec![b.from]));
+                }
             },
         }
     }
@@ -519,7 +517,7 @@ fn report(
             raw,
             problem,
         };
-        let (message, code) = describe(site, render, base_path, &b);
+        let (message, code) = describe(site, render, origin, base_path, &b);
         let examples: Vec<&str> = froms
             .iter()
             .take(3)
@@ -555,6 +553,7 @@ fn report(
 fn describe(
     site: &Site,
     render: &RenderResult,
+    origin: &[Origin],
     base_path: &str,
     b: &Broken,
 ) -> (String, &'static str) {
@@ -571,13 +570,10 @@ fn describe(
             "broken-anchor",
         ),
         Problem::NoAnchor { target, fragment } => {
-            let what = render.outputs[*target].path.as_str();
-            let what = site
-                .pages
-                .iter()
-                .find(|p| output_path(&p.path) == what)
-                .map(|p| p.src.path.as_str())
-                .unwrap_or(what);
+            let what = match origin[*target] {
+                Origin::Page(i) => site.pages[i].src.path.as_str(),
+                _ => render.outputs[*target].path.as_str(),
+            };
             (
                 format!(
                     "the link `{raw}` points at `#{fragment}`, but {what} has no element with that id"
@@ -597,6 +593,7 @@ struct Hints<'a> {
     site: &'a Site,
     render: &'a RenderResult,
     base_path: &'a str,
+    origin: &'a [Origin],
     /// Published paths, and the source file behind each, if any.
     targets: Option<Vec<(String, Option<String>)>>,
     given: usize,
@@ -607,11 +604,17 @@ struct Hints<'a> {
 const MAX_NEAREST: usize = 200;
 
 impl<'a> Hints<'a> {
-    fn new(site: &'a Site, render: &'a RenderResult, base_path: &'a str) -> Self {
+    fn new(
+        site: &'a Site,
+        render: &'a RenderResult,
+        base_path: &'a str,
+        origin: &'a [Origin],
+    ) -> Self {
         Hints {
             site,
             render,
             base_path,
+            origin,
             targets: None,
             given: 0,
         }
@@ -697,13 +700,11 @@ impl<'a> Hints<'a> {
                             .join(" or ")
                     );
                 }
-                let page = self
-                    .site
-                    .pages
-                    .iter()
-                    .enumerate()
-                    .find(|(_, p)| files.get(&output_path(&p.path)) == Some(*target));
-                match page.and_then(|(i, _)| self.render.rendered.get(i)) {
+                let page = match self.origin.get(*target) {
+                    Some(Origin::Page(i)) => self.render.rendered.get(*i),
+                    _ => None,
+                };
+                match page {
                     Some(r) if !r.heading_ids.is_empty() => format!(
                         "the headings there are: {}",
                         r.heading_ids
@@ -753,6 +754,7 @@ fn find_span(text: &str, from: usize, value: &str) -> Option<std::ops::Range<usi
         return None;
     }
     let hay = text.get(from..)?;
+    memmem::find(hay.as_bytes(), value.as_bytes())?;
     for q in ["\"", "'", "(", "<"] {
         let needle = format!("{q}{value}");
         if let Some(k) = hay.find(&needle) {

@@ -106,24 +106,140 @@ pub fn count(text: &str) -> Counts {
     c
 }
 
-/// Words, syllables and complex words of one sentence (counted as one sentence).
-pub fn count_sentence(s: &str) -> Counts {
-    let mut c = Counts {
-        sentences: 1,
-        ..Counts::default()
-    };
-    for w in words(s) {
-        let n = word_syllables(w);
-        c.words += 1;
-        c.syllables += n;
-        if n >= 3 {
-            c.complex_words += 1;
+/// Syllable counts of the words already seen on a page, by a hash of the
+/// word: words repeat, and counting them again is most of the cost of
+/// scoring a page. Direct-mapped, so a lookup costs a few instructions.
+pub struct SyllableCache {
+    keys: Vec<u64>,
+    values: Vec<u8>,
+}
+
+const CACHE_SLOTS: usize = 1024;
+const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+const FNV_PRIME: u64 = 0x0100_0000_01b3;
+
+impl Default for SyllableCache {
+    fn default() -> Self {
+        SyllableCache {
+            keys: vec![0; CACHE_SLOTS],
+            values: vec![0; CACHE_SLOTS],
         }
     }
-    if c.words == 0 {
-        c.sentences = 0;
+}
+
+impl SyllableCache {
+    fn get_or(&mut self, hash: u64, f: impl FnOnce() -> usize) -> usize {
+        let slot = (hash as usize ^ (hash >> 32) as usize) % CACHE_SLOTS;
+        if self.keys[slot] == hash {
+            return usize::from(self.values[slot]);
+        }
+        let n = f();
+        self.keys[slot] = hash;
+        self.values[slot] = n.min(255) as u8;
+        n
+    }
+}
+
+/// Words, syllables and complex words of one sentence (counted as one sentence).
+pub fn count_sentence(s: &str) -> Counts {
+    count_sentence_cached(s, &mut SyllableCache::default())
+}
+
+/// [`count_sentence`], remembering each word's syllables in `cache`.
+pub fn count_sentence_cached(s: &str, cache: &mut SyllableCache) -> Counts {
+    let mut c = if s.is_ascii() {
+        count_ascii(s.as_bytes(), cache)
+    } else {
+        let mut c = Counts::default();
+        for w in words(s) {
+            c.add_word(word_syllables(w));
+        }
+        c
+    };
+    c.sentences = usize::from(c.words > 0);
+    c
+}
+
+impl Counts {
+    fn add_word(&mut self, syllables: usize) {
+        self.words += 1;
+        self.syllables += syllables;
+        if syllables >= 3 {
+            self.complex_words += 1;
+        }
+    }
+}
+
+/// [`words`] and [`word_syllables`] for ASCII text in one pass over its
+/// bytes (the common case, and the hot loop of the reading-age check).
+fn count_ascii(b: &[u8], cache: &mut SyllableCache) -> Counts {
+    let mut c = Counts::default();
+    let n = b.len();
+    let mut i = 0;
+    while i < n {
+        while i < n && !b[i].is_ascii_alphanumeric() {
+            i += 1;
+        }
+        if i >= n {
+            break;
+        }
+        // One word: up to a space or `/`; `-` separates its parts.
+        let mut buf = [0u8; 48];
+        let (mut len, mut alpha, mut upper, mut alnum) = (0usize, 0usize, 0usize, false);
+        let mut hash = FNV_OFFSET;
+        let (mut parts, mut sum) = (0usize, 0usize);
+        let mut hyphen = false;
+        loop {
+            let end = i >= n || b[i].is_ascii_whitespace() || b[i] == b'/';
+            if end || b[i] == b'-' {
+                if alnum && (hyphen || !end) {
+                    parts += 1;
+                    sum += part_syllables(&buf[..len], alpha, upper);
+                } else if alnum {
+                    parts += 1;
+                    let (word, a, u) = (&buf[..len], alpha, upper);
+                    sum += cache.get_or(hash, || part_syllables(word, a, u));
+                }
+                if end {
+                    break;
+                }
+                hyphen = true;
+                hash = (hash ^ u64::from(b'-')).wrapping_mul(FNV_PRIME);
+                (len, alpha, upper, alnum) = (0, 0, 0, false);
+                i += 1;
+                continue;
+            }
+            let ch = b[i];
+            if ch.is_ascii_alphabetic() {
+                alpha += 1;
+                upper += usize::from(ch.is_ascii_uppercase());
+                if len < buf.len() {
+                    buf[len] = ch.to_ascii_lowercase();
+                    len += 1;
+                }
+                alnum = true;
+                hash = (hash ^ u64::from(ch)).wrapping_mul(FNV_PRIME);
+            } else if ch.is_ascii_digit() {
+                alnum = true;
+                hash = (hash ^ u64::from(ch)).wrapping_mul(FNV_PRIME);
+            }
+            i += 1;
+        }
+        if parts > 0 {
+            c.add_word(sum.max(1));
+        }
     }
     c
+}
+
+/// Syllables of one part of a word from its lower-case letters: numbers and
+/// abbreviations (all capitals) are one syllable.
+fn part_syllables(letters: &[u8], alpha: usize, upper: usize) -> usize {
+    if alpha == 0 || (alpha > 1 && upper == alpha) {
+        1
+    } else {
+        syllables_bytes(letters)
+    }
 }
 
 /// The words of a text: runs of non-space characters holding a letter or digit,
@@ -138,49 +254,79 @@ pub fn words(s: &str) -> impl Iterator<Item = &str> {
 /// `?`, `:` or `;` followed by a space (or the end), except a full stop
 /// followed by a lower-case word (`e.g. this`), and at the end of the text.
 pub fn sentences(text: &str) -> Vec<Range<usize>> {
+    let b = text.as_bytes();
+    let n = b.len();
+    // Sentence-ending marks; "…" is E2 80 A6 in UTF-8.
+    let mark_len = |i: usize| -> usize {
+        match b[i] {
+            b'.' | b'!' | b'?' | b':' | b';' => 1,
+            0xE2 if b.get(i + 1..i + 3) == Some(&[0x80, 0xA6]) => 3,
+            _ => 0,
+        }
+    };
+    // Closing punctuation that belongs to the sentence: . ! ? " ' ) ] ’ ”.
+    let closer_len = |i: usize| -> usize {
+        match b[i] {
+            b'.' | b'!' | b'?' | b'"' | b'\'' | b')' | b']' => 1,
+            0xE2 if matches!(b.get(i + 1..i + 3), Some([0x80, 0x99]) | Some([0x80, 0x9D])) => 3,
+            _ => 0,
+        }
+    };
     let mut out = Vec::new();
     let mut start = 0;
-    let chars: Vec<(usize, char)> = text.char_indices().collect();
     let mut k = 0;
-    while k < chars.len() {
-        let (pos, ch) = chars[k];
-        if matches!(ch, '.' | '!' | '?' | ':' | ';' | '…') {
-            // Take closing punctuation that belongs to the sentence.
-            let mut j = k + 1;
-            while j < chars.len()
-                && matches!(
-                    chars[j].1,
-                    '.' | '!' | '?' | '"' | '\'' | ')' | '’' | '”' | ']'
-                )
-            {
-                j += 1;
-            }
-            let end = chars.get(j).map_or(text.len(), |c| c.0);
-            let next_is_space = j >= chars.len() || chars[j].1.is_whitespace();
-            let next_word = text[end..].trim_start().chars().next();
-            let abbreviation = ch == '.'
-                && (next_word.is_some_and(char::is_lowercase)
-                    || is_abbreviation(&text[start..pos]));
-            if next_is_space && !abbreviation {
-                push_sentence(&mut out, text, start..end);
-                start = end;
-            }
-            k = j;
+    while k < n {
+        // Most bytes are letters: skip to the next possible mark.
+        while k < n && !matches!(b[k], b'.' | b'!' | b'?' | b':' | b';' | 0xE2) {
+            k += 1;
+        }
+        if k >= n {
+            break;
+        }
+        let m = mark_len(k);
+        if m == 0 {
+            k += 1;
             continue;
         }
-        k += 1;
+        let pos = k;
+        let mut j = k + m;
+        while j < n {
+            let c = closer_len(j);
+            if c == 0 {
+                break;
+            }
+            j += c;
+        }
+        let next_is_space = j >= n || b[j].is_ascii_whitespace();
+        let abbreviation = next_is_space
+            && b[pos] == b'.'
+            && (text[j..]
+                .trim_start()
+                .chars()
+                .next()
+                .is_some_and(char::is_lowercase)
+                || is_abbreviation(&text[start..pos]));
+        if next_is_space && !abbreviation {
+            push_sentence(&mut out, text, start..j);
+            start = j;
+        }
+        k = j;
     }
-    push_sentence(&mut out, text, start..text.len());
+    push_sentence(&mut out, text, start..n);
     out
 }
 
 fn push_sentence(out: &mut Vec<Range<usize>>, text: &str, r: Range<usize>) {
     let s = &text[r.clone()];
-    let lead = s.len() - s.trim_start().len();
-    let trail = s.len() - s.trim_end().len();
-    let r = r.start + lead..r.end - trail;
-    if words(&text[r.clone()]).next().is_some() {
-        out.push(r);
+    let t = s.trim();
+    let wordy = if t.is_ascii() {
+        t.bytes().any(|c| c.is_ascii_alphanumeric())
+    } else {
+        t.chars().any(char::is_alphanumeric)
+    };
+    if wordy {
+        let lead = s.len() - s.trim_start().len();
+        out.push(r.start + lead..r.start + lead + t.len());
     }
 }
 
@@ -189,12 +335,13 @@ fn is_abbreviation(before: &str) -> bool {
     let last = before
         .rsplit(|c: char| c.is_whitespace() || c == '(')
         .next()
-        .unwrap_or("")
-        .to_ascii_lowercase();
-    matches!(
-        last.as_str(),
-        "dr" | "mr" | "mrs" | "ms" | "st" | "no" | "e.g" | "i.e" | "etc" | "approx" | "tel"
-    )
+        .unwrap_or("");
+    last.len() <= 6
+        && [
+            "dr", "mr", "mrs", "ms", "st", "no", "e.g", "i.e", "etc", "approx", "tel",
+        ]
+        .iter()
+        .any(|a| a.eq_ignore_ascii_case(last))
 }
 
 /// Syllables in a word, by rule (Flesch: a number or an abbreviation is
@@ -203,26 +350,48 @@ pub fn word_syllables(word: &str) -> usize {
     if word.contains('-') {
         return word
             .split('-')
-            .filter(|p| !p.is_empty())
+            .filter(|p| p.chars().any(char::is_alphanumeric))
             .map(word_syllables)
             .sum::<usize>()
             .max(1);
     }
-    let letters: String = word
-        .chars()
-        .filter(|c| c.is_alphabetic())
-        .map(fold_accent)
-        .collect::<String>()
-        .to_lowercase();
-    let is_abbrev = word.chars().filter(|c| c.is_alphabetic()).count() > 1
-        && word
-            .chars()
-            .filter(|c| c.is_alphabetic())
-            .all(char::is_uppercase);
-    if letters.is_empty() || is_abbrev {
+    // Lower-case ASCII letters in a small buffer: this runs for every word
+    // of every page, so it must not allocate.
+    let mut buf = [0u8; 48];
+    let mut n = 0;
+    let (mut alpha, mut upper) = (0usize, 0usize);
+    if word.is_ascii() {
+        for &c in word.as_bytes().iter().filter(|c| c.is_ascii_alphabetic()) {
+            alpha += 1;
+            if c.is_ascii_uppercase() {
+                upper += 1;
+            }
+            if n < buf.len() {
+                buf[n] = c.to_ascii_lowercase();
+                n += 1;
+            }
+        }
+    } else {
+        for c in word.chars().filter(|c| c.is_alphabetic()) {
+            alpha += 1;
+            if c.is_uppercase() {
+                upper += 1;
+            }
+            let l = fold_accent(c.to_lowercase().next().unwrap_or(c));
+            if n < buf.len() {
+                buf[n] = if l.is_ascii_lowercase() {
+                    l as u8
+                } else {
+                    b'x'
+                };
+                n += 1;
+            }
+        }
+    }
+    if alpha == 0 || (alpha > 1 && upper == alpha) {
         return 1;
     }
-    syllables(&letters)
+    syllables_bytes(&buf[..n])
 }
 
 fn fold_accent(c: char) -> char {
@@ -236,71 +405,199 @@ fn fold_accent(c: char) -> char {
     }
 }
 
-/// Words the rules get wrong, with their syllables.
-const EXCEPTIONS: &[(&str, usize)] = &[
-    ("area", 3),
-    ("areas", 3),
-    ("idea", 3),
-    ("ideas", 3),
-    ("create", 2),
-    ("created", 3),
-    ("creates", 2),
-    ("creating", 3),
-    ("being", 2),
-    ("doing", 2),
-    ("going", 2),
-    ("seeing", 2),
-    ("people", 2),
-    ("business", 2),
-    ("every", 2),
-    ("everyone", 3),
-    ("everything", 3),
-    ("evening", 2),
-    ("different", 3),
-    ("family", 3),
-    ("families", 3),
-    ("several", 3),
-    ("interest", 3),
-    ("something", 2),
-    ("sometimes", 2),
-    ("someone", 2),
-    ("somewhere", 2),
-    ("whoever", 3),
-    ("lion", 2),
-    ("quiet", 2),
-    ("diet", 2),
-    ("client", 2),
-    ("science", 2),
-    ("hospice", 2),
-    ("hospices", 3),
-    ("realise", 3),
-    ("really", 2),
-    ("naive", 2),
-    ("poem", 2),
-    ("recipe", 3),
-    ("maybe", 2),
-    ("anyone", 3),
-    ("wednesday", 2),
-    ("australian", 3),
-    ("reptilian", 3),
-];
+/// Words the rules get wrong, with their syllables. Dispatched on length
+/// and first letter so that the common case costs no string comparison.
+fn exception(w: &[u8]) -> Option<usize> {
+    let first = *w.first()?;
+    match (w.len(), first) {
+        (4, b'a') => match w {
+            b"area" => Some(3),
+            _ => None,
+        },
+        (4, b'd') => match w {
+            b"diet" => Some(2),
+            _ => None,
+        },
+        (4, b'i') => match w {
+            b"idea" => Some(3),
+            _ => None,
+        },
+        (4, b'l') => match w {
+            b"lion" => Some(2),
+            _ => None,
+        },
+        (4, b'p') => match w {
+            b"poem" => Some(2),
+            _ => None,
+        },
+        (5, b'a') => match w {
+            b"areas" => Some(3),
+            _ => None,
+        },
+        (5, b'b') => match w {
+            b"being" => Some(2),
+            _ => None,
+        },
+        (5, b'd') => match w {
+            b"doing" => Some(2),
+            _ => None,
+        },
+        (5, b'e') => match w {
+            b"every" => Some(2),
+            _ => None,
+        },
+        (5, b'g') => match w {
+            b"going" => Some(2),
+            _ => None,
+        },
+        (5, b'i') => match w {
+            b"ideas" => Some(3),
+            _ => None,
+        },
+        (5, b'm') => match w {
+            b"maybe" => Some(2),
+            _ => None,
+        },
+        (5, b'n') => match w {
+            b"naive" => Some(2),
+            _ => None,
+        },
+        (5, b'q') => match w {
+            b"quiet" => Some(2),
+            _ => None,
+        },
+        (6, b'a') => match w {
+            b"anyone" => Some(3),
+            _ => None,
+        },
+        (6, b'c') => match w {
+            b"create" => Some(2),
+            b"client" => Some(2),
+            _ => None,
+        },
+        (6, b'f') => match w {
+            b"family" => Some(3),
+            _ => None,
+        },
+        (6, b'p') => match w {
+            b"people" => Some(2),
+            _ => None,
+        },
+        (6, b'r') => match w {
+            b"really" => Some(2),
+            b"recipe" => Some(3),
+            _ => None,
+        },
+        (6, b's') => match w {
+            b"seeing" => Some(2),
+            _ => None,
+        },
+        (7, b'c') => match w {
+            b"creates" => Some(2),
+            b"created" => Some(3),
+            _ => None,
+        },
+        (7, b'e') => match w {
+            b"evening" => Some(2),
+            _ => None,
+        },
+        (7, b'h') => match w {
+            b"hospice" => Some(2),
+            _ => None,
+        },
+        (7, b'r') => match w {
+            b"realise" => Some(3),
+            _ => None,
+        },
+        (7, b's') => match w {
+            b"someone" => Some(2),
+            b"science" => Some(2),
+            b"several" => Some(3),
+            _ => None,
+        },
+        (7, b'w') => match w {
+            b"whoever" => Some(3),
+            _ => None,
+        },
+        (8, b'b') => match w {
+            b"business" => Some(2),
+            _ => None,
+        },
+        (8, b'c') => match w {
+            b"creating" => Some(3),
+            _ => None,
+        },
+        (8, b'e') => match w {
+            b"everyone" => Some(3),
+            _ => None,
+        },
+        (8, b'f') => match w {
+            b"families" => Some(3),
+            _ => None,
+        },
+        (8, b'h') => match w {
+            b"hospices" => Some(3),
+            _ => None,
+        },
+        (8, b'i') => match w {
+            b"interest" => Some(3),
+            _ => None,
+        },
+        (9, b'd') => match w {
+            b"different" => Some(3),
+            _ => None,
+        },
+        (9, b'r') => match w {
+            b"reptilian" => Some(3),
+            _ => None,
+        },
+        (9, b's') => match w {
+            b"something" => Some(2),
+            b"sometimes" => Some(2),
+            b"somewhere" => Some(2),
+            _ => None,
+        },
+        (9, b'w') => match w {
+            b"wednesday" => Some(2),
+            _ => None,
+        },
+        (10, b'a') => match w {
+            b"australian" => Some(3),
+            _ => None,
+        },
+        (10, b'e') => match w {
+            b"everything" => Some(3),
+            _ => None,
+        },
+        _ => None,
+    }
+}
 
 /// Syllables of a lower-case word of letters, by vowel groups with the
 /// usual English corrections.
 pub fn syllables(w: &str) -> usize {
-    if let Some(&(_, n)) = EXCEPTIONS.iter().find(|(e, _)| *e == w) {
+    syllables_bytes(w.as_bytes())
+}
+
+fn is_aeiou(c: u8) -> bool {
+    matches!(c, b'a' | b'e' | b'i' | b'o' | b'u')
+}
+
+/// [`syllables`] on lower-case ASCII letters (this runs for every word of
+/// every page, so it works on bytes and never allocates).
+fn syllables_bytes(b: &[u8]) -> usize {
+    if let Some(n) = exception(b) {
         return n;
     }
-    let b = w.as_bytes();
     let n = b.len();
     if n <= 3 {
         return 1;
     }
+    // y is a consonant at the start and before a vowel (yes, beyond).
     let is_vowel = |i: usize| -> bool {
         match b[i] {
             b'a' | b'e' | b'i' | b'o' | b'u' => true,
-            // y is a consonant at the start and before a vowel (yes, beyond).
-            b'y' => i > 0 && !(i + 1 < n && matches!(b[i + 1], b'a' | b'e' | b'i' | b'o' | b'u')),
+            b'y' => i > 0 && !(i + 1 < n && is_aeiou(b[i + 1])),
             _ => false,
         }
     };
@@ -312,93 +609,101 @@ pub fn syllables(w: &str) -> usize {
             while i < n && is_vowel(i) {
                 i += 1;
             }
-            count += 1 + splits(w, start, i);
+            count += 1;
+            if i - start >= 2 {
+                count += splits(b, start, i);
+            }
         } else {
             i += 1;
         }
     }
-    // A silent final e (care, whole; but not table, agree, free).
     let consonant = |i: usize| !is_vowel(i);
-    if b[n - 1] == b'e' && n >= 2 && consonant(n - 2) {
-        let le = b[n - 2] == b'l' && n >= 3 && consonant(n - 3);
-        if !le {
-            count = count.saturating_sub(1);
-        }
+    // A silent final e (care, whole; but not table, agree, free).
+    if b[n - 1] == b'e' && consonant(n - 2) && !(b[n - 2] == b'l' && consonant(n - 3)) {
+        count = count.saturating_sub(1);
     }
     // A silent e in -es and -ed (cares, cared; not buses, pages, wanted, tables).
-    if n >= 4 && b[n - 2] == b'e' && consonant(n - 3) {
+    if b[n - 2] == b'e' && consonant(n - 3) {
         let prev = b[n - 3];
         let silent = match b[n - 1] {
             b's' => {
-                !matches!(prev, b's' | b'x' | b'z' | b'c' | b'g')
-                    && !(prev == b'h' && matches!(b[n - 4], b'c' | b's'))
+                let sibilant = matches!(prev, b's' | b'x' | b'z' | b'c' | b'g')
+                    || (prev == b'h' && matches!(b[n - 4], b'c' | b's'));
+                !sibilant
             }
             b'd' => !matches!(prev, b't' | b'd'),
             _ => false,
         };
-        let le = prev == b'l' && consonant(n - 4);
-        if silent && !le {
+        if silent && !(prev == b'l' && consonant(n - 4)) {
             count = count.saturating_sub(1);
         }
     }
     // A silent e before a suffix (careful, lately, statement, homeless).
-    for suffix in ["ful", "ly", "ment", "less", "ness"] {
-        if let Some(stem) = w.strip_suffix(suffix) {
-            let sb = stem.as_bytes();
-            let m = sb.len();
+    let suffix: &[&[u8]] = match b[n - 1] {
+        b'l' => &[b"ful"],
+        b'y' => &[b"ly"],
+        b't' => &[b"ment"],
+        b's' => &[b"less", b"ness"],
+        _ => &[],
+    };
+    for suf in suffix {
+        if let Some(stem) = b.strip_suffix(*suf) {
+            let m = stem.len();
             if m >= 3
-                && sb[m - 1] == b'e'
-                && !matches!(sb[m - 2], b'a' | b'e' | b'i' | b'o' | b'u' | b'l')
-                && matches!(sb[m - 3], b'a' | b'e' | b'i' | b'o' | b'u' | b'y')
+                && stem[m - 1] == b'e'
+                && !matches!(stem[m - 2], b'a' | b'e' | b'i' | b'o' | b'u' | b'l')
+                && matches!(stem[m - 3], b'a' | b'e' | b'i' | b'o' | b'u' | b'y')
             {
                 count = count.saturating_sub(1);
             }
         }
     }
     // -ism is two syllables (criticism).
-    if w.ends_with("ism") {
+    if b.ends_with(b"ism") {
         count += 1;
     }
     count.max(1)
 }
 
-/// Extra syllables inside the vowel group `w[start..end]`: pairs that are
-/// said as two sounds (pal-li-a-tive, me-di-um, se-ri-ous, ac-tu-al).
-fn splits(w: &str, start: usize, end: usize) -> usize {
-    let b = w.as_bytes();
+/// Extra syllables inside the vowel group `b[start..end]` (two or more
+/// vowels): pairs that are said as two sounds (pal-li-a-tive, me-di-um,
+/// se-ri-ous, ac-tu-al).
+fn splits(b: &[u8], start: usize, end: usize) -> usize {
     let before = if start > 0 { b[start - 1] } else { b' ' };
-    let group = &w[start..end];
-    let after = &w[end..];
+    let group = &b[start..end];
+    let after = &b[end..];
+    let has = |x: u8, y: u8| group.windows(2).any(|p| p[0] == x && p[1] == y);
+    let iou = group.windows(3).any(|p| p == b"iou");
     let mut extra = 0;
-    if group.contains("ia") {
+    if has(b'i', b'a') {
         let soft = matches!(before, b'c' | b't' | b's' | b'g' | b'x');
         // -lian, -liar (Italian, familiar) are said -lyan, -lyar.
-        let ly = before == b'l' && (after.starts_with('n') || after.starts_with('r'));
+        let ly = before == b'l' && matches!(after.first(), Some(b'n') | Some(b'r'));
         if !soft && !ly {
             extra += 1;
         }
     }
-    if group.contains("io") && !group.contains("iou") {
+    if has(b'i', b'o') && !iou {
         // -tion, -sion, -cion, -gion and -ion at the end are one sound.
         let one = matches!(before, b't' | b's' | b'c' | b'g' | b'x')
-            || (after.starts_with('n') && w.len() - end <= 2);
+            || (after.first() == Some(&b'n') && after.len() <= 2);
         if !one {
             extra += 1;
         }
     }
-    if group.contains("iou") && !matches!(before, b't' | b'c' | b'x' | b'g') {
+    if iou && !matches!(before, b't' | b'c' | b'x' | b'g') {
         extra += 1;
     }
-    if group.contains("iu") || group.contains("ii") {
+    if has(b'i', b'u') || has(b'i', b'i') {
         extra += 1;
     }
-    if group.contains("ua") && !matches!(before, b'q' | b'g') {
+    if has(b'u', b'a') && !matches!(before, b'q' | b'g') {
         extra += 1;
     }
-    if group.contains("uo") || group.contains("eo") && after.is_empty() {
+    if has(b'u', b'o') || (has(b'e', b'o') && after.is_empty()) {
         extra += 1;
     }
-    if group.contains("ie") && (after == "r" || after == "rs" || after == "st") {
+    if has(b'i', b'e') && matches!(after, b"r" | b"rs" | b"st") {
         extra += 1;
     }
     extra
@@ -414,25 +719,37 @@ pub struct SentenceScore {
     pub words: usize,
 }
 
-/// Score a page's prose blocks; the hardest sentences come first.
+/// Score a page's prose blocks. Returns the totals and the page's
+/// hardest sentences (at most [`HARDEST`]), hardest first.
 pub fn score_blocks(blocks: &[ProseBlock]) -> (Counts, Vec<SentenceScore>) {
     let mut total = Counts::default();
-    let mut hardest = Vec::new();
-    for b in blocks {
+    // (grade, words, block, range): only the few hardest keep their text.
+    let mut top: Vec<(f64, usize, usize, Range<usize>)> = Vec::with_capacity(HARDEST + 1);
+    let mut cache = SyllableCache::default();
+    for (bi, b) in blocks.iter().enumerate() {
         for r in sentences(&b.text) {
-            let c = count_sentence(&b.text[r.clone()]);
+            let c = count_sentence_cached(&b.text[r.clone()], &mut cache);
             total.add(c);
-            if c.words >= 3 {
-                hardest.push(SentenceScore {
-                    text: b.text[r.clone()].to_string(),
-                    offset: b.source_offset(r.start),
-                    grade: c.grade(),
-                    words: c.words,
-                });
+            if c.words < 3 {
+                continue;
+            }
+            let g = c.grade();
+            if top.len() < HARDEST || g > top[top.len() - 1].0 {
+                let at = top.partition_point(|t| t.0 >= g);
+                top.insert(at, (g, c.words, bi, r));
+                top.truncate(HARDEST);
             }
         }
     }
-    hardest.sort_by(|a, b| b.grade.total_cmp(&a.grade).then(a.offset.cmp(&b.offset)));
+    let hardest = top
+        .into_iter()
+        .map(|(grade, words, bi, r)| SentenceScore {
+            text: blocks[bi].text[r.clone()].to_string(),
+            offset: blocks[bi].source_offset(r.start),
+            grade,
+            words,
+        })
+        .collect();
     (total, hardest)
 }
 
@@ -615,6 +932,32 @@ mod tests {
     }
 
     #[test]
+    fn fast_ascii_path_counts_like_the_general_one() {
+        let texts = [
+            "The Australian platypus is seemingly a hybrid of a mammal and reptilian creature.",
+            "Call 111 (or 999) - it's free; end-of-life care / DNACPR forms, e.g. well- known.",
+            "Palliative care helps people with an illness that cannot be cured: pain, breathlessness and worry.",
+            "-- ... 42 x-ray co-ordinator NHS-funded A-Z  careful statement criticism",
+        ];
+        for t in texts {
+            let mut general = Counts::default();
+            for w in words(t) {
+                general.add_word(word_syllables(w));
+            }
+            let mut cache = SyllableCache::default();
+            let fast = count_ascii(t.as_bytes(), &mut cache);
+            assert_eq!(
+                (fast.words, fast.syllables, fast.complex_words),
+                (general.words, general.syllables, general.complex_words),
+                "{t}"
+            );
+            // And again from the cache.
+            let again = count_ascii(t.as_bytes(), &mut cache);
+            assert_eq!(again, fast, "{t}");
+        }
+    }
+
+    #[test]
     fn sentence_boundaries() {
         let t = "Call us on 0300 123 4567. We are open 9.30am to 5pm: every day! Is it free? Yes, e.g. for NHS care. Dr Smith said so";
         let s: Vec<&str> = sentences(t).into_iter().map(|r| &t[r]).collect();
@@ -629,6 +972,9 @@ mod tests {
                 "Dr Smith said so"
             ]
         );
+        assert_eq!(sentences("Hi. \n  "), vec![0..3]);
+        assert!(sentences(" \n ").is_empty());
+        assert!(sentences("").is_empty());
     }
 
     #[test]

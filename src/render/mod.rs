@@ -231,6 +231,7 @@ pub fn render_outputs<M: Borrow<(Rendered, Vec<Value>)>>(
             Err(d) => diags.push(d),
         }
     }
+    add_csp(&mut outputs);
     outputs.push(sitemap::sitemap(&env, job_paths.iter().map(String::as_str)));
     outputs.push(sitemap::robots(&env));
     outputs.push(feed::atom(&env));
@@ -259,19 +260,24 @@ pub fn render_outputs<M: Borrow<(Rendered, Vec<Value>)>>(
             ),
         }
     }
-    let aliases = generated::aliases(&env, &base, &outputs, &mut diags);
+    let mut aliases = generated::aliases(&env, &base, &outputs, &mut diags);
+    add_csp(&mut aliases);
     outputs.extend(aliases);
-    // Every page carries the CSP, even from a site template without `head_meta`.
-    for o in outputs.iter_mut().filter(|o| o.path.ends_with(".html")) {
-        if let Some(html) = std::str::from_utf8(&o.bytes).ok().and_then(csp::ensure) {
-            o.bytes = html.into_bytes();
-        }
-    }
     let outputs = dedupe(outputs, theme, &mut diags);
     Rendering {
         outputs,
         diagnostics: diags,
         job_paths,
+    }
+}
+
+/// Give every rendered page the Content-Security-Policy, whatever its
+/// template (a site's own template may leave out `head_meta`).
+fn add_csp(outputs: &mut [Output]) {
+    for o in outputs.iter_mut().filter(|o| o.path.ends_with(".html")) {
+        if let Some(html) = std::str::from_utf8(&o.bytes).ok().and_then(csp::ensure) {
+            o.bytes = html.into_bytes();
+        }
     }
 }
 
