@@ -166,11 +166,13 @@ impl<'a> Env<'a> {
         let p: &Provider = &self.site.providers[i];
         let d = &p.data;
         let kind_id = d.kind.as_ref().map(|k| k.get_ref().as_str()).unwrap_or("");
-        let rating = d
-            .cqc
-            .as_ref()
-            .and_then(|c| c.rating.as_ref())
-            .and_then(|r| vocab::rating_id(r.get_ref()));
+        // Registered with the CQC but no rating given: "not yet rated".
+        let rating = d.cqc.as_ref().map(|c| {
+            c.rating
+                .as_ref()
+                .and_then(|r| vocab::rating_id(r.get_ref()))
+                .unwrap_or("not-yet-rated")
+        });
         let rated = d
             .cqc
             .as_ref()

@@ -98,14 +98,15 @@ pub fn index_and_validate(site: &mut Site, diags: &mut Diagnostics) {
             },
             None => None,
         };
-        by_facet
-            .entry((
-                Facet::Ratings,
-                rating_id.unwrap_or("not-yet-rated").to_string(),
-            ))
-            .or_default()
-            .push(i);
         if let Some(cqc) = &d.cqc {
+            // Registered with the CQC: listed under its rating, or "not yet rated".
+            by_facet
+                .entry((
+                    Facet::Ratings,
+                    rating_id.unwrap_or("not-yet-rated").to_string(),
+                ))
+                .or_default()
+                .push(i);
             for (_, q) in cqc.questions() {
                 if let Some(q) = q
                     && vocab::rating_id(q.get_ref()).is_none()
