@@ -48,6 +48,8 @@ pub enum Command {
         #[arg(long)]
         drafts: bool,
     },
+    /// Update provider files from a regulator's published data (offline).
+    Import(cmd::import::ImportArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -94,5 +96,6 @@ pub fn run() -> i32 {
             strict: *strict,
             json: *format == Format::Json,
         }),
+        Command::Import(args) => cmd::import::run(args, &cli.root),
     }
 }

@@ -118,6 +118,8 @@ pub struct Cqc {
     pub caring: Option<Spanned<String>>,
     pub responsive: Option<Spanned<String>>,
     pub well_led: Option<Spanned<String>>,
+    /// When the CQC last checked the location (set by `carehub import cqc`).
+    pub checked: Option<Spanned<Date>>,
     /// The regulator's page for the location (set by `carehub import cqc`).
     pub url: Option<Spanned<String>>,
 }

@@ -88,6 +88,21 @@ pub fn rating_id(word: &str) -> Option<&'static str> {
         .map(|i| RATING_IDS[i])
 }
 
+/// True for a CQC location id: `1-` and 5 to 12 digits (most locations), or
+/// an NHS site code of 3 to 6 upper-case letters and digits that starts
+/// with a letter and holds a digit (NHS trust locations, such as `RD816`).
+pub fn is_location_id(id: &str) -> bool {
+    if let Some(digits) = id.strip_prefix("1-") {
+        return (5..=12).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit());
+    }
+    (3..=6).contains(&id.len())
+        && id.bytes().next().is_some_and(|b| b.is_ascii_uppercase())
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+        && id.bytes().any(|b| b.is_ascii_digit())
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

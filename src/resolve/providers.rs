@@ -121,7 +121,7 @@ pub fn index_and_validate(site: &mut Site, diags: &mut Diagnostics) {
                 }
             }
             if let Some(id) = &cqc.location_id
-                && !is_location_id(id.get_ref())
+                && !vocab::is_location_id(id.get_ref())
             {
                 diags.push(
                     Diagnostic::error_at("bad-cqc-id", src, span(id), format!("\"{}\" is not a CQC location id", id.get_ref()))
@@ -209,11 +209,6 @@ fn push_unique(v: &mut Vec<usize>, i: usize) {
     }
 }
 
-fn is_location_id(s: &str) -> bool {
-    s.strip_prefix("1-")
-        .is_some_and(|d| (6..=12).contains(&d.len()) && d.bytes().all(|b| b.is_ascii_digit()))
-}
-
 fn bad_url(
     src: &crate::diagnostics::SourceFile,
     span: std::ops::Range<usize>,
@@ -244,14 +239,4 @@ fn vocab_error(
         format!("\"{got}\" is not a {what}"),
     )
     .with_hint(hint)
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn location_ids() {
-        assert!(super::is_location_id("1-123456789"));
-        assert!(!super::is_location_id("1-12"));
-        assert!(!super::is_location_id("2-123456789"));
-    }
 }

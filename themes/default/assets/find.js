@@ -16,8 +16,8 @@
   var postcodeInput = form.elements.postcode;
   var postcodeError = document.getElementById('f-postcode-error');
   var single = ['service', 'condition', 'setting']; // <select>: one value
-  var multi = ['rating', 'funding'];                // checkboxes: any of
-  var attr = { service: 'services', condition: 'conditions', setting: 'settings', rating: 'rating', funding: 'funding' };
+  var multi = ['rating', 'funding', 'route'];       // checkboxes: any of
+  var attr = { service: 'services', condition: 'conditions', setting: 'settings', rating: 'rating', funding: 'funding', route: 'routes' };
   var msg = form.dataset;
 
   function words(s) {
