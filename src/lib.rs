@@ -17,6 +17,7 @@ pub mod model;
 pub mod pipeline;
 pub mod render;
 pub mod resolve;
+pub mod timings;
 pub mod write;
 
 pub use diagnostics::{Diagnostic, Diagnostics, Severity};

@@ -6,8 +6,9 @@ use crate::load::{self, LoadOptions};
 use crate::render::theme::{self, Theme};
 use crate::render::{self, RenderOptions, RenderResult};
 use crate::resolve::{self, Site};
+use crate::timings::Timings;
 use std::path::PathBuf;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 /// What to build and how.
 #[derive(Debug, Clone, Default)]
@@ -27,13 +28,14 @@ pub struct Compiled {
     pub site: Site,
     pub theme: Theme,
     pub render: RenderResult,
-    pub timings: Vec<(&'static str, Duration)>,
+    /// Where the time went, for `--timings`.
+    pub timings: Timings,
 }
 
 /// Load, resolve and render. Returns `None` when errors stopped the
 /// pipeline early; the diagnostics always hold every problem found.
 pub fn compile(opts: &SiteOptions) -> (Option<Compiled>, Diagnostics) {
-    let mut timings = Vec::new();
+    let mut timings = Timings::default();
     let t = Instant::now();
     let (loaded, mut diags) = load::load(
         &opts.root,
@@ -41,7 +43,7 @@ pub fn compile(opts: &SiteOptions) -> (Option<Compiled>, Diagnostics) {
             drafts: opts.drafts,
         },
     );
-    timings.push(("load", t.elapsed()));
+    timings.stage("load", t.elapsed());
     let Some(mut loaded) = loaded else {
         diags.sort();
         return (None, diags);
@@ -51,7 +53,8 @@ pub fn compile(opts: &SiteOptions) -> (Option<Compiled>, Diagnostics) {
     }
     let t = Instant::now();
     let site = resolve::resolve(loaded, &mut diags);
-    timings.push(("resolve", t.elapsed()));
+    timings.stage("resolve", t.elapsed());
+    let t = Instant::now();
     let theme = match theme::load(&site.root, &site.config.theme, &site.config.language) {
         Ok(th) => th,
         Err(ds) => {
@@ -60,15 +63,15 @@ pub fn compile(opts: &SiteOptions) -> (Option<Compiled>, Diagnostics) {
             return (None, diags);
         }
     };
-    let t = Instant::now();
-    let render = render::render_site(
+    timings.stage("theme", t.elapsed());
+    let mut render = render::render_site(
         &site,
         &theme,
         &RenderOptions {
             live_reload: opts.live_reload,
         },
     );
-    timings.push(("render", t.elapsed()));
+    timings.extend(std::mem::take(&mut render.timings));
     diags.extend(render.diagnostics.items.iter().cloned());
     diags.sort();
     (

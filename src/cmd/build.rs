@@ -28,7 +28,7 @@ pub fn run(args: &BuildArgs) -> i32 {
         .cloned()
         .collect();
     super::print_diagnostics(&shown);
-    let Some(c) = compiled.filter(|_| !diags.has_errors()) else {
+    let Some(mut c) = compiled.filter(|_| !diags.has_errors()) else {
         eprintln!(
             "error: build failed with {} error{} and {} warning{}; nothing was written (the previous output is untouched)",
             diags.errors(),
@@ -47,7 +47,7 @@ pub fn run(args: &BuildArgs) -> i32 {
         eprintln!("error: {e}");
         return 1;
     }
-    let write_time = t.elapsed();
+    c.timings.stage("write", t.elapsed());
     let pages = c
         .render
         .outputs
@@ -72,13 +72,7 @@ pub fn run(args: &BuildArgs) -> i32 {
         );
     }
     if args.timings {
-        for (stage, d) in c
-            .timings
-            .iter()
-            .chain(std::iter::once(&("write", write_time)))
-        {
-            println!("  {stage:<10} {:>8.1} ms", d.as_secs_f64() * 1000.0);
-        }
+        print!("{}", c.timings.report(start.elapsed()));
     }
     0
 }

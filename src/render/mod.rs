@@ -12,10 +12,12 @@ use crate::model::{Page, PageKind};
 use crate::resolve::Site;
 use crate::resolve::links::Target;
 use crate::resolve::slug::slugify;
+use crate::timings::{PageTime, Timings};
 use context::Env;
 use markdown::{Labels, Rendered};
 use rayon::prelude::*;
 use serde_json::{Value, json};
+use std::time::{Duration, Instant};
 use theme::Theme;
 
 /// One file of the built site.
@@ -39,6 +41,8 @@ pub struct RenderResult {
     /// The markdown of each page, by page index (for checks and search).
     pub rendered: Vec<Rendered>,
     pub diagnostics: Diagnostics,
+    /// Where rendering spent its time (stages, templates, slowest pages).
+    pub timings: Timings,
 }
 
 /// The labels the markdown renderer writes, from the strings table.
@@ -71,57 +75,101 @@ pub struct Job {
     pub origin: String,
 }
 
+/// What one output page is made from. Its context is built when it is
+/// rendered, on whichever thread renders it, and dropped straight after.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PageSpec {
+    /// A markdown page, by index.
+    Page(usize),
+    Generated(generated::Spec),
+}
+
 /// Render the whole site.
 pub fn render_site(site: &Site, theme: &Theme, opts: &RenderOptions) -> RenderResult {
     let env = Env::new(site, theme);
     let labels = labels(theme);
     let mut diags = Diagnostics::default();
+    let mut timings = Timings::default();
     let base = base_context(&env, opts);
 
     // Markdown of every page, in parallel.
-    let rendered: Vec<(Rendered, Vec<Value>)> = site
+    let t = Instant::now();
+    let (rendered, md_times): (Vec<(Rendered, Vec<Value>)>, Vec<Duration>) = site
         .pages
         .par_iter()
-        .map(|p| render_page_markdown(site, &labels, p))
-        .collect();
+        .map(|p| {
+            let t = Instant::now();
+            let r = render_page_markdown(site, &labels, p);
+            (r, t.elapsed())
+        })
+        .unzip();
     for (r, _) in &rendered {
         diags.extend(r.diagnostics.iter().cloned());
     }
     check_fragments(site, &rendered, &mut diags);
+    timings.stage("render: markdown", t.elapsed());
 
-    let mut jobs: Vec<Job> = Vec::with_capacity(site.pages.len() + site.providers.len() + 64);
-    for (i, (r, faq)) in rendered.iter().enumerate() {
-        match page_job(&env, &base, i, r, faq.clone()) {
-            Ok(j) => jobs.push(j),
-            Err(d) => diags.push(d),
-        }
-    }
-    jobs.extend(generated::jobs(&env, &base));
+    // Lists many pages share, built once.
+    let t = Instant::now();
+    env.prepare();
+    timings.stage("render: shared lists", t.elapsed());
 
-    let results: Vec<Result<Output, Diagnostic>> = jobs
+    // Every page: context and template, in parallel.
+    let t = Instant::now();
+    let specs: Vec<PageSpec> = generated::specs(site)
+        .into_iter()
+        .map(PageSpec::Generated)
+        .chain((0..site.pages.len()).map(PageSpec::Page))
+        .collect();
+    let results: Vec<(Result<Output, Diagnostic>, Option<PageTime>)> = specs
         .par_iter()
-        .map(|job| {
-            theme
-                .tera
-                .render(&job.template, &job.ctx)
-                .map(|html| Output {
-                    path: job.path.clone(),
-                    bytes: html.into_bytes(),
-                })
-                .map_err(|e| {
-                    let mut d = theme::template_error(&e, &theme.template_origins);
-                    d.message = format!("{} (rendering {})", d.message, job.origin);
-                    d
-                })
-        })
+        .map_init(
+            || base.clone(),
+            |worker, &spec| {
+                let t = Instant::now();
+                let job = match spec {
+                    PageSpec::Page(i) => {
+                        let (r, faq) = &rendered[i];
+                        page_job(&env, i, r, faq.clone())
+                    }
+                    PageSpec::Generated(g) => Ok(generated::job(&env, g)),
+                };
+                let job = match job {
+                    Ok(j) => j,
+                    Err(d) => return (Err(d), None),
+                };
+                let context = t.elapsed();
+                let t = Instant::now();
+                let path = job.path.clone();
+                let template = job.template.clone();
+                let out = render_job(theme, worker, &base, job);
+                let time = PageTime {
+                    path,
+                    template,
+                    markdown: match spec {
+                        PageSpec::Page(i) => md_times[i],
+                        PageSpec::Generated(_) => Duration::ZERO,
+                    },
+                    context,
+                    template_time: t.elapsed(),
+                };
+                (out, Some(time))
+            },
+        )
         .collect();
     let mut outputs = Vec::with_capacity(results.len() + theme.assets.len());
-    for r in results {
+    let mut times = Vec::with_capacity(results.len());
+    for (r, time) in results {
         match r {
             Ok(o) => outputs.push(o),
             Err(d) => diags.push(d),
         }
+        times.extend(time);
     }
+    timings.add_pages(times);
+    timings.stage("render: pages", t.elapsed());
+
+    let t = Instant::now();
     outputs.extend(generated::aliases(&env, &base, &mut diags));
     for (path, bytes) in theme.assets.iter().chain(theme.static_files.iter()) {
         outputs.push(Output {
@@ -129,11 +177,55 @@ pub fn render_site(site: &Site, theme: &Theme, opts: &RenderOptions) -> RenderRe
             bytes: bytes.clone(),
         });
     }
+    timings.stage("render: aliases, assets", t.elapsed());
     RenderResult {
         outputs,
         rendered: rendered.into_iter().map(|(r, _)| r).collect(),
         diagnostics: diags,
+        timings,
     }
+}
+
+/// Render `job` in `worker`, a context that already holds the site-wide
+/// values of `base`: the job's own values are moved in for the render and
+/// taken out after, so site-wide data is never copied per page.
+fn render_job(
+    theme: &Theme,
+    worker: &mut tera::Context,
+    base: &tera::Context,
+    job: Job,
+) -> Result<Output, Diagnostic> {
+    let Job {
+        path,
+        template,
+        ctx,
+        origin,
+    } = job;
+    let own = match ctx.into_json() {
+        Value::Object(m) => m,
+        _ => serde_json::Map::new(),
+    };
+    let keys: Vec<String> = own.keys().cloned().collect();
+    if let Ok(c) = tera::Context::from_value(Value::Object(own)) {
+        worker.extend(c);
+    }
+    let result = theme.tera.render(&template, worker);
+    for k in &keys {
+        worker.remove(k);
+        if let Some(v) = base.get(k) {
+            worker.insert(k.as_str(), v);
+        }
+    }
+    result
+        .map(|html| Output {
+            path,
+            bytes: html.into_bytes(),
+        })
+        .map_err(|e| {
+            let mut d = theme::template_error(&e, &theme.template_origins);
+            d.message = format!("{} (rendering {origin})", d.message);
+            d
+        })
 }
 
 /// Render a page's markdown and its FAQ answers.
@@ -298,14 +390,15 @@ pub fn nav(env: &Env, current_url: &str) -> Value {
 
 /// Fill in what every page template needs: page, nav, breadcrumbs,
 /// canonical URL, meta tags and JSON-LD.
+/// The result holds only the page's own values: the site-wide ones (`site`,
+/// `t`, `base`, `assets`, ...) are added when the page is rendered.
 pub fn finish_context(
     env: &Env,
-    base: &tera::Context,
     page: Value,
     crumbs: Vec<(String, String)>,
     ld_main: Option<Value>,
 ) -> tera::Context {
-    let mut ctx = base.clone();
+    let mut ctx = tera::Context::new();
     let url = page["url"].as_str().unwrap_or("").to_string();
     let canonical = absolute(env, &url);
     let title = page["title"].as_str().unwrap_or("").to_string();
@@ -387,13 +480,7 @@ fn page_crumbs(env: &Env, i: usize) -> Vec<(String, String)> {
         .collect()
 }
 
-fn page_job(
-    env: &Env,
-    base: &tera::Context,
-    i: usize,
-    r: &Rendered,
-    faq: Vec<Value>,
-) -> Result<Job, Diagnostic> {
+fn page_job(env: &Env, i: usize, r: &Rendered, faq: Vec<Value>) -> Result<Job, Diagnostic> {
     let site = env.site;
     let p = &site.pages[i];
     let template = match &p.fm.template {
@@ -425,7 +512,7 @@ fn page_job(
     };
     let page = env.page_value(i, r, faq.clone());
     let ld = page_jsonld(env, i, &page, &faq);
-    let mut ctx = finish_context(env, base, page, page_crumbs(env, i), Some(ld));
+    let mut ctx = finish_context(env, page, page_crumbs(env, i), Some(ld));
     match p.kind {
         PageKind::Home => {
             let mut secs: Vec<usize> = site.children.get(&i).cloned().unwrap_or_default();
@@ -443,9 +530,9 @@ fn page_job(
                 .unwrap_or_default();
             ctx.insert("pages", &kids);
             let provs: Vec<Value> = if p.rel == "providers/_index.md" {
-                generated::providers_sorted(site)
-                    .into_iter()
-                    .map(|pi| env.provider_summary(pi))
+                env.providers_sorted()
+                    .iter()
+                    .map(|&pi| env.provider_summary(pi))
                     .collect()
             } else {
                 Vec::new()
@@ -465,7 +552,7 @@ fn page_job(
                 )
             };
             let mut provs: Vec<usize> = provs.cloned().unwrap_or_default();
-            provs.sort_by_key(|&pi| site.providers[pi].name().to_lowercase());
+            env.sort_providers(&mut provs);
             let provs: Vec<Value> = provs.iter().map(|&pi| env.provider_summary(pi)).collect();
             let arts: Vec<Value> = arts
                 .map(|v| v.iter().map(|&a| env.page_summary(a)).collect())
