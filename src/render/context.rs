@@ -24,6 +24,7 @@ pub struct Env<'a> {
     /// Provider indexes in display order, and each provider's place in it.
     provider_order: OnceLock<(Vec<usize>, Vec<usize>)>,
     recent: OnceLock<Recent>,
+    nav_urls: OnceLock<Vec<String>>,
 }
 
 /// Pages by how recently they changed, and the most recent articles about
@@ -47,7 +48,20 @@ impl<'a> Env<'a> {
             provider_summaries: OnceLock::new(),
             provider_order: OnceLock::new(),
             recent: OnceLock::new(),
+            nav_urls: OnceLock::new(),
         }
+    }
+
+    /// The URL of each main menu entry, in order.
+    pub fn nav_urls(&self) -> &[String] {
+        self.nav_urls.get_or_init(|| {
+            self.site
+                .config
+                .nav
+                .iter()
+                .map(|n| super::nav_url(self, n))
+                .collect()
+        })
     }
 
     fn recent(&self) -> &Recent {
@@ -134,6 +148,7 @@ impl<'a> Env<'a> {
         }
         self.provider_order();
         self.recent();
+        self.nav_urls();
     }
 
     /// Providers in display order (by name, then id).

@@ -3,7 +3,7 @@
 //! redirects for aliases.
 
 use super::context::Env;
-use super::{Job, Output, absolute, finish_context, output_path};
+use super::{Job, Output, absolute, finish_context, output_path, put};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::model::PageKind;
 use crate::model::vocab::Facet;
@@ -95,8 +95,8 @@ fn providers_listing_job(env: &Env) -> Job {
         .iter()
         .map(|&i| env.provider_summary(i))
         .collect();
-    ctx.insert("providers", &provs);
-    ctx.insert("pages", &Vec::<Value>::new());
+    put(&mut ctx, "providers", provs);
+    put(&mut ctx, "pages", Vec::<Value>::new());
     Job {
         path: "providers/index.html".into(),
         template: "section.html".into(),
@@ -121,8 +121,8 @@ fn provider_job(env: &Env, i: usize, crumb: &(String, String)) -> Job {
         .into_iter()
         .map(|a| env.page_summary(a))
         .collect();
-    ctx.insert("provider", &full);
-    ctx.insert("articles", &related);
+    put(&mut ctx, "provider", full);
+    put(&mut ctx, "articles", related);
     Job {
         path: output_path(&p.path()),
         template: "provider.html".into(),
@@ -277,8 +277,8 @@ fn facet_index_job(env: &Env, facet: Facet) -> Job {
         .collect();
     let page = env.generated_page("facet_index", &title, &intro, &index_path);
     let mut ctx = finish_context(env, page, vec![home_crumb(env)], None);
-    ctx.insert("facet", &facet_v);
-    ctx.insert("terms", &terms);
+    put(&mut ctx, "facet", facet_v);
+    put(&mut ctx, "terms", terms);
     Job {
         path: output_path(&index_path),
         template: "facet_index.html".into(),
@@ -308,9 +308,9 @@ fn facet_term_job(env: &Env, facet: Facet, v: &str) -> Job {
         .unwrap_or_default();
     env.sort_providers(&mut provs);
     let provs: Vec<Value> = provs.iter().map(|&i| env.provider_summary(i)).collect();
-    ctx.insert("facet", &facet_v);
-    ctx.insert("term", &term);
-    ctx.insert("providers", &provs);
+    put(&mut ctx, "facet", facet_v);
+    put(&mut ctx, "term", term);
+    put(&mut ctx, "providers", provs);
     Job {
         path: output_path(&path),
         template: "facet.html".into(),
@@ -356,10 +356,11 @@ fn find_job(env: &Env) -> Job {
                 .collect(),
         )
     };
-    ctx.insert("providers", &provs);
-    ctx.insert(
+    put(&mut ctx, "providers", provs);
+    put(
+        &mut ctx,
         "filters",
-        &json!({
+        json!({
             "services": services,
             "conditions": conditions,
             "settings": facet_list(Facet::Settings),
@@ -420,7 +421,7 @@ fn search_job(env: &Env) -> Job {
     if let Some(l) = current {
         az.push(json!({ "letter": l, "pages": bucket }));
     }
-    ctx.insert("az", &az);
+    put(&mut ctx, "az", az);
     Job {
         path: "search/index.html".into(),
         template: "search.html".into(),
@@ -465,7 +466,7 @@ fn changes_job(env: &Env) -> Job {
             })
         })
         .collect();
-    ctx.insert("changes", &changes);
+    put(&mut ctx, "changes", changes);
     Job {
         path: "changes/index.html".into(),
         template: "changes.html".into(),

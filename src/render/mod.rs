@@ -186,6 +186,16 @@ pub fn render_site(site: &Site, theme: &Theme, opts: &RenderOptions) -> RenderRe
     }
 }
 
+/// Put a value into a context by moving it (`Context::insert` serialises
+/// its argument, which for a `Value` is a deep copy).
+pub fn put(ctx: &mut tera::Context, key: &str, value: impl Into<Value>) {
+    let mut m = serde_json::Map::new();
+    m.insert(key.to_string(), value.into());
+    if let Ok(c) = tera::Context::from_value(Value::Object(m)) {
+        ctx.extend(c);
+    }
+}
+
 /// Render `job` in `worker`, a context that already holds the site-wide
 /// values of `base`: the job's own values are moved in for the render and
 /// taken out after, so site-wide data is never copied per page.
@@ -367,25 +377,30 @@ pub fn nav(env: &Env, current_url: &str) -> Value {
         .config
         .nav
         .iter()
-        .map(|n| {
-            let url = if n.url.starts_with("@/") {
-                crate::resolve::links::resolve(env.site, &n.url)
-                    .map(|r| r.url)
-                    .unwrap_or_else(|_| env.url(""))
-            } else if n.url.starts_with('/') {
-                format!(
-                    "{}{}",
-                    env.site.config.base_path(),
-                    n.url.trim_start_matches('/')
-                )
-            } else {
-                n.url.clone()
-            };
+        .zip(env.nav_urls())
+        .map(|(n, url)| {
             let current = url == current_url;
             json!({ "title": n.title, "url": url, "current": current })
         })
         .collect();
-    json!(items)
+    Value::Array(items)
+}
+
+/// The URL of a main menu entry.
+pub fn nav_url(env: &Env, n: &crate::config::NavItem) -> String {
+    if n.url.starts_with("@/") {
+        crate::resolve::links::resolve(env.site, &n.url)
+            .map(|r| r.url)
+            .unwrap_or_else(|_| env.url(""))
+    } else if n.url.starts_with('/') {
+        format!(
+            "{}{}",
+            env.site.config.base_path(),
+            n.url.trim_start_matches('/')
+        )
+    } else {
+        n.url.clone()
+    }
 }
 
 /// Fill in what every page template needs: page, nav, breadcrumbs,
@@ -441,12 +456,16 @@ pub fn finish_context(
         markdown::escape_attr(&canonical),
         markdown::escape_attr(&env.site.config.title),
     );
-    ctx.insert("nav", &nav(env, &url));
-    ctx.insert("breadcrumbs", &crumb_values);
-    ctx.insert("canonical", &canonical);
-    ctx.insert("jsonld", &jsonld::to_script_json(&jsonld::graph(nodes)));
-    ctx.insert("head_meta", &head_meta);
-    ctx.insert("page", &page);
+    put(&mut ctx, "nav", nav(env, &url));
+    put(&mut ctx, "breadcrumbs", crumb_values);
+    put(&mut ctx, "canonical", canonical);
+    put(
+        &mut ctx,
+        "jsonld",
+        jsonld::to_script_json(&jsonld::graph(nodes)),
+    );
+    put(&mut ctx, "head_meta", head_meta);
+    put(&mut ctx, "page", page);
     ctx
 }
 
@@ -520,7 +539,7 @@ fn page_job(env: &Env, i: usize, r: &Rendered, faq: Vec<Value>) -> Result<Job, D
                 site.pages[c].kind == PageKind::Section || site.pages[c].kind == PageKind::Article
             });
             let list: Vec<Value> = secs.iter().map(|&c| env.page_summary(c)).collect();
-            ctx.insert("sections", &list);
+            put(&mut ctx, "sections", list);
         }
         PageKind::Section => {
             let kids: Vec<Value> = site
@@ -528,7 +547,7 @@ fn page_job(env: &Env, i: usize, r: &Rendered, faq: Vec<Value>) -> Result<Job, D
                 .get(&i)
                 .map(|v| v.iter().map(|&c| env.page_summary(c)).collect())
                 .unwrap_or_default();
-            ctx.insert("pages", &kids);
+            put(&mut ctx, "pages", kids);
             let provs: Vec<Value> = if p.rel == "providers/_index.md" {
                 env.providers_sorted()
                     .iter()
@@ -537,7 +556,7 @@ fn page_job(env: &Env, i: usize, r: &Rendered, faq: Vec<Value>) -> Result<Job, D
             } else {
                 Vec::new()
             };
-            ctx.insert("providers", &provs);
+            put(&mut ctx, "providers", provs);
         }
         PageKind::Service | PageKind::Condition => {
             let (provs, arts) = if p.kind == PageKind::Service {
@@ -557,8 +576,8 @@ fn page_job(env: &Env, i: usize, r: &Rendered, faq: Vec<Value>) -> Result<Job, D
             let arts: Vec<Value> = arts
                 .map(|v| v.iter().map(|&a| env.page_summary(a)).collect())
                 .unwrap_or_default();
-            ctx.insert("providers", &provs);
-            ctx.insert("articles", &arts);
+            put(&mut ctx, "providers", provs);
+            put(&mut ctx, "articles", arts);
         }
         PageKind::Article => {}
     }
