@@ -419,12 +419,19 @@ impl<'a> Env<'a> {
             .days()
             .iter()
             .enumerate()
-            .filter_map(|(n, h)| {
-                h.map(
-                    |h| json!({ "day": weekdays.get(n).cloned().unwrap_or_default(), "hours": h }),
-                )
+            .map(|(n, h)| {
+                json!({
+                    "day": weekdays.get(n).cloned().unwrap_or_default(),
+                    "hours": h.map(str::to_string).unwrap_or_else(|| self.theme.s("closed")),
+                    "closed": h.is_none(),
+                })
             })
             .collect();
+        let days: Vec<Value> = if d.opening_hours.days().iter().any(Option::is_some) {
+            days
+        } else {
+            Vec::new()
+        };
         let cqc = d.cqc.as_ref().map(|c| {
             let id = c.location_id.as_ref().map(|s| s.get_ref().clone()).unwrap_or_default();
             let url = c

@@ -57,6 +57,8 @@ pub struct Labels {
     pub emergency: String,
     pub do_: String,
     pub dont: String,
+    /// Accessible name of a scrollable table.
+    pub table: String,
 }
 
 impl Default for Labels {
@@ -68,6 +70,7 @@ impl Default for Labels {
             emergency: "Immediate action required".into(),
             do_: "Do".into(),
             dont: "Don't".into(),
+            table: "Table".into(),
         }
     }
 }
@@ -212,7 +215,14 @@ pub fn render(text: &str, ctx: &Ctx) -> Rendered {
                 _ => html_events.push(ev.clone()),
             },
             Event::Start(Tag::Table(_)) => {
-                html_events.push(Event::Html("<div class=\"table-wrap\">\n".into()));
+                // Focusable and named, so a wide table can be scrolled from the keyboard.
+                html_events.push(Event::Html(
+                    format!(
+                        "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"{}\">\n",
+                        escape_attr(&ctx.labels.table)
+                    )
+                    .into(),
+                ));
                 html_events.push(ev.clone());
             }
             Event::End(TagEnd::Table) => {

@@ -63,6 +63,7 @@ pub fn labels(theme: &Theme) -> Labels {
         emergency: get("care_card_emergency", d.emergency),
         do_: get("do_label", d.do_),
         dont: get("dont_label", d.dont),
+        table: get("table_label", d.table),
     }
 }
 
@@ -379,7 +380,10 @@ pub fn nav(env: &Env, current_url: &str) -> Value {
         .iter()
         .zip(env.nav_urls())
         .map(|(n, url)| {
-            let current = url == current_url;
+            // The page itself, or a page inside the item's section.
+            let home = env.url("");
+            let current =
+                *url == current_url || (*url != home && current_url.starts_with(url.as_str()));
             json!({ "title": n.title, "url": url, "current": current })
         })
         .collect();
@@ -532,6 +536,14 @@ fn page_job(env: &Env, i: usize, r: &Rendered, faq: Vec<Value>) -> Result<Job, D
     let page = env.page_value(i, r, faq.clone());
     let ld = page_jsonld(env, i, &page, &faq);
     let mut ctx = finish_context(env, page, page_crumbs(env, i), Some(ld));
+    // The section the page belongs to (its folder's _index.md), if any.
+    let section = p
+        .parent
+        .as_ref()
+        .and_then(|r| site.by_rel.get(r))
+        .map(|&s| env.page_summary(s))
+        .unwrap_or(Value::Null);
+    put(&mut ctx, "section", section);
     match p.kind {
         PageKind::Home => {
             let mut secs: Vec<usize> = site.children.get(&i).cloned().unwrap_or_default();

@@ -1,0 +1,120 @@
+//! The default theme's promises that tools don't check: page weight, one
+//! fingerprinted stylesheet, no web fonts, no inline script or style (the
+//! CSP forbids them), the urgent-help banner and landmarks on every page.
+
+mod common;
+use common::repo_root;
+use flate2::Compression;
+use flate2::write::GzEncoder;
+use std::io::Write;
+use std::path::Path;
+use std::process::Command;
+
+fn gz_len(bytes: &[u8]) -> usize {
+    let mut e = GzEncoder::new(Vec::new(), Compression::default());
+    e.write_all(bytes).unwrap();
+    e.finish().unwrap().len()
+}
+
+fn build_example(out: &Path) {
+    let run = Command::new(env!("CARGO_BIN_EXE_carehub"))
+        .args(["build", "--root"])
+        .arg(repo_root())
+        .arg("--output")
+        .arg(out)
+        .output()
+        .unwrap();
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+}
+
+/// Local `src`/`href` URLs of scripts and stylesheets in a page.
+fn assets_of(html: &str) -> Vec<String> {
+    let mut v = Vec::new();
+    for (start, end) in [
+        ("<script src=\"", "\""),
+        ("<link rel=\"stylesheet\" href=\"", "\""),
+    ] {
+        for part in html.split(start).skip(1) {
+            v.push(part.split(end).next().unwrap().to_string());
+        }
+    }
+    v
+}
+
+#[test]
+fn every_page_is_light_and_csp_clean() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("public");
+    build_example(&out);
+    let css: Vec<_> = std::fs::read_dir(out.join("assets"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".css"))
+        .collect();
+    assert_eq!(css.len(), 1, "one stylesheet: {css:?}");
+    let name = &css[0];
+    let hash = name.trim_start_matches("carehub.").trim_end_matches(".css");
+    assert!(
+        hash.len() >= 8 && hash.chars().all(|c| c.is_ascii_hexdigit()),
+        "hashed name {name}"
+    );
+    let css_text = std::fs::read_to_string(out.join("assets").join(name)).unwrap();
+    assert!(!css_text.contains("@font-face"), "no web fonts");
+    assert!(
+        !css_text.contains("url(http"),
+        "no third-party CSS requests"
+    );
+    assert!(
+        css_text.contains("prefers-reduced-motion"),
+        "reduced motion respected"
+    );
+    assert!(css_text.contains("@media print"), "print stylesheet");
+
+    let mut pages = 0;
+    for entry in walkdir::WalkDir::new(&out) {
+        let entry = entry.unwrap();
+        let p = entry.path();
+        if p.extension().is_none_or(|e| e != "html") {
+            continue;
+        }
+        let html = std::fs::read_to_string(p).unwrap();
+        if html.contains("http-equiv=\"refresh\"") {
+            continue; // alias redirect
+        }
+        pages += 1;
+        let shown = p.strip_prefix(&out).unwrap().display().to_string();
+        let mut total = gz_len(html.as_bytes());
+        for a in assets_of(&html) {
+            let file = out.join(a.trim_start_matches('/'));
+            total += gz_len(&std::fs::read(&file).unwrap_or_else(|e| panic!("{shown}: {a}: {e}")));
+        }
+        assert!(total < 50 * 1024, "{shown}: {total} bytes gzipped");
+        assert!(
+            !html.contains(" style=\""),
+            "{shown}: inline style attribute"
+        );
+        for s in html.split("<script").skip(1) {
+            assert!(
+                s.starts_with(" type=\"application/ld+json\"") || s.starts_with(" src="),
+                "{shown}: inline script <script{}",
+                &s[..40.min(s.len())]
+            );
+        }
+        assert!(html.contains("Content-Security-Policy"), "{shown}: CSP");
+        assert!(html.contains("class=\"skip-link\""), "{shown}: skip link");
+        assert!(
+            html.contains("<main id=\"main-content\""),
+            "{shown}: main landmark"
+        );
+        assert!(
+            html.contains("call <strong>999</strong>"),
+            "{shown}: urgent-help banner"
+        );
+        assert!(html.contains("name=\"viewport\""), "{shown}: viewport");
+    }
+    assert!(pages > 50, "checked {pages} pages");
+}
