@@ -4,7 +4,7 @@
 use crate::diagnostics::Diagnostics;
 use crate::load::{self, LoadOptions};
 use crate::render::theme::{self, Theme};
-use crate::render::{self, RenderOptions, RenderResult};
+use crate::render::{self, OutputSink, RenderOptions, RenderResult};
 use crate::resolve::{self, Site};
 use crate::timings::Timings;
 use std::path::PathBuf;
@@ -35,6 +35,15 @@ pub struct Compiled {
 /// Load, resolve and render. Returns `None` when errors stopped the
 /// pipeline early; the diagnostics always hold every problem found.
 pub fn compile(opts: &SiteOptions) -> (Option<Compiled>, Diagnostics) {
+    compile_into(opts, None)
+}
+
+/// [`compile`], sending every rendered file to `sink` as it is made
+/// instead of keeping it (see [`render::render_site_into`]).
+pub fn compile_into(
+    opts: &SiteOptions,
+    sink: Option<&dyn OutputSink>,
+) -> (Option<Compiled>, Diagnostics) {
     let mut timings = Timings::default();
     let t = Instant::now();
     let (loaded, mut diags) = load::load(
@@ -64,12 +73,13 @@ pub fn compile(opts: &SiteOptions) -> (Option<Compiled>, Diagnostics) {
         }
     };
     timings.stage("theme", t.elapsed());
-    let mut render = render::render_site(
+    let mut render = render::render_site_into(
         &site,
         &theme,
         &RenderOptions {
             live_reload: opts.live_reload,
         },
+        sink,
     );
     timings.extend(std::mem::take(&mut render.timings));
     diags.extend(render.diagnostics.items.iter().cloned());

@@ -43,6 +43,9 @@ pub struct TemplateTime {
 pub struct Timings {
     /// Stages in the order they ran, with their wall time.
     pub stages: Vec<(String, Duration)>,
+    /// Peak memory (resident set, MiB) at the end of each stage, where the
+    /// system tells it (Linux).
+    pub peak_mib: Vec<Option<f64>>,
     pub templates: BTreeMap<String, TemplateTime>,
     /// The slowest pages, slowest first (at most [`SLOWEST_PAGES`]).
     pub slowest: Vec<PageTime>,
@@ -52,6 +55,7 @@ impl Timings {
     /// Record a stage's wall time.
     pub fn stage(&mut self, name: impl Into<String>, d: Duration) {
         self.stages.push((name.into(), d));
+        self.peak_mib.push(peak_mib());
     }
 
     /// Run `f` and record its wall time as a stage.
@@ -65,6 +69,7 @@ impl Timings {
     /// Add the stages and page times of another part of the build.
     pub fn extend(&mut self, other: Timings) {
         self.stages.extend(other.stages);
+        self.peak_mib.extend(other.peak_mib);
         for (name, t) in other.templates {
             let e = self.templates.entry(name).or_default();
             e.pages += t.pages;
@@ -98,9 +103,15 @@ impl Timings {
     pub fn report(&self, total: Duration) -> String {
         let ms = |d: Duration| d.as_secs_f64() * 1000.0;
         let mut s = String::new();
-        let _ = writeln!(s, "Stages (wall time):");
-        for (name, d) in &self.stages {
-            let _ = writeln!(s, "  {name:<24} {:>9.1} ms", ms(*d));
+        let _ = writeln!(s, "Stages (wall time; peak memory so far):");
+        for (i, (name, d)) in self.stages.iter().enumerate() {
+            let _ = write!(s, "  {name:<24} {:>9.1} ms", ms(*d));
+            match self.peak_mib.get(i).copied().flatten() {
+                Some(m) => {
+                    let _ = writeln!(s, " {m:>8.0} MiB");
+                }
+                None => s.push('\n'),
+            }
         }
         let _ = writeln!(s, "  {:<24} {:>9.1} ms", "total", ms(total));
         if !self.templates.is_empty() {
@@ -145,6 +156,14 @@ impl Timings {
         }
         s
     }
+}
+
+/// The process's peak resident memory so far in MiB (Linux: `VmHWM`).
+pub fn peak_mib() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb / 1024.0)
 }
 
 #[cfg(test)]

@@ -56,10 +56,6 @@ fn generated_corpus_builds_with_every_page() {
     let stdout = String::from_utf8_lossy(&run.stdout);
     let stderr = String::from_utf8_lossy(&run.stderr);
     assert!(run.status.success(), "build failed:\n{stderr}");
-    assert!(
-        !stderr.contains("warning"),
-        "the corpus should build cleanly:\n{stderr}"
-    );
     for path in &sum.page_paths {
         assert!(
             out.join(path).join("index.html").is_file(),

@@ -1,8 +1,8 @@
 //! `carehub build`: compile the site and swap it into the output folder.
 
 use crate::diagnostics::Severity;
-use crate::pipeline::{SiteOptions, compile};
-use crate::write;
+use crate::pipeline::{SiteOptions, compile, compile_into};
+use crate::write::stream::Staged;
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -20,7 +20,19 @@ pub struct BuildArgs {
 /// Run a build; returns the process exit code (0 ok, 1 content errors).
 pub fn run(args: &BuildArgs) -> i32 {
     let start = Instant::now();
-    let (compiled, diags) = compile(&args.site);
+    let out = args
+        .output
+        .clone()
+        .unwrap_or_else(|| args.site.root.join("public"));
+    // Files are written into a staging folder as they are rendered, and the
+    // folder is swapped in only if the build succeeds. If the output folder
+    // may not be replaced, still compile (in memory) to report every
+    // content problem first.
+    let staged = Staged::begin(&args.site.root, &out);
+    let (compiled, diags) = match &staged {
+        Ok(s) => compile_into(&args.site, Some(s)),
+        Err(_) => compile(&args.site),
+    };
     let shown: Vec<_> = diags
         .items
         .iter()
@@ -38,26 +50,22 @@ pub fn run(args: &BuildArgs) -> i32 {
         );
         return 1;
     };
-    let out = args
-        .output
-        .clone()
-        .unwrap_or_else(|| args.site.root.join("public"));
     let t = Instant::now();
-    if let Err(e) = write::write_site(&args.site.root, &out, &c.render.outputs) {
+    if let Err(e) = staged.and_then(Staged::finish) {
         eprintln!("error: {e}");
         return 1;
     }
-    c.timings.stage("write", t.elapsed());
+    c.timings.stage("write: publish", t.elapsed());
     let pages = c
         .render
-        .outputs
+        .paths
         .iter()
-        .filter(|o| o.path.ends_with(".html"))
+        .filter(|p| p.ends_with(".html"))
         .count();
     if !args.quiet {
         println!(
             "Built {pages} pages ({} files) in {} ms into {}{}",
-            c.render.outputs.len(),
+            c.render.paths.len(),
             start.elapsed().as_millis(),
             out.display(),
             if diags.warnings() > 0 {

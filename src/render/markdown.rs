@@ -359,6 +359,9 @@ pub fn render(text: &str, ctx: &Ctx) -> Rendered {
     if has_raw_html && !ctx.site.config.unsafe_html {
         html = sanitize(&html);
     }
+    // Every page's result is kept until its template runs: drop the slack.
+    html.shrink_to_fit();
+    out.plain.shrink_to_fit();
     out.html = html;
     out
 }

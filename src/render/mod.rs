@@ -17,6 +17,7 @@ use context::Env;
 use markdown::{Labels, Rendered};
 use rayon::prelude::*;
 use serde_json::{Value, json};
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 use theme::Theme;
 
@@ -37,7 +38,10 @@ pub struct RenderOptions {
 
 /// Everything rendering produced.
 pub struct RenderResult {
+    /// Every file made, unless they went to an [`OutputSink`].
     pub outputs: Vec<Output>,
+    /// The path of every file made, in or out of memory.
+    pub paths: Vec<String>,
     /// The markdown of each page, by page index (for checks and search).
     pub rendered: Vec<Rendered>,
     pub diagnostics: Diagnostics,
@@ -85,8 +89,29 @@ pub enum PageSpec {
     Generated(generated::Spec),
 }
 
-/// Render the whole site.
+/// Where rendered files go as they are made, when the whole site should
+/// not be held in memory (see [`render_site_into`]).
+pub trait OutputSink: Sync {
+    /// Take one finished file. Called from many threads at once; a sink
+    /// keeps its own errors (the build asks for them before publishing).
+    fn put(&self, output: Output);
+}
+
+/// Render the whole site into memory (`RenderResult::outputs`).
 pub fn render_site(site: &Site, theme: &Theme, opts: &RenderOptions) -> RenderResult {
+    render_site_into(site, theme, opts, None)
+}
+
+/// Render the whole site. With a sink, every file goes to it as soon as it
+/// is made and is not kept: `outputs` stays empty (`paths` lists what was
+/// made) and each page's markdown HTML is dropped once its page is made
+/// (`rendered[i].html` is empty), so memory does not grow with the site.
+pub fn render_site_into(
+    site: &Site,
+    theme: &Theme,
+    opts: &RenderOptions,
+    sink: Option<&dyn OutputSink>,
+) -> RenderResult {
     let env = Env::new(site, theme);
     let labels = labels(theme);
     let mut diags = Diagnostics::default();
@@ -115,14 +140,24 @@ pub fn render_site(site: &Site, theme: &Theme, opts: &RenderOptions) -> RenderRe
     env.prepare();
     timings.stage("render: shared lists", t.elapsed());
 
-    // Every page: context and template, in parallel.
+    // Every page: context and template, in parallel. When streaming, each
+    // page takes its markdown HTML rather than copying it.
     let t = Instant::now();
+    let mut rendered = rendered;
+    let htmls: Vec<Mutex<String>> = if sink.is_some() {
+        rendered
+            .iter_mut()
+            .map(|(r, _)| Mutex::new(std::mem::take(&mut r.html)))
+            .collect()
+    } else {
+        Vec::new()
+    };
     let specs: Vec<PageSpec> = generated::specs(site)
         .into_iter()
         .map(PageSpec::Generated)
         .chain((0..site.pages.len()).map(PageSpec::Page))
         .collect();
-    let results: Vec<(Result<Output, Diagnostic>, Option<PageTime>)> = specs
+    let results: Vec<(Result<Made, Diagnostic>, Option<PageTime>)> = specs
         .par_iter()
         .map_init(
             || base.clone(),
@@ -131,7 +166,10 @@ pub fn render_site(site: &Site, theme: &Theme, opts: &RenderOptions) -> RenderRe
                 let job = match spec {
                     PageSpec::Page(i) => {
                         let (r, faq) = &rendered[i];
-                        page_job(&env, i, r, faq.clone())
+                        let html = htmls.get(i).map(|h| {
+                            std::mem::take(&mut *h.lock().unwrap_or_else(|e| e.into_inner()))
+                        });
+                        page_job(&env, i, r, faq.clone(), html)
                     }
                     PageSpec::Generated(g) => Ok(generated::job(&env, g)),
                 };
@@ -154,15 +192,25 @@ pub fn render_site(site: &Site, theme: &Theme, opts: &RenderOptions) -> RenderRe
                     context,
                     template_time: t.elapsed(),
                 };
+                let out = match (out, sink) {
+                    (Ok(o), Some(sink)) => {
+                        let path = o.path.clone();
+                        sink.put(o);
+                        Ok(Made::Sent(path))
+                    }
+                    (Ok(o), None) => Ok(Made::Kept(o)),
+                    (Err(d), _) => Err(d),
+                };
                 (out, Some(time))
             },
         )
         .collect();
-    let mut outputs = Vec::with_capacity(results.len() + theme.assets.len());
+    drop(htmls);
+    let mut made = MadeList::with_capacity(results.len() + theme.assets.len());
     let mut times = Vec::with_capacity(results.len());
     for (r, time) in results {
         match r {
-            Ok(o) => outputs.push(o),
+            Ok(m) => made.add(m),
             Err(d) => diags.push(d),
         }
         times.extend(time);
@@ -171,19 +219,64 @@ pub fn render_site(site: &Site, theme: &Theme, opts: &RenderOptions) -> RenderRe
     timings.stage("render: pages", t.elapsed());
 
     let t = Instant::now();
-    outputs.extend(generated::aliases(&env, &base, &mut diags));
+    let mut rest = generated::aliases(&env, &base, &mut diags);
     for (path, bytes) in theme.assets.iter().chain(theme.static_files.iter()) {
-        outputs.push(Output {
+        rest.push(Output {
             path: path.clone(),
             bytes: bytes.clone(),
         });
     }
+    for o in rest {
+        match sink {
+            Some(sink) => {
+                made.add(Made::Sent(o.path.clone()));
+                sink.put(o);
+            }
+            None => made.add(Made::Kept(o)),
+        }
+    }
     timings.stage("render: aliases, assets", t.elapsed());
+    let (outputs, paths) = made.finish();
     RenderResult {
         outputs,
+        paths,
         rendered: rendered.into_iter().map(|(r, _)| r).collect(),
         diagnostics: diags,
         timings,
+    }
+}
+
+/// A file made: kept in memory, or sent to a sink.
+enum Made {
+    Kept(Output),
+    Sent(String),
+}
+
+/// The files made: those kept, and every path.
+struct MadeList {
+    outputs: Vec<Output>,
+    sent: Vec<String>,
+}
+
+impl MadeList {
+    fn with_capacity(n: usize) -> MadeList {
+        MadeList {
+            outputs: Vec::with_capacity(n),
+            sent: Vec::new(),
+        }
+    }
+
+    fn add(&mut self, m: Made) {
+        match m {
+            Made::Kept(o) => self.outputs.push(o),
+            Made::Sent(p) => self.sent.push(p),
+        }
+    }
+
+    fn finish(self) -> (Vec<Output>, Vec<String>) {
+        let mut paths = self.sent;
+        paths.extend(self.outputs.iter().map(|o| o.path.clone()));
+        (self.outputs, paths)
     }
 }
 
@@ -503,7 +596,15 @@ fn page_crumbs(env: &Env, i: usize) -> Vec<(String, String)> {
         .collect()
 }
 
-fn page_job(env: &Env, i: usize, r: &Rendered, faq: Vec<Value>) -> Result<Job, Diagnostic> {
+/// The template job of markdown page `i`. `html`, when given, is the page's
+/// markdown HTML taken out of `r` (so it is moved, not copied).
+fn page_job(
+    env: &Env,
+    i: usize,
+    r: &Rendered,
+    faq: Vec<Value>,
+    html: Option<String>,
+) -> Result<Job, Diagnostic> {
     let site = env.site;
     let p = &site.pages[i];
     let template = match &p.fm.template {
@@ -533,7 +634,10 @@ fn page_job(env: &Env, i: usize, r: &Rendered, faq: Vec<Value>) -> Result<Job, D
             }
         }
     };
-    let page = env.page_value(i, r, faq.clone());
+    let mut page = env.page_value(i, r, faq.clone());
+    if let Some(html) = html {
+        page["content"] = Value::String(html);
+    }
     let ld = page_jsonld(env, i, &page, &faq);
     let mut ctx = finish_context(env, page, page_crumbs(env, i), Some(ld));
     // The section the page belongs to (its folder's _index.md), if any.
