@@ -17,7 +17,6 @@ use context::Env;
 use markdown::{Labels, Rendered};
 use rayon::prelude::*;
 use serde_json::{Value, json};
-use std::sync::Mutex;
 use std::time::{Duration, Instant};
 use theme::Theme;
 
@@ -118,66 +117,50 @@ pub fn render_site_into(
     let mut timings = Timings::default();
     let base = base_context(&env, opts);
 
-    // Markdown of every page, in parallel.
-    let t = Instant::now();
-    let (rendered, md_times): (Vec<(Rendered, Vec<Value>)>, Vec<Duration>) = site
-        .pages
-        .par_iter()
-        .map(|p| {
-            let t = Instant::now();
-            let r = render_page_markdown(site, &labels, p);
-            (r, t.elapsed())
-        })
-        .unzip();
-    for (r, _) in &rendered {
-        diags.extend(r.diagnostics.iter().cloned());
-    }
-    check_fragments(site, &rendered, &mut diags);
-    timings.stage("render: markdown", t.elapsed());
-
     // Lists many pages share, built once.
     let t = Instant::now();
     env.prepare();
     timings.stage("render: shared lists", t.elapsed());
 
-    // Every page: context and template, in parallel. When streaming, each
-    // page takes its markdown HTML rather than copying it.
+    // Every page in parallel: a markdown page renders its markdown in the
+    // same job as its template, so that when streaming its HTML is never
+    // kept beyond its own page. What later passes need (heading ids, plain
+    // text, links) is kept in `rendered`.
     let t = Instant::now();
-    let mut rendered = rendered;
-    let htmls: Vec<Mutex<String>> = if sink.is_some() {
-        rendered
-            .iter_mut()
-            .map(|(r, _)| Mutex::new(std::mem::take(&mut r.html)))
-            .collect()
-    } else {
-        Vec::new()
-    };
     let specs: Vec<PageSpec> = generated::specs(site)
         .into_iter()
         .map(PageSpec::Generated)
         .chain((0..site.pages.len()).map(PageSpec::Page))
         .collect();
-    let results: Vec<(Result<Made, Diagnostic>, Option<PageTime>)> = specs
+    type PageResult = (
+        Result<Made, Diagnostic>,
+        Option<PageTime>,
+        Option<(usize, (Rendered, Vec<Value>))>,
+    );
+    let results: Vec<PageResult> = specs
         .par_iter()
         .map_init(
             || base.clone(),
             |worker, &spec| {
+                let mut markdown = Duration::ZERO;
+                let mut kept = None;
                 let t = Instant::now();
                 let job = match spec {
                     PageSpec::Page(i) => {
-                        let (r, faq) = &rendered[i];
-                        let html = htmls.get(i).map(|h| {
-                            std::mem::take(&mut *h.lock().unwrap_or_else(|e| e.into_inner()))
-                        });
-                        page_job(&env, i, r, faq.clone(), html)
+                        let (mut r, faq) = render_page_markdown(site, &labels, &site.pages[i]);
+                        markdown = t.elapsed();
+                        let html = sink.map(|_| std::mem::take(&mut r.html));
+                        let job = page_job(&env, i, &r, faq.clone(), html);
+                        kept = Some((i, (r, faq)));
+                        job
                     }
                     PageSpec::Generated(g) => Ok(generated::job(&env, g)),
                 };
                 let job = match job {
                     Ok(j) => j,
-                    Err(d) => return (Err(d), None),
+                    Err(d) => return (Err(d), None, kept),
                 };
-                let context = t.elapsed();
+                let context = t.elapsed() - markdown;
                 let t = Instant::now();
                 let path = job.path.clone();
                 let template = job.template.clone();
@@ -185,10 +168,7 @@ pub fn render_site_into(
                 let time = PageTime {
                     path,
                     template,
-                    markdown: match spec {
-                        PageSpec::Page(i) => md_times[i],
-                        PageSpec::Generated(_) => Duration::ZERO,
-                    },
+                    markdown,
                     context,
                     template_time: t.elapsed(),
                 };
@@ -201,22 +181,32 @@ pub fn render_site_into(
                     (Ok(o), None) => Ok(Made::Kept(o)),
                     (Err(d), _) => Err(d),
                 };
-                (out, Some(time))
+                (out, Some(time), kept)
             },
         )
         .collect();
-    drop(htmls);
+    let mut rendered: Vec<(Rendered, Vec<Value>)> = Vec::new();
+    rendered.resize_with(site.pages.len(), Default::default);
     let mut made = MadeList::with_capacity(results.len() + theme.assets.len());
     let mut times = Vec::with_capacity(results.len());
-    for (r, time) in results {
+    let mut template_diags = Vec::new();
+    for (r, time, kept) in results {
         match r {
             Ok(m) => made.add(m),
-            Err(d) => diags.push(d),
+            Err(d) => template_diags.push(d),
         }
         times.extend(time);
+        if let Some((i, r)) = kept {
+            rendered[i] = r;
+        }
     }
+    for (r, _) in &rendered {
+        diags.extend(r.diagnostics.iter().cloned());
+    }
+    check_fragments(site, &rendered, &mut diags);
+    diags.extend(template_diags);
     timings.add_pages(times);
-    timings.stage("render: pages", t.elapsed());
+    timings.stage("render: markdown + pages", t.elapsed());
 
     let t = Instant::now();
     let mut rest = generated::aliases(&env, &base, &mut diags);
