@@ -35,6 +35,9 @@ pub enum Command {
         /// Print where the build spent its time.
         #[arg(long)]
         timings: bool,
+        /// Write relative links to files (`../page/index.html`) so the site works opened from disk.
+        #[arg(long)]
+        portable: bool,
     },
     /// Run every check and print the editorial report, without writing the site.
     Check {
@@ -47,6 +50,9 @@ pub enum Command {
         /// Include draft pages.
         #[arg(long)]
         drafts: bool,
+        /// Also write the editorial report (an HTML table of every page) to this file.
+        #[arg(long, value_name = "FILE")]
+        report: Option<PathBuf>,
     },
     /// Update provider files from a regulator's published data (offline).
     Import(cmd::import::ImportArgs),
@@ -81,20 +87,24 @@ pub fn run() -> i32 {
             drafts,
             quiet,
             timings,
+            portable,
         } => cmd::build::run(&cmd::build::BuildArgs {
             site: site(*drafts, base_url.clone()),
             output: output.clone(),
             quiet: *quiet,
             timings: *timings,
+            portable: *portable,
         }),
         Command::Check {
             strict,
             format,
             drafts,
+            report,
         } => cmd::check::run(&cmd::check::CheckArgs {
             site: site(*drafts, None),
             strict: *strict,
             json: *format == Format::Json,
+            report: report.clone(),
         }),
         Command::Import(args) => cmd::import::run(args, &cli.root),
     }

@@ -94,6 +94,9 @@ pub struct CheckConfig {
     /// Words to avoid or explain, with a suggestion or a page that explains them.
     #[serde(default)]
     pub terms: Vec<PlainTerm>,
+    /// Also use carehub's built-in list of medical terms and wordy phrases.
+    #[serde(default = "yes")]
+    pub default_terms: bool,
 }
 
 impl Default for CheckConfig {
@@ -102,6 +105,7 @@ impl Default for CheckConfig {
             reading_grade: default_grade(),
             rating_max_age_months: default_rating_age(),
             terms: Vec::new(),
+            default_terms: true,
         }
     }
 }
@@ -117,8 +121,15 @@ pub struct PlainTerm {
     /// A page that explains it, e.g. `@/glossary.md#syringe-driver`.
     #[serde(default)]
     pub explain: Option<String>,
+    /// Flag every use, not only an unexplained first use (for wordy words
+    /// with a plainer alternative, such as "utilise").
+    #[serde(default)]
+    pub avoid: bool,
 }
 
+fn yes() -> bool {
+    true
+}
 fn default_language() -> String {
     "en-GB".into()
 }

@@ -7,6 +7,7 @@
 // code plain and it is never on a hot path.
 #![allow(clippy::result_large_err)]
 
+pub mod check;
 pub mod cli;
 pub mod cmd;
 pub mod config;

@@ -1,6 +1,8 @@
 //! Runs load -> resolve -> render in memory, collecting every diagnostic,
 //! for `build`, `check` and `serve` alike.
 
+use crate::check::links::{Published, ScanSink};
+use crate::check::{self, Checked};
 use crate::diagnostics::Diagnostics;
 use crate::load::{self, LoadOptions};
 use crate::render::theme::{self, Theme};
@@ -28,6 +30,8 @@ pub struct Compiled {
     pub site: Site,
     pub theme: Theme,
     pub render: RenderResult,
+    /// What the editorial checks found (their diagnostics are in the run's list).
+    pub check: Checked,
     /// Where the time went, for `--timings`.
     pub timings: Timings,
 }
@@ -73,22 +77,45 @@ pub fn compile_into(
         }
     };
     timings.stage("theme", t.elapsed());
+    let render_opts = RenderOptions {
+        live_reload: opts.live_reload,
+    };
+    // A streamed build scans each file for the link check on its way to
+    // disk; otherwise the check reads the files in memory.
+    let scanner = sink.map(|s| ScanSink::new(s, &site.config.base_url));
     let mut render = render::render_site_into(
         &site,
         &theme,
-        &RenderOptions {
-            live_reload: opts.live_reload,
-        },
-        sink,
+        &render_opts,
+        scanner.as_ref().map(|s| s as &dyn OutputSink),
     );
     timings.extend(std::mem::take(&mut render.timings));
     diags.extend(render.diagnostics.items.iter().cloned());
+    let t = Instant::now();
+    let today = check::today().unwrap_or_else(|d| {
+        diags.push(d);
+        crate::model::Date::today()
+    });
+    let mut checked = match scanner {
+        Some(scanner) => {
+            let (paths, scans) = scanner.into_found();
+            let published = Published {
+                paths: paths.iter().map(String::as_str).collect(),
+                scans,
+            };
+            check::run_published(&site, &render, &published, today)
+        }
+        None => check::run(&site, &render, today),
+    };
+    diags.extend(std::mem::take(&mut checked.diagnostics));
+    timings.stage("checks", t.elapsed());
     diags.sort();
     (
         Some(Compiled {
             site,
             theme,
             render,
+            check: checked,
             timings,
         }),
         diags,

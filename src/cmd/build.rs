@@ -2,7 +2,7 @@
 
 use crate::diagnostics::Severity;
 use crate::pipeline::{SiteOptions, compile, compile_into};
-use crate::write::stream::Staged;
+use crate::write::{self, stream::Staged};
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -15,6 +15,8 @@ pub struct BuildArgs {
     pub quiet: bool,
     /// Print where the time went.
     pub timings: bool,
+    /// Rewrite links to be relative, for reading from disk.
+    pub portable: bool,
 }
 
 /// Run a build; returns the process exit code (0 ok, 1 content errors).
@@ -25,13 +27,14 @@ pub fn run(args: &BuildArgs) -> i32 {
         .clone()
         .unwrap_or_else(|| args.site.root.join("public"));
     // Files are written into a staging folder as they are rendered, and the
-    // folder is swapped in only if the build succeeds. If the output folder
-    // may not be replaced, still compile (in memory) to report every
-    // content problem first.
-    let staged = Staged::begin(&args.site.root, &out);
+    // folder is swapped in only if the build succeeds. A portable build
+    // rewrites links knowing every file, so it renders into memory first;
+    // so does a build whose output folder may not be replaced, to report
+    // every content problem before that.
+    let staged = (!args.portable).then(|| Staged::begin(&args.site.root, &out));
     let (compiled, diags) = match &staged {
-        Ok(s) => compile_into(&args.site, Some(s)),
-        Err(_) => compile(&args.site),
+        Some(Ok(s)) => compile_into(&args.site, Some(s)),
+        _ => compile(&args.site),
     };
     let shown: Vec<_> = diags
         .items
@@ -51,7 +54,24 @@ pub fn run(args: &BuildArgs) -> i32 {
         return 1;
     };
     let t = Instant::now();
-    if let Err(e) = staged.and_then(Staged::finish) {
+    let written = match staged {
+        Some(staged) => staged.and_then(Staged::finish).map_err(|e| e.to_string()),
+        None => {
+            let outputs = if args.portable {
+                match write::portable::rewrite(&c.render.outputs, &c.site.config.base_url) {
+                    Ok(o) => o,
+                    Err(e) => {
+                        eprintln!("error: {e}");
+                        return 1;
+                    }
+                }
+            } else {
+                std::mem::take(&mut c.render.outputs)
+            };
+            write::write_site(&args.site.root, &out, &outputs).map_err(|e| e.to_string())
+        }
+    };
+    if let Err(e) = written {
         eprintln!("error: {e}");
         return 1;
     }

@@ -194,11 +194,19 @@ fn provider_jsonld(env: &Env, i: usize, full: &Value) -> Value {
     } else {
         "MedicalOrganization"
     };
+    let page_url = absolute(env, full["url"].as_str().unwrap_or(""));
+    // `url` is the organisation's own website where known; the hub's page
+    // about it is the page this node is the main entity of.
+    let website = full["website"]
+        .as_str()
+        .filter(|w| !w.is_empty())
+        .map(str::to_string);
     let mut node = json!({
         "@type": ty,
         "name": p.name(),
         "description": p.data.summary,
-        "url": absolute(env, full["url"].as_str().unwrap_or("")),
+        "url": website.clone().unwrap_or_else(|| page_url.clone()),
+        "mainEntityOfPage": page_url,
     });
     let o = node.as_object_mut().expect("object");
     if let Some(a) = full.get("address").filter(|a| !a.is_null()) {
@@ -236,15 +244,9 @@ fn provider_jsonld(env: &Env, i: usize, full: &Value) -> Value {
     if !areas.is_empty() {
         o.insert("areaServed".into(), json!(areas));
     }
-    let mut same_as = Vec::new();
-    if let Some(w) = full["website"].as_str().filter(|w| !w.is_empty()) {
-        same_as.push(json!(w));
-    }
+    // The CQC's page about the same location.
     if let Some(c) = full["cqc"]["url"].as_str().filter(|c| !c.is_empty()) {
-        same_as.push(json!(c));
-    }
-    if !same_as.is_empty() {
-        o.insert("sameAs".into(), json!(same_as));
+        o.insert("sameAs".into(), json!(c));
     }
     node
 }
@@ -435,34 +437,18 @@ fn changes_job(env: &Env) -> Job {
     let title = env.theme.s("changes_title");
     let page = env.generated_page("changes", &title, "", "changes/");
     let mut ctx = finish_context(env, page, vec![home_crumb(env)], None);
-    let mut items: Vec<(crate::model::Date, usize, bool)> = site
-        .pages
+    let changes: Vec<Value> = super::feed::changes(env)
         .iter()
-        .enumerate()
-        .filter_map(|(i, p)| {
-            let date = p.fm.date.as_ref().map(|d| *d.get_ref());
-            let updated = p.fm.updated.as_ref().map(|d| *d.get_ref());
-            match (date, updated) {
-                (Some(d), Some(u)) if u != d => Some((u, i, false)),
-                (None, Some(u)) => Some((u, i, false)),
-                (Some(d), _) => Some((d, i, true)),
-                (None, None) => None,
-            }
-        })
-        .collect();
-    items.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-    let changes: Vec<Value> = items
-        .iter()
-        .map(|(d, i, new)| {
-            let p = &site.pages[*i];
-            let (date, iso) = env.date(Some(*d));
+        .map(|c| {
+            let p = &site.pages[c.page];
+            let (date, iso) = env.date(Some(c.when));
             json!({
                 "title": p.title(),
                 "url": env.url(&p.path),
                 "description": p.description(),
                 "date": date,
                 "date_iso": iso,
-                "what": if *new { env.theme.s("change_new") } else { env.theme.s("change_updated") },
+                "what": if c.new { env.theme.s("change_new") } else { env.theme.s("change_updated") },
             })
         })
         .collect();
@@ -475,11 +461,19 @@ fn changes_job(env: &Env) -> Job {
     }
 }
 
-/// Redirect pages for every page's `aliases`.
-pub fn aliases(env: &Env, base: &tera::Context, diags: &mut Diagnostics) -> Vec<Output> {
+/// Redirect pages for every page's `aliases`. An alias may not take the
+/// place of any file in `taken` (every other output of the build).
+pub fn aliases(
+    env: &Env,
+    base: &tera::Context,
+    taken: &[String],
+    diags: &mut Diagnostics,
+) -> Vec<Output> {
     let site = env.site;
+    let taken: std::collections::HashSet<&str> = taken.iter().map(|p| p.as_str()).collect();
     let mut out: Vec<Output> = Vec::new();
-    let mut seen: std::collections::HashMap<String, String> = std::collections::HashMap::new();
+    let mut seen: std::collections::BTreeMap<String, String> = std::collections::BTreeMap::new();
+    let fixed_paths = generated_paths();
     for p in &site.pages {
         for a in &p.fm.aliases {
             let raw = a.get_ref().trim();
@@ -490,9 +484,26 @@ pub fn aliases(env: &Env, base: &tera::Context, diags: &mut Diagnostics) -> Vec<
                 );
                 continue;
             };
+            let file = output_path(&path);
+            let clashes_with_file = path
+                .trim_end_matches('/')
+                .split('/')
+                .scan(String::new(), |acc, seg| {
+                    if !acc.is_empty() {
+                        acc.push('/');
+                    }
+                    acc.push_str(seg);
+                    Some(acc.clone())
+                })
+                .any(|dir| taken.contains(dir.as_str()));
             if site.by_path.contains_key(&path)
-                || site.providers.iter().any(|pr| pr.path() == path)
-                || generated_paths().contains(&path)
+                || path
+                    .strip_prefix("providers/")
+                    .and_then(|id| id.strip_suffix('/'))
+                    .is_some_and(|id| site.provider_by_id.contains_key(id))
+                || fixed_paths.contains(&path)
+                || taken.contains(file.as_str())
+                || clashes_with_file
             {
                 diags.push(
                     Diagnostic::error_at(
@@ -524,7 +535,7 @@ pub fn aliases(env: &Env, base: &tera::Context, diags: &mut Diagnostics) -> Vec<
             ctx.insert("canonical", &target);
             match env.theme.tera.render("alias.html", &ctx) {
                 Ok(html) => out.push(Output {
-                    path: output_path(&path),
+                    path: file,
                     bytes: html.into_bytes(),
                 }),
                 Err(e) => diags.push(super::theme::template_error(

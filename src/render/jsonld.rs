@@ -30,6 +30,60 @@ pub fn breadcrumbs(items: &[(String, String)]) -> Value {
     json!({ "@type": "BreadcrumbList", "itemListElement": list })
 }
 
+/// The `@id` of the site's `WebSite` node.
+pub fn website_id(base_url: &str) -> String {
+    format!("{base_url}#website")
+}
+
+/// The site as a `WebSite` with a `SearchAction` for its search page.
+pub fn website(title: &str, description: &str, base_url: &str, language: &str) -> Value {
+    let mut v = json!({
+        "@type": "WebSite",
+        "@id": website_id(base_url),
+        "name": title,
+        "url": base_url,
+        "inLanguage": language,
+        "potentialAction": {
+            "@type": "SearchAction",
+            "target": format!("{base_url}search/?q={{search_term_string}}"),
+            "query-input": "required name=search_term_string",
+        },
+    });
+    if !description.trim().is_empty() {
+        v["description"] = json!(description);
+    }
+    v
+}
+
+/// The main node of a page made from data (listings, search, 404).
+pub fn generated_page(kind: &str, title: &str, description: &str, url: &str) -> Value {
+    let ty = match kind {
+        "search" => "SearchResultsPage",
+        "facet" | "facet_index" | "find" | "changes" | "section" => "CollectionPage",
+        _ => "WebPage",
+    };
+    let mut v = json!({ "@type": ty, "name": title, "url": url });
+    if !description.trim().is_empty() {
+        v["description"] = json!(description);
+    }
+    v
+}
+
+/// Tie a page's main node to the site: `isPartOf` the `WebSite` (pages)
+/// and `inLanguage`; the `WebSite` node itself is left as it is.
+pub fn with_site(mut node: Value, base_url: &str, language: &str) -> Value {
+    let is_page = node["@type"]
+        .as_str()
+        .map(|t| t.ends_with("Page"))
+        .unwrap_or_else(|| node["@type"].is_array());
+    if let Some(o) = node.as_object_mut().filter(|_| is_page) {
+        o.entry("inLanguage").or_insert_with(|| json!(language));
+        o.entry("isPartOf")
+            .or_insert_with(|| json!({ "@id": website_id(base_url) }));
+    }
+    node
+}
+
 /// Wrap one or more nodes in a JSON-LD document.
 pub fn graph(nodes: Vec<Value>) -> Value {
     json!({ "@context": "https://schema.org", "@graph": nodes })

@@ -43,9 +43,58 @@ pub struct Rendered {
     /// Internal link targets, for "links in and out".
     pub links_out: Vec<Target>,
     pub word_count: usize,
-    /// The prose as plain text (headings and paragraphs, no code), for search and reading-age checks.
+    /// The prose as plain text (headings and paragraphs, no code), for search.
     pub plain: String,
+    /// Paragraphs and list items (not headings, tables, code or image
+    /// text), mapped back to the source, for the reading-age and
+    /// plain-language checks.
+    pub prose: Vec<ProseBlock>,
+    /// Every link and image URL as written into the HTML, with the source
+    /// span it came from, so the link check can point at the markdown.
+    pub link_sources: Vec<LinkSource>,
     pub diagnostics: Vec<Diagnostic>,
+}
+
+/// A link or image URL written into a page, and the markdown it came from.
+#[derive(Debug, Clone)]
+pub struct LinkSource {
+    /// The URL exactly as it is in the `href` / `src` (before HTML escaping).
+    pub url: String,
+    /// Byte range in the source file.
+    pub span: Range<usize>,
+}
+
+/// One paragraph or list item of prose as plain text.
+#[derive(Debug, Clone, Default)]
+pub struct ProseBlock {
+    pub text: String,
+    /// `(offset in text, byte offset in the source file)` where each piece
+    /// of text starts, in order.
+    pub pieces: Vec<(usize, usize)>,
+    /// Ranges of `text` that are the text of a link.
+    pub links: Vec<Range<usize>>,
+}
+
+impl ProseBlock {
+    /// The byte offset in the source file of byte `at` of `text` (exact
+    /// unless markdown changed the text, e.g. entities or smart quotes).
+    pub fn source_offset(&self, at: usize) -> usize {
+        let i = self.pieces.partition_point(|p| p.0 <= at);
+        match i.checked_sub(1).and_then(|i| self.pieces.get(i)) {
+            Some(&(t, src)) => src + (at - t),
+            None => self.pieces.first().map_or(0, |p| p.1),
+        }
+    }
+
+    /// Whether byte `at` of `text` is inside a link's text.
+    pub fn in_link(&self, at: usize) -> bool {
+        self.links.iter().any(|r| r.contains(&at))
+    }
+
+    fn push(&mut self, t: &str, src: usize) {
+        self.pieces.push((self.text.len(), src));
+        self.text.push_str(t);
+    }
 }
 
 /// Words the renderer itself writes into pages, from the theme's strings table.
@@ -115,11 +164,24 @@ pub fn render(text: &str, ctx: &Ctx) -> Rendered {
     let mut link_stack: Vec<Close> = Vec::new();
     let mut has_raw_html = false;
     let mut in_code = 0usize;
+    // Prose collection: the block being built, and what it must skip.
+    let mut block: Option<ProseBlock> = None;
+    let mut in_table = 0usize;
+    let mut in_heading = false;
+    let mut in_image = 0usize;
+    let mut link_starts: Vec<usize> = Vec::new();
     let base_url = ctx.site.config.base_url.as_str();
 
     let mut i = 0;
     while i < events.len() {
         let (ev, range) = &events[i];
+        if matches!(
+            ev,
+            Event::Start(Tag::Paragraph | Tag::Item | Tag::Heading { .. } | Tag::CodeBlock(_))
+                | Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::Heading(_))
+        ) {
+            flush_block(&mut block, &mut out.prose);
+        }
         match ev {
             Event::Start(Tag::Heading {
                 level, id, classes, ..
@@ -159,12 +221,13 @@ pub fn render(text: &str, ctx: &Ctx) -> Rendered {
                 ));
                 add_toc(&mut out.toc, lvl, &hid, title.trim());
                 out.heading_ids.push(hid);
-                push_plain(&mut out.plain, &title);
-                out.plain.push_str(".\n");
+                in_heading = true;
                 // Render the inner events through the same loop by continuing at i+1;
                 // the End(Heading) arm writes the closing tag.
             }
             Event::End(TagEnd::Heading(level)) => {
+                in_heading = false;
+                out.plain.push_str(".\n");
                 html_events.push(Event::Html(format!("</h{}>\n", heading_num(*level)).into()));
             }
             Event::Start(Tag::BlockQuote(kind)) => {
@@ -215,6 +278,7 @@ pub fn render(text: &str, ctx: &Ctx) -> Rendered {
                 _ => html_events.push(ev.clone()),
             },
             Event::Start(Tag::Table(_)) => {
+                in_table += 1;
                 // Focusable and named, so a wide table can be scrolled from the keyboard.
                 html_events.push(Event::Html(
                     format!(
@@ -226,6 +290,7 @@ pub fn render(text: &str, ctx: &Ctx) -> Rendered {
                 html_events.push(ev.clone());
             }
             Event::End(TagEnd::Table) => {
+                in_table = in_table.saturating_sub(1);
                 html_events.push(ev.clone());
                 html_events.push(Event::Html("</div>\n".into()));
             }
@@ -236,11 +301,16 @@ pub fn render(text: &str, ctx: &Ctx) -> Rendered {
                 id,
             }) => {
                 let dest = dest_url.trim();
+                link_starts.push(block.as_ref().map_or(0, |b| b.text.len()));
                 if dest.starts_with("@/") {
                     let span = ctx.offset + range.start..ctx.offset + range.end;
                     let url = match links::resolve(ctx.site, dest) {
                         Ok(r) => {
                             out.links_out.push(r.target);
+                            out.link_sources.push(LinkSource {
+                                url: r.url.clone(),
+                                span: span.clone(),
+                            });
                             if let Some(f) = r.fragment {
                                 out.fragment_links.push(FragmentLink {
                                     span: span.clone(),
@@ -292,32 +362,55 @@ pub fn render(text: &str, ctx: &Ctx) -> Rendered {
                     {
                         // same-site, fragment or mailto: kept as written
                     }
+                    out.link_sources.push(LinkSource {
+                        url: dest.to_string(),
+                        span: ctx.offset + range.start..ctx.offset + range.end,
+                    });
                     html_events.push(ev.clone());
                     link_stack.push(Close::Plain);
                 }
             }
-            Event::End(TagEnd::Link) => match link_stack.pop() {
-                Some(Close::Drop) => {}
-                Some(Close::External(s)) => html_events.push(Event::Html(s.into())),
-                _ => html_events.push(ev.clone()),
-            },
+            Event::End(TagEnd::Link) => {
+                let start = link_starts.pop().unwrap_or(0);
+                if let Some(b) = block.as_mut()
+                    && start < b.text.len()
+                {
+                    b.links.push(start..b.text.len());
+                }
+                match link_stack.pop() {
+                    Some(Close::Drop) => {}
+                    Some(Close::External(s)) => html_events.push(Event::Html(s.into())),
+                    _ => html_events.push(ev.clone()),
+                }
+            }
             Event::Start(Tag::Image {
                 link_type,
                 dest_url,
                 title,
                 id,
             }) => {
+                in_image += 1;
                 let dest = if is_unsafe_url(dest_url) {
                     CowStr::from("")
                 } else {
                     dest_url.clone()
                 };
+                if !dest.is_empty() && !is_external(&dest, base_url) {
+                    out.link_sources.push(LinkSource {
+                        url: dest.to_string(),
+                        span: ctx.offset + range.start..ctx.offset + range.end,
+                    });
+                }
                 html_events.push(Event::Start(Tag::Image {
                     link_type: *link_type,
                     dest_url: dest,
                     title: title.clone(),
                     id: id.clone(),
                 }));
+            }
+            Event::End(TagEnd::Image) => {
+                in_image = in_image.saturating_sub(1);
+                html_events.push(ev.clone());
             }
             Event::Start(Tag::CodeBlock(_)) => {
                 in_code += 1;
@@ -331,11 +424,19 @@ pub fn render(text: &str, ctx: &Ctx) -> Rendered {
                 if in_code == 0 {
                     out.word_count += t.split_whitespace().count();
                     push_plain(&mut out.plain, t);
+                    if in_table == 0 && !in_heading && in_image == 0 {
+                        block
+                            .get_or_insert_with(ProseBlock::default)
+                            .push(t, ctx.offset + range.start);
+                    }
                 }
                 html_events.push(ev.clone());
             }
             Event::SoftBreak | Event::HardBreak => {
                 out.plain.push(' ');
+                if let Some(b) = block.as_mut() {
+                    b.text.push(' ');
+                }
                 html_events.push(ev.clone());
             }
             Event::End(TagEnd::Paragraph)
@@ -354,6 +455,7 @@ pub fn render(text: &str, ctx: &Ctx) -> Rendered {
         }
         i += 1;
     }
+    flush_block(&mut block, &mut out.prose);
     let mut html = String::with_capacity(text.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, html_events.into_iter());
     if has_raw_html && !ctx.site.config.unsafe_html {
@@ -416,6 +518,15 @@ fn do_dont_marker(events: &[(Event, Range<usize>)], i: usize) -> Option<(bool, u
     match events.get(j) {
         Some((Event::End(TagEnd::Paragraph), _)) => Some((is_do, j + 1)),
         _ => None,
+    }
+}
+
+/// End the prose block being built, keeping it if it holds any words.
+fn flush_block(block: &mut Option<ProseBlock>, prose: &mut Vec<ProseBlock>) {
+    if let Some(b) = block.take()
+        && !b.text.trim().is_empty()
+    {
+        prose.push(b);
     }
 }
 

@@ -2,15 +2,17 @@
 //! the resolved [`Site`] and the [`Theme`]; writes nothing to disk.
 
 pub mod context;
+pub mod feed;
 pub mod generated;
 pub mod jsonld;
 pub mod markdown;
+pub mod search;
+pub mod sitemap;
 pub mod theme;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Severity, did_you_mean};
 use crate::model::{Page, PageKind};
 use crate::resolve::Site;
-use crate::resolve::links::Target;
 use crate::resolve::slug::slugify;
 use crate::timings::{PageTime, Timings};
 use context::Env;
@@ -115,7 +117,7 @@ pub fn render_site_into(
     let labels = labels(theme);
     let mut diags = Diagnostics::default();
     let mut timings = Timings::default();
-    let base = base_context(&env, opts);
+    let mut base = base_context(&env, opts);
 
     // Lists many pages share, built once.
     let t = Instant::now();
@@ -127,7 +129,10 @@ pub fn render_site_into(
     // kept beyond its own page. What later passes need (heading ids, plain
     // text, links) is kept in `rendered`.
     let t = Instant::now();
-    let specs: Vec<PageSpec> = generated::specs(site)
+    let (search_specs, generated_specs): (Vec<_>, Vec<_>) = generated::specs(site)
+        .into_iter()
+        .partition(|s| *s == generated::Spec::Search);
+    let specs: Vec<PageSpec> = generated_specs
         .into_iter()
         .map(PageSpec::Generated)
         .chain((0..site.pages.len()).map(PageSpec::Page))
@@ -203,19 +208,47 @@ pub fn render_site_into(
     for (r, _) in &rendered {
         diags.extend(r.diagnostics.iter().cloned());
     }
-    check_fragments(site, &rendered, &mut diags);
     diags.extend(template_diags);
     timings.add_pages(times);
     timings.stage("render: markdown + pages", t.elapsed());
 
+    // The search index needs every page's text; only the search page needs
+    // the index, so it is made last.
     let t = Instant::now();
-    let mut rest = generated::aliases(&env, &base, &mut diags);
+    let search_index = search::build(&env, &rendered);
+    put(
+        &mut base,
+        "search",
+        json!({ "index": env.url(&search_index.manifest) }),
+    );
+    let mut rest: Vec<Output> = Vec::new();
+    for spec in search_specs {
+        let mut worker = base.clone();
+        let job = generated::job(&env, spec);
+        match render_job(theme, &mut worker, &base, job) {
+            Ok(o) => rest.push(o),
+            Err(d) => diags.push(d),
+        }
+    }
+    rest.extend(search_index.files);
+    timings.stage("render: search index", t.elapsed());
+
+    let t = Instant::now();
+    let mut paths_so_far: Vec<String> = made.paths().cloned().collect();
+    paths_so_far.extend(rest.iter().map(|o| o.path.clone()));
+    rest.push(sitemap::sitemap(&env, &paths_so_far));
+    rest.push(sitemap::robots(&env));
+    rest.push(feed::atom(&env));
+    paths_so_far.extend(rest[rest.len() - 3..].iter().map(|o| o.path.clone()));
+    rest.extend(generated::aliases(&env, &base, &paths_so_far, &mut diags));
     for (path, bytes) in theme.assets.iter().chain(theme.static_files.iter()) {
         rest.push(Output {
             path: path.clone(),
             bytes: bytes.clone(),
         });
     }
+    // Static files come last, so on disk they replace a generated file at
+    // the same path, as `dedupe` does in memory.
     for o in rest {
         match sink {
             Some(sink) => {
@@ -225,8 +258,16 @@ pub fn render_site_into(
             None => made.add(Made::Kept(o)),
         }
     }
-    timings.stage("render: aliases, assets", t.elapsed());
     let (outputs, paths) = made.finish();
+    let (outputs, paths) = match sink {
+        Some(_) => (outputs, dedupe_paths(paths, theme, &mut diags)),
+        None => {
+            let outputs = dedupe(outputs, theme, &mut diags);
+            let paths = outputs.iter().map(|o| o.path.clone()).collect();
+            (outputs, paths)
+        }
+    };
+    timings.stage("render: sitemap, feed, aliases, assets", t.elapsed());
     RenderResult {
         outputs,
         paths,
@@ -261,6 +302,10 @@ impl MadeList {
             Made::Kept(o) => self.outputs.push(o),
             Made::Sent(p) => self.sent.push(p),
         }
+    }
+
+    fn paths(&self) -> impl Iterator<Item = &String> {
+        self.sent.iter().chain(self.outputs.iter().map(|o| &o.path))
     }
 
     fn finish(self) -> (Vec<Output>, Vec<String>) {
@@ -322,6 +367,71 @@ fn render_job(
         })
 }
 
+/// Sort outputs by path. Where a static file shares a path with a generated
+/// file the static file wins (with a warning, except for `robots.txt`, which
+/// sites often replace); two generated files at one path are an error.
+fn dedupe(mut outputs: Vec<Output>, theme: &Theme, diags: &mut Diagnostics) -> Vec<Output> {
+    // Stable sort: for equal paths the later output (static files come last) ends last.
+    outputs.sort_by(|a, b| a.path.cmp(&b.path));
+    let mut out: Vec<Output> = Vec::with_capacity(outputs.len());
+    for o in outputs {
+        if let Some(prev) = out.last_mut().filter(|p| p.path == o.path) {
+            let is_static = theme.static_files.iter().any(|(p, _)| *p == o.path);
+            if !is_static {
+                diags.push(
+                    Diagnostic::file(
+                        Severity::Error,
+                        "duplicate-output",
+                        o.path.clone(),
+                        format!("two different files would be written to `{}`", o.path),
+                    )
+                    .with_hint("rename the page or file so each has its own URL"),
+                );
+            } else if o.path != "robots.txt" {
+                diags.push(theme_warning(format!(
+                    "the static file `{}` replaces the file carehub generates at that path",
+                    o.path
+                )));
+            }
+            *prev = o;
+        } else {
+            out.push(o);
+        }
+    }
+    out
+}
+
+/// [`dedupe`] for files already sent to a sink (where the static file,
+/// sent last, has replaced the generated one): the same diagnostics, and
+/// the sorted paths.
+fn dedupe_paths(mut paths: Vec<String>, theme: &Theme, diags: &mut Diagnostics) -> Vec<String> {
+    paths.sort();
+    let mut out: Vec<String> = Vec::with_capacity(paths.len());
+    for p in paths {
+        if out.last() == Some(&p) {
+            let is_static = theme.static_files.iter().any(|(s, _)| *s == p);
+            if !is_static {
+                diags.push(
+                    Diagnostic::file(
+                        Severity::Error,
+                        "duplicate-output",
+                        p.clone(),
+                        format!("two different files would be written to `{p}`"),
+                    )
+                    .with_hint("rename the page or file so each has its own URL"),
+                );
+            } else if p != "robots.txt" {
+                diags.push(theme_warning(format!(
+                    "the static file `{p}` replaces the file carehub generates at that path"
+                )));
+            }
+        } else {
+            out.push(p);
+        }
+    }
+    out
+}
+
 /// Render a page's markdown and its FAQ answers.
 pub fn render_page_markdown(site: &Site, labels: &Labels, p: &Page) -> (Rendered, Vec<Value>) {
     let ctx = markdown::Ctx {
@@ -334,12 +444,12 @@ pub fn render_page_markdown(site: &Site, labels: &Labels, p: &Page) -> (Rendered
     let mut faq = Vec::new();
     for entry in &p.fm.faq {
         let e = entry.get_ref();
-        // Answers live in the front matter: point diagnostics at the entry.
+        // Answers live in the front matter: point diagnostics at the answer.
         let actx = markdown::Ctx {
             site,
             labels,
             src: &p.src,
-            offset: p.fm_span(entry).start,
+            offset: answer_offset(&p.src.text, p.fm_span(entry)),
         };
         let a = markdown::render(&e.answer, &actx);
         let mut id = slugify(&e.question);
@@ -353,6 +463,8 @@ pub fn render_page_markdown(site: &Site, labels: &Labels, p: &Page) -> (Rendered
         r.diagnostics.extend(a.diagnostics);
         r.links_out.extend(a.links_out);
         r.fragment_links.extend(a.fragment_links);
+        r.link_sources.extend(a.link_sources);
+        r.prose.extend(a.prose);
         r.word_count += a.word_count + e.question.split_whitespace().count();
         r.plain.push_str(&e.question);
         r.plain.push('\n');
@@ -362,39 +474,36 @@ pub fn render_page_markdown(site: &Site, labels: &Labels, p: &Page) -> (Rendered
     (r, faq)
 }
 
-/// Check `@/page.md#fragment` links against the target page's heading ids.
-fn check_fragments(site: &Site, rendered: &[(Rendered, Vec<Value>)], diags: &mut Diagnostics) {
-    const TEMPLATE_IDS: &[&str] = &["top", "main-content", "contents"];
-    for (i, (r, _)) in rendered.iter().enumerate() {
-        for fl in &r.fragment_links {
-            let Target::Page(t) = fl.target else { continue };
-            let ids = &rendered[t].0.heading_ids;
-            if ids.iter().any(|h| h == &fl.fragment) || TEMPLATE_IDS.contains(&fl.fragment.as_str())
-            {
-                continue;
-            }
-            let hint =
-                did_you_mean(&fl.fragment, ids.iter().map(|s| s.as_str())).unwrap_or_else(|| {
-                    if ids.is_empty() {
-                        format!("{} has no headings to link to", site.pages[t].rel)
-                    } else {
-                        format!("headings in {} are: {}", site.pages[t].rel, ids.join(", "))
-                    }
-                });
-            diags.push(
-                Diagnostic::error_at(
-                    "broken-anchor",
-                    &site.pages[i].src,
-                    fl.span.clone(),
-                    format!(
-                        "{} has no heading with the id `#{}`",
-                        site.pages[t].rel, fl.fragment
-                    ),
-                )
-                .with_hint(hint),
-            );
+/// Where the text of an FAQ entry's `answer` starts: the value of the
+/// first `answer` key after the entry's `[[faq]]` header (a byte offset of
+/// the file), or the entry's start when it cannot be found.
+fn answer_offset(text: &str, entry: std::ops::Range<usize>) -> usize {
+    let Some(after) = text.get(entry.start..) else {
+        return entry.start;
+    };
+    let mut at = 0;
+    for line in after.split_inclusive('\n') {
+        let t = line.trim_start();
+        if at > 0 && (t.starts_with("[[") || t.starts_with("+++")) {
+            break;
         }
+        if let Some(rest) = t.strip_prefix("answer")
+            && let Some(value) = rest.trim_start().strip_prefix('=')
+        {
+            let value = value.trim_start();
+            let quotes = value.len() - value.trim_start_matches(['"', '\'']).len();
+            let body = &value[quotes..];
+            // A multi-line string's first newline is not part of the text.
+            let newline = match quotes {
+                3 if body.starts_with("\r\n") => 2,
+                3 if body.starts_with('\n') => 1,
+                _ => 0,
+            };
+            return entry.start + at + (line.len() - body.len()) + newline;
+        }
+        at += line.len();
     }
+    entry.start
 }
 
 /// The context every template starts from.
@@ -515,10 +624,11 @@ pub fn finish_context(
         .map(|(t, u)| (t.clone(), absolute(env, u)))
         .collect();
     ld_crumbs.push((title.clone(), canonical.clone()));
-    let mut nodes = Vec::new();
-    if let Some(m) = ld_main {
-        nodes.push(m);
-    }
+    let mut nodes = vec![jsonld::with_site(
+        ld_main.unwrap_or_else(|| jsonld::generated_page(&kind, &title, &desc, &canonical)),
+        &env.site.config.base_url,
+        &env.site.config.language,
+    )];
     if ld_crumbs.len() > 1 {
         nodes.push(jsonld::breadcrumbs(&ld_crumbs));
     }
@@ -699,17 +809,8 @@ fn page_jsonld(env: &Env, i: usize, page: &Value, faq: &[Value]) -> Value {
     let p = &env.site.pages[i];
     let url = absolute(env, page["url"].as_str().unwrap_or(""));
     if p.kind == PageKind::Home {
-        return json!({
-            "@type": "WebSite",
-            "name": env.site.config.title,
-            "url": env.site.config.base_url,
-            "inLanguage": env.site.config.language,
-            "potentialAction": {
-                "@type": "SearchAction",
-                "target": format!("{}search/?q={{search_term_string}}", env.site.config.base_url),
-                "query-input": "required name=search_term_string",
-            },
-        });
+        let cfg = &env.site.config;
+        return jsonld::website(&cfg.title, &cfg.description, &cfg.base_url, &cfg.language);
     }
     let mut about: Vec<Value> =
         p.fm.conditions

@@ -2,6 +2,7 @@
 //! swap it into place, so a failed or interrupted build never leaves a
 //! half-written site and never deletes a folder carehub did not make.
 
+pub mod portable;
 pub mod stream;
 
 use crate::render::Output;

@@ -1,0 +1,681 @@
+//! The search index format: a compact inverted index split into small
+//! script files, so a browser loads only the parts one query needs, from a
+//! web server or straight from disk (`file://`), with no `fetch()`.
+//!
+//! Files, all under `search/<version>/` (the version is a hash of the whole
+//! index, so a changed site never mixes old and new parts in a cache):
+//! - `m.js`: the manifest, `window.carehubSearchIndex = {...}`: the first
+//!   term of every shard, the stop words, the number of documents.
+//! - `t<N>.js`: term shard N, `carehubSearch.t(N, "term postings,term postings,...")`.
+//!   Terms are sorted (by UTF-16 code units, as JavaScript compares strings)
+//!   and packed into shards of about [`SHARD_TARGET`] bytes.
+//! - `d<N>.js`: documents `N*DOC_CHUNK ..`, `carehubSearch.d(N, [[path, title, kind, description, [[id, heading], ...]], ...])`.
+//!
+//! Postings are numbers in a variable-length base-32 code: every digit but
+//! the last is a character of [`CONT`], the last one of [`TERM`]. Each
+//! posting is `(doc_delta << 5) | weight`, where `weight` (1..=31) ranks title
+//! matches above heading matches above metadata above body text.
+//! `themes/default/assets/search.js` reads this format; [`Index`] reads it
+//! too, for tests and for checking the JavaScript's answers.
+
+use crate::render::Output;
+use crate::render::jsonld::to_script_json;
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+use std::collections::{BTreeMap, HashMap};
+use unicode_normalization::UnicodeNormalization;
+
+/// Version of the file format, in the manifest.
+pub const FORMAT: u32 = 1;
+/// Aimed-for size of one term shard, in bytes.
+pub const SHARD_TARGET: usize = 12 * 1024;
+/// Documents per document file.
+pub const DOC_CHUNK: usize = 16;
+/// The last word of a query matches as a prefix once it has this many characters.
+pub const MIN_PREFIX: usize = 3;
+/// At most this many shards are loaded to expand a prefix.
+pub const MAX_PREFIX_SHARDS: usize = 3;
+/// Final digits of a posting number.
+pub const TERM: &[u8; 32] = b"0123456789abcdefghijklmnopqrstuv";
+/// Leading digits of a posting number.
+pub const CONT: &[u8; 32] = b"wxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_";
+/// Longest word indexed, in characters.
+const MAX_WORD: usize = 40;
+/// Longest description kept for showing a result, in characters.
+const MAX_DESCRIPTION: usize = 200;
+/// Most headings kept per document for showing a result.
+const MAX_HEADINGS: usize = 24;
+
+/// Where text of a document was found; decides its weight.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Field {
+    Title,
+    Heading,
+    /// Description, services, conditions, provider names, postcode districts.
+    Meta,
+    Body,
+}
+
+/// One searchable document (a page or a provider).
+#[derive(Debug, Clone, Default)]
+pub struct Doc {
+    /// Site path, e.g. `services/respite-care/` (empty for the home page).
+    pub path: String,
+    pub title: String,
+    /// What it is, shown beside the title ("Service", "Hospice").
+    pub kind: String,
+    pub description: String,
+    /// Heading ids and texts, for links straight to a matching section.
+    pub headings: Vec<(String, String)>,
+    /// Indexed text with where it came from (the title is indexed as well).
+    pub text: Vec<(Field, String)>,
+}
+
+/// The built index: its files and the manifest's path.
+#[derive(Debug, Clone)]
+pub struct Built {
+    pub files: Vec<Output>,
+    /// Path of the manifest under the output folder, e.g. `search/1a2b3c4d5e/m.js`.
+    pub manifest: String,
+}
+
+/// Lower-case, strip accents (combining diacritical marks after NFD), drop
+/// apostrophes, split on anything that is not alphabetic or numeric, and
+/// stem. `search.js` does exactly the same.
+pub fn tokenize(text: &str) -> Vec<String> {
+    let folded: String = text
+        .nfd()
+        .filter(|c| !('\u{300}'..='\u{36f}').contains(c) && *c != '\'' && *c != '\u{2019}')
+        .flat_map(char::to_lowercase)
+        .collect();
+    folded
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty() && w.chars().count() <= MAX_WORD)
+        .map(stem)
+        .collect()
+}
+
+/// A light plural stemmer: `services` -> `service`, `therapies` -> `therapy`.
+pub fn stem(w: &str) -> String {
+    let n = w.chars().count();
+    if n > 4 && w.ends_with("ies") {
+        return format!("{}y", &w[..w.len() - 3]);
+    }
+    if n > 3 && w.ends_with('s') && !w.ends_with("ss") && !w.ends_with("us") && !w.ends_with("is") {
+        return w[..w.len() - 1].to_string();
+    }
+    w.to_string()
+}
+
+/// Words too common to index, for English sites.
+pub fn stop_words(language: &str) -> Vec<&'static str> {
+    if !language.to_ascii_lowercase().starts_with("en") {
+        return Vec::new();
+    }
+    vec![
+        "a", "an", "and", "are", "as", "at", "be", "but", "by", "for", "from", "if", "in", "into",
+        "is", "it", "its", "of", "on", "or", "so", "than", "that", "the", "their", "them", "then",
+        "there", "these", "they", "this", "to", "was", "were", "will", "with",
+    ]
+}
+
+#[derive(Default, Clone, Copy)]
+struct Counts {
+    title: bool,
+    heading: u32,
+    meta: u32,
+    body: u32,
+}
+
+/// The weight of a term in a document, 1..=31.
+fn weight(c: &Counts, title_words: usize) -> u32 {
+    let title = if c.title {
+        20 + 6 - title_words.clamp(1, 6) as u32
+    } else {
+        0
+    };
+    let heading = if c.heading > 0 {
+        12 + (c.heading - 1).min(3)
+    } else {
+        0
+    };
+    let meta = if c.meta > 0 {
+        8 + (c.meta - 1).min(3)
+    } else {
+        0
+    };
+    let body = if c.body > 0 {
+        (1 + c.body.ilog2()).min(7)
+    } else {
+        0
+    };
+    let parts = [title, heading, meta, body];
+    let best = parts.iter().copied().max().unwrap_or(0);
+    let others = parts.iter().filter(|&&p| p > 0).count() > 1;
+    (best + u32::from(others)).clamp(1, 31)
+}
+
+fn utf16_cmp(a: &str, b: &str) -> std::cmp::Ordering {
+    a.encode_utf16().cmp(b.encode_utf16())
+}
+
+/// Append `n` in the posting code.
+pub fn encode_number(mut n: u64, out: &mut String) {
+    let mut digits = [0u8; 13];
+    let mut len = 0;
+    loop {
+        digits[len] = (n & 31) as u8;
+        len += 1;
+        n >>= 5;
+        if n == 0 {
+            break;
+        }
+    }
+    for i in (0..len).rev() {
+        let table = if i == 0 { TERM } else { CONT };
+        out.push(table[digits[i] as usize] as char);
+    }
+}
+
+/// Read posting numbers; `None` if the text is not in the posting code.
+pub fn decode_numbers(s: &str) -> Option<Vec<u64>> {
+    let mut out = Vec::new();
+    let mut acc: u64 = 0;
+    for b in s.bytes() {
+        if let Some(d) = CONT.iter().position(|&c| c == b) {
+            acc = acc.checked_mul(32)?.checked_add(d as u64)?;
+        } else if let Some(d) = TERM.iter().position(|&c| c == b) {
+            out.push(acc.checked_mul(32)?.checked_add(d as u64)?);
+            acc = 0;
+        } else {
+            return None;
+        }
+    }
+    Some(out)
+}
+
+fn truncate_chars(s: &str, max: usize) -> String {
+    let s = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    if s.chars().count() <= max {
+        return s;
+    }
+    let cut: String = s.chars().take(max).collect();
+    let cut = match cut.rfind(' ') {
+        Some(i) if i > max / 2 => cut[..i].to_string(),
+        _ => cut,
+    };
+    format!("{}\u{2026}", cut.trim_end_matches([',', '.', ';', ':']))
+}
+
+/// Build the index files for `docs` (in the order given; ids are positions).
+pub fn build(docs: &[Doc], language: &str) -> Built {
+    let stop = stop_words(language);
+    // term -> postings (doc, weight), docs ascending.
+    let mut terms: HashMap<String, Vec<(usize, u32)>> = HashMap::new();
+    for (id, doc) in docs.iter().enumerate() {
+        let mut counts: BTreeMap<String, Counts> = BTreeMap::new();
+        let title_words = tokenize(&doc.title).len();
+        let mut add = |field: Field, text: &str| {
+            for t in tokenize(text) {
+                if stop.contains(&t.as_str()) {
+                    continue;
+                }
+                let c = counts.entry(t).or_default();
+                match field {
+                    Field::Title => c.title = true,
+                    Field::Heading => c.heading += 1,
+                    Field::Meta => c.meta += 1,
+                    Field::Body => c.body += 1,
+                }
+            }
+        };
+        add(Field::Title, &doc.title);
+        for (f, t) in &doc.text {
+            add(*f, t);
+        }
+        for (term, c) in counts {
+            terms
+                .entry(term)
+                .or_default()
+                .push((id, weight(&c, title_words)));
+        }
+    }
+    let mut sorted: Vec<(String, Vec<(usize, u32)>)> = terms.into_iter().collect();
+    sorted.sort_by(|a, b| utf16_cmp(&a.0, &b.0));
+
+    // Pack terms into shards.
+    let mut shards: Vec<String> = Vec::new();
+    let mut starts: Vec<String> = Vec::new();
+    let mut cur = String::new();
+    for (term, postings) in &sorted {
+        let mut entry = String::with_capacity(term.len() + 1 + postings.len() * 2);
+        entry.push_str(term);
+        entry.push(' ');
+        let mut prev = 0usize;
+        for &(doc, w) in postings {
+            encode_number((((doc - prev) as u64) << 5) | u64::from(w), &mut entry);
+            prev = doc;
+        }
+        if !cur.is_empty() && cur.len() + entry.len() + 1 > SHARD_TARGET {
+            shards.push(std::mem::take(&mut cur));
+        }
+        if cur.is_empty() {
+            starts.push(term.clone());
+        } else {
+            cur.push(',');
+        }
+        cur.push_str(&entry);
+    }
+    if !cur.is_empty() {
+        shards.push(cur);
+    }
+
+    let mut bodies: Vec<(String, String)> = Vec::new();
+    for (n, s) in shards.iter().enumerate() {
+        bodies.push((
+            format!("t{n}.js"),
+            format!(
+                "carehubSearch.t({n},{});\n",
+                to_script_json(&Value::String(s.clone()))
+            ),
+        ));
+    }
+    for (n, chunk) in docs.chunks(DOC_CHUNK).enumerate() {
+        let list: Vec<Value> = chunk
+            .iter()
+            .map(|d| {
+                let hs: Vec<Value> = d
+                    .headings
+                    .iter()
+                    .take(MAX_HEADINGS)
+                    .map(|(id, t)| json!([id, truncate_chars(t, 80)]))
+                    .collect();
+                json!([
+                    d.path,
+                    d.title,
+                    d.kind,
+                    truncate_chars(&d.description, MAX_DESCRIPTION),
+                    hs
+                ])
+            })
+            .collect();
+        bodies.push((
+            format!("d{n}.js"),
+            format!("carehubSearch.d({n},{});\n", to_script_json(&json!(list))),
+        ));
+    }
+    let manifest = json!({
+        "format": FORMAT,
+        "docs": docs.len(),
+        "chunk": DOC_CHUNK,
+        "minPrefix": MIN_PREFIX,
+        "maxPrefixShards": MAX_PREFIX_SHARDS,
+        "stop": stop,
+        "starts": starts,
+    });
+    let manifest_js = format!("window.carehubSearchIndex={};\n", to_script_json(&manifest));
+    let mut h = Sha256::new();
+    h.update(manifest_js.as_bytes());
+    for (name, body) in &bodies {
+        h.update(name.as_bytes());
+        h.update(body.as_bytes());
+    }
+    let version: String = h
+        .finalize()
+        .iter()
+        .take(5)
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let dir = format!("search/{version}");
+    let mut files: Vec<Output> = bodies
+        .into_iter()
+        .map(|(name, body)| Output {
+            path: format!("{dir}/{name}"),
+            bytes: body.into_bytes(),
+        })
+        .collect();
+    let manifest_path = format!("{dir}/m.js");
+    files.push(Output {
+        path: manifest_path.clone(),
+        bytes: manifest_js.into_bytes(),
+    });
+    Built {
+        files,
+        manifest: manifest_path,
+    }
+}
+
+/// A document as stored for showing a result.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Hit {
+    pub doc: usize,
+    pub score: u32,
+    pub path: String,
+    pub title: String,
+}
+
+/// A built index read back from its files: answers queries exactly as
+/// `search.js` does (for tests, and to check the script against).
+#[derive(Debug, Default)]
+pub struct Index {
+    starts: Vec<String>,
+    stop: Vec<String>,
+    shards: Vec<BTreeMap<String, String>>,
+    docs: Vec<(String, String)>,
+    /// The number of documents, from the manifest.
+    ndocs: usize,
+}
+
+fn call_arg<'a>(text: &'a str, prefix: &str) -> Option<(usize, &'a str)> {
+    let rest = text.trim().strip_prefix(prefix)?.strip_prefix('(')?;
+    let rest = rest.strip_suffix(");")?;
+    let (n, arg) = rest.split_once(',')?;
+    Some((n.parse().ok()?, arg))
+}
+
+impl Index {
+    /// Read an index from its files (path under the output folder -> text).
+    pub fn read(manifest: &str, read: impl Fn(&str) -> Option<String>) -> Result<Index, String> {
+        let dir = manifest
+            .rsplit_once('/')
+            .map(|(d, _)| d)
+            .ok_or("bad manifest path")?;
+        let m = read(manifest).ok_or("no manifest")?;
+        let json_text = m
+            .trim()
+            .strip_prefix("window.carehubSearchIndex=")
+            .and_then(|s| s.strip_suffix(';'))
+            .ok_or("manifest is not in the expected form")?;
+        let m: Value = serde_json::from_str(json_text).map_err(|e| e.to_string())?;
+        let strings = |k: &str| -> Vec<String> {
+            m[k].as_array()
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|v| v.as_str().map(str::to_string))
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        let mut idx = Index {
+            starts: strings("starts"),
+            stop: strings("stop"),
+            ..Index::default()
+        };
+        for n in 0..idx.starts.len() {
+            let t = read(&format!("{dir}/t{n}.js")).ok_or(format!("no shard {n}"))?;
+            let (k, arg) = call_arg(&t, "carehubSearch.t").ok_or(format!("bad shard {n}"))?;
+            if k != n {
+                return Err(format!("shard {n} calls itself {k}"));
+            }
+            let s: String = serde_json::from_str(arg).map_err(|e| e.to_string())?;
+            let mut map = BTreeMap::new();
+            for entry in s.split(',') {
+                let (term, postings) = entry.split_once(' ').ok_or("bad entry")?;
+                map.insert(term.to_string(), postings.to_string());
+            }
+            idx.shards.push(map);
+        }
+        let ndocs = m["docs"].as_u64().unwrap_or(0) as usize;
+        idx.ndocs = ndocs;
+        let chunk = m["chunk"].as_u64().unwrap_or(DOC_CHUNK as u64).max(1) as usize;
+        for n in 0..ndocs.div_ceil(chunk) {
+            let t = read(&format!("{dir}/d{n}.js")).ok_or(format!("no doc file {n}"))?;
+            let (_, arg) = call_arg(&t, "carehubSearch.d").ok_or(format!("bad doc file {n}"))?;
+            let list: Vec<Value> = serde_json::from_str(arg).map_err(|e| e.to_string())?;
+            for d in list {
+                idx.docs.push((
+                    d[0].as_str().unwrap_or("").to_string(),
+                    d[1].as_str().unwrap_or("").to_string(),
+                ));
+            }
+        }
+        Ok(idx)
+    }
+
+    /// The shard that holds `term`, if any shard could.
+    fn shard_of(&self, term: &str) -> Option<usize> {
+        let n = self
+            .starts
+            .partition_point(|s| utf16_cmp(s, term) != std::cmp::Ordering::Greater);
+        n.checked_sub(1)
+    }
+
+    /// How rare a term is: 1 for a term on every page, up to ~20.
+    fn rarity(&self, df: usize) -> u32 {
+        let n = self.ndocs.max(1) / df.max(1);
+        u32::BITS - (n.max(1) as u32).leading_zeros()
+    }
+
+    fn postings(&self, shard: usize, term: &str) -> Vec<(usize, u32)> {
+        let Some(p) = self.shards.get(shard).and_then(|m| m.get(term)) else {
+            return Vec::new();
+        };
+        let mut doc = 0usize;
+        decode_numbers(p)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|n| {
+                doc += (n >> 5) as usize;
+                (doc, (n & 31) as u32)
+            })
+            .collect()
+    }
+
+    /// Query words as `search.js` takes them: stop words dropped unless
+    /// the query has nothing else, duplicates dropped.
+    pub fn query_terms(&self, query: &str) -> Vec<String> {
+        let all = tokenize(query);
+        let kept: Vec<String> = all
+            .iter()
+            .filter(|t| !self.stop.contains(t))
+            .cloned()
+            .collect();
+        let mut out: Vec<String> = Vec::new();
+        for t in if kept.is_empty() { all } else { kept } {
+            if !out.contains(&t) {
+                out.push(t);
+            }
+        }
+        out
+    }
+
+    /// Ranked results for a query, as the reader would see them while typing.
+    pub fn search(&self, query: &str) -> Vec<Hit> {
+        let terms = self.query_terms(query);
+        let prefix_last = !query.ends_with(char::is_whitespace);
+        let mut per_term: Vec<HashMap<usize, u32>> = Vec::new();
+        for (k, t) in terms.iter().enumerate() {
+            let mut m: HashMap<usize, u32> = HashMap::new();
+            if let Some(s) = self.shard_of(t) {
+                let list = self.postings(s, t);
+                let r = self.rarity(list.len());
+                for (d, w) in list {
+                    m.insert(d, w * r);
+                }
+            }
+            if k + 1 == terms.len() && prefix_last && t.chars().count() >= MIN_PREFIX {
+                let first = self.shard_of(t).unwrap_or(0);
+                let end = format!("{t}\u{ffff}");
+                let last = self.shard_of(&end).unwrap_or(0);
+                let last = last.min(first + MAX_PREFIX_SHARDS - 1);
+                for s in first..=last {
+                    let Some(shard) = self.shards.get(s) else {
+                        continue;
+                    };
+                    for term in shard.keys() {
+                        if term.starts_with(t.as_str()) && term != t {
+                            let list = self.postings(s, term);
+                            let r = self.rarity(list.len());
+                            for (d, w) in list {
+                                let w = w.saturating_sub(2).max(1) * r;
+                                let e = m.entry(d).or_insert(0);
+                                *e = (*e).max(w);
+                            }
+                        }
+                    }
+                }
+            }
+            per_term.push(m);
+        }
+        if per_term.is_empty() {
+            return Vec::new();
+        }
+        // Every word must match; if no page has them all, rank by how many match.
+        let mut scores: HashMap<usize, (usize, u32)> = HashMap::new();
+        for m in &per_term {
+            for (&d, &w) in m {
+                let e = scores.entry(d).or_insert((0, 0));
+                e.0 += 1;
+                e.1 += w;
+            }
+        }
+        let all = per_term.len();
+        let any_all = scores.values().any(|&(n, _)| n == all);
+        let mut hits: Vec<(usize, usize, u32)> = scores
+            .into_iter()
+            .filter(|&(_, (n, _))| !any_all || n == all)
+            .map(|(d, (n, s))| (d, n, s))
+            .collect();
+        hits.sort_by(|a, b| b.1.cmp(&a.1).then(b.2.cmp(&a.2)).then(a.0.cmp(&b.0)));
+        hits.into_iter()
+            .map(|(d, _, score)| {
+                let (path, title) = self.docs.get(d).cloned().unwrap_or_default();
+                Hit {
+                    doc: d,
+                    score,
+                    path,
+                    title,
+                }
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc(path: &str, title: &str, body: &str) -> Doc {
+        Doc {
+            path: path.into(),
+            title: title.into(),
+            kind: "Article".into(),
+            description: String::new(),
+            headings: Vec::new(),
+            text: vec![(Field::Body, body.into())],
+        }
+    }
+
+    fn read_back(b: &Built) -> Index {
+        let files: HashMap<String, String> = b
+            .files
+            .iter()
+            .map(|o| (o.path.clone(), String::from_utf8(o.bytes.clone()).unwrap()))
+            .collect();
+        Index::read(&b.manifest, |p| files.get(p).cloned()).unwrap()
+    }
+
+    #[test]
+    fn tokenizes_like_the_script() {
+        assert_eq!(
+            tokenize("Parkinson’s: Carers' SERVICES, café MK6 4AB"),
+            vec!["parkinson", "carer", "service", "cafe", "mk6", "4ab"]
+        );
+        assert_eq!(
+            tokenize("therapies stress bus"),
+            vec!["therapy", "stress", "bus"]
+        );
+    }
+
+    #[test]
+    fn numbers_round_trip() {
+        let mut s = String::new();
+        for n in [0u64, 1, 31, 32, 1023, 1024, 123_456_789] {
+            encode_number(n, &mut s);
+        }
+        assert_eq!(
+            decode_numbers(&s).unwrap(),
+            vec![0, 1, 31, 32, 1023, 1024, 123_456_789]
+        );
+        assert!(decode_numbers("!").is_none());
+    }
+
+    #[test]
+    fn title_beats_heading_beats_body() {
+        let mut with_heading = doc("b/", "Family support", "Some respite text.");
+        with_heading
+            .text
+            .push((Field::Heading, "Respite for carers".into()));
+        let docs = vec![
+            doc("a/", "Money", "respite respite respite respite respite"),
+            with_heading,
+            doc("c/", "Respite care", "Short breaks."),
+        ];
+        let idx = read_back(&build(&docs, "en-GB"));
+        let hits = idx.search("respite");
+        let paths: Vec<&str> = hits.iter().map(|h| h.path.as_str()).collect();
+        assert_eq!(paths, vec!["c/", "b/", "a/"]);
+    }
+
+    #[test]
+    fn prefix_and_all_words() {
+        let docs = vec![
+            doc("a/", "Respite care", "breaks"),
+            doc("b/", "Counselling", "care and talking"),
+        ];
+        let idx = read_back(&build(&docs, "en-GB"));
+        assert_eq!(idx.search("resp")[0].path, "a/");
+        assert!(idx.search("re").is_empty(), "two letters are not a prefix");
+        let both: Vec<String> = idx
+            .search("care talking")
+            .into_iter()
+            .map(|h| h.path)
+            .collect();
+        assert_eq!(both, vec!["b/"]);
+        // No page has both words: the best partial matches still show.
+        assert_eq!(idx.search("respite talking").len(), 2);
+        assert!(idx.search("the").is_empty());
+    }
+
+    #[test]
+    fn shards_split_large_indexes() {
+        let docs: Vec<Doc> = (0..400)
+            .map(|i| {
+                let body: String = (0..60)
+                    .map(|j| format!("word{}x{} ", i * 7 + j, j))
+                    .collect();
+                doc(&format!("p{i}/"), &format!("Page {i}"), &body)
+            })
+            .collect();
+        let b = build(&docs, "en-GB");
+        let idx = read_back(&b);
+        assert!(idx.starts.len() > 3, "{} shards", idx.starts.len());
+        for f in &b.files {
+            if f.path.contains("/t") {
+                assert!(
+                    f.bytes.len() < SHARD_TARGET + 2048,
+                    "{} is {} bytes",
+                    f.path,
+                    f.bytes.len()
+                );
+            }
+        }
+        assert_eq!(idx.search("word700x0")[0].path, "p100/");
+        assert_eq!(idx.search("page 399")[0].path, "p399/");
+    }
+
+    #[test]
+    fn same_input_same_files() {
+        let docs = vec![
+            doc("a/", "One", "alpha beta"),
+            doc("b/", "Two", "beta gamma"),
+        ];
+        let a = build(&docs, "en-GB");
+        let b = build(&docs, "en-GB");
+        assert_eq!(a.manifest, b.manifest);
+        for (x, y) in a.files.iter().zip(&b.files) {
+            assert_eq!(x.path, y.path);
+            assert_eq!(x.bytes, y.bytes);
+        }
+    }
+}

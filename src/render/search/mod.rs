@@ -1,0 +1,143 @@
+//! Site search, built at build time: every page and provider becomes a
+//! [`index::Doc`], and [`index::build`] turns them into small static script
+//! files that `themes/default/assets/search.js` loads as a query needs them.
+
+pub mod index;
+
+use super::context::Env;
+use super::markdown::{Rendered, TocEntry};
+use crate::model::uk;
+use crate::model::vocab::{self, Facet};
+use index::{Doc, Field};
+use serde_json::Value;
+
+/// The documents to index: every page, then every provider, sorted by path.
+pub fn docs(env: &Env, rendered: &[(Rendered, Vec<Value>)]) -> Vec<Doc> {
+    let site = env.site;
+    let mut docs: Vec<Doc> = Vec::with_capacity(site.pages.len() + site.providers.len());
+    for (i, p) in site.pages.iter().enumerate() {
+        let Some((r, faq)) = rendered.get(i) else {
+            continue;
+        };
+        let mut headings = Vec::new();
+        flatten_toc(&r.toc, &mut headings);
+        for f in faq {
+            if let (Some(id), Some(q)) = (f["id"].as_str(), f["question"].as_str()) {
+                headings.push((id.to_string(), q.to_string()));
+            }
+        }
+        let mut text: Vec<(Field, String)> = headings
+            .iter()
+            .map(|(_, h)| (Field::Heading, h.clone()))
+            .collect();
+        text.push((Field::Meta, p.description().to_string()));
+        for s in &p.fm.services {
+            if let Some(&si) = site.services.get(s.get_ref()) {
+                text.push((Field::Meta, site.pages[si].title().to_string()));
+            }
+        }
+        for c in &p.fm.conditions {
+            if let Some(&ci) = site.conditions.get(c.get_ref()) {
+                text.push((Field::Meta, site.pages[ci].title().to_string()));
+            }
+        }
+        for pr in &p.fm.providers {
+            if let Some(&pi) = site.provider_by_id.get(pr.get_ref()) {
+                text.push((Field::Meta, site.providers[pi].name().to_string()));
+            }
+        }
+        text.push((Field::Body, r.plain.clone()));
+        docs.push(Doc {
+            path: p.path.clone(),
+            title: p.title().to_string(),
+            kind: env.theme.sub("page_kinds", p.kind.name()),
+            description: p.description().to_string(),
+            headings,
+            text,
+        });
+    }
+    for pr in &site.providers {
+        let d = &pr.data;
+        let kind = d
+            .kind
+            .as_ref()
+            .map(|k| env.theme.sub("kinds", k.get_ref()))
+            .unwrap_or_else(|| env.theme.sub("page_kinds", "provider"));
+        let mut text: Vec<(Field, String)> = vec![(Field::Meta, kind.clone())];
+        for s in &d.services {
+            if let Some(&si) = site.services.get(s.get_ref()) {
+                text.push((Field::Meta, site.pages[si].title().to_string()));
+            }
+        }
+        for c in &d.conditions {
+            if let Some(&ci) = site.conditions.get(c.get_ref()) {
+                text.push((Field::Meta, site.pages[ci].title().to_string()));
+            }
+        }
+        let facet_names = |facet: Facet, ids: &[toml::Spanned<String>]| -> Vec<String> {
+            ids.iter()
+                .filter(|v| facet.values().contains(&v.get_ref().as_str()))
+                .map(|v| env.theme.sub(facet.strings_table(), v.get_ref()))
+                .collect()
+        };
+        for s in facet_names(Facet::Settings, &d.settings) {
+            text.push((Field::Meta, s));
+        }
+        for s in facet_names(Facet::Funding, &d.funding.types) {
+            text.push((Field::Meta, s));
+        }
+        for s in facet_names(Facet::ReferralRoutes, &d.referral.routes) {
+            text.push((Field::Body, s));
+        }
+        if let Some(r) = d
+            .cqc
+            .as_ref()
+            .and_then(|c| c.rating.as_ref())
+            .and_then(|r| vocab::rating_id(r.get_ref()))
+        {
+            text.push((Field::Body, env.theme.sub("ratings", r)));
+        }
+        for a in &d.areas_served {
+            text.push((Field::Meta, a.get_ref().clone()));
+        }
+        if let Some(a) = &d.address {
+            text.push((Field::Body, a.lines.join(" ")));
+            text.push((Field::Meta, a.town.clone()));
+            if let Some(pc) = &a.postcode {
+                if let Some(district) = uk::district_of(pc.get_ref()) {
+                    text.push((Field::Meta, district));
+                }
+                text.push((Field::Body, pc.get_ref().clone()));
+            }
+        }
+        text.push((Field::Body, d.summary.clone()));
+        text.push((Field::Body, d.referral.how.clone()));
+        text.push((Field::Body, d.referral.have_ready.join(" ")));
+        text.push((Field::Body, d.funding.cost_notes.clone()));
+        text.push((Field::Body, d.languages.join(" ")));
+        text.push((Field::Body, d.accessibility.clone()));
+        text.push((Field::Body, d.opening_hours.notes.clone()));
+        docs.push(Doc {
+            path: pr.path(),
+            title: pr.name().to_string(),
+            kind,
+            description: d.summary.clone(),
+            headings: Vec::new(),
+            text,
+        });
+    }
+    docs.sort_by(|a, b| a.path.cmp(&b.path));
+    docs
+}
+
+fn flatten_toc(toc: &[TocEntry], out: &mut Vec<(String, String)>) {
+    for e in toc {
+        out.push((e.id.clone(), e.title.clone()));
+        flatten_toc(&e.children, out);
+    }
+}
+
+/// Build the search index for the site.
+pub fn build(env: &Env, rendered: &[(Rendered, Vec<Value>)]) -> index::Built {
+    index::build(&docs(env, rendered), &env.site.config.language)
+}
