@@ -83,7 +83,7 @@ pub fn generate(out: &Path, spec: &Spec) -> io::Result<Summary> {
         (
             "conditions/_index.md",
             "Conditions",
-            "How palliative care helps with different illnesses.",
+            "How care helps with different illnesses.",
         ),
         (
             "providers/_index.md",
@@ -101,6 +101,22 @@ pub fn generate(out: &Path, spec: &Spec) -> io::Result<Summary> {
         sum.sections += 1;
         sum.page_paths
             .push(rel.trim_end_matches("_index.md").into());
+    }
+    {
+        // The default theme's footer links to /about/.
+        let mut rng = Rng::new(spec.seed, 5, 0);
+        let body = paragraphs(&mut rng, 3, spec);
+        let fm = front_matter(
+            &mut rng,
+            "About this hub",
+            "Who made this hub and why.",
+            &[],
+            &[],
+            &[],
+            1000,
+        );
+        write("about.md".into(), fm + &body, &mut sum)?;
+        sum.page_paths.push("about/".into());
     }
     for t in 0..topics {
         let mut rng = Rng::new(spec.seed, 2, t as u64);
@@ -135,7 +151,7 @@ pub fn generate(out: &Path, spec: &Spec) -> io::Result<Summary> {
         let mut rng = Rng::new(spec.seed, 4, i as u64);
         let services = pick(&mut rng, SERVICE_IDS_ALL, 2, 5);
         let desc = format!(
-            "How palliative care can help people living with {}.",
+            "How care can help people living with {}.",
             name.to_lowercase()
         );
         let fm = front_matter(&mut rng, name, &desc, &services, &[], &[], i as i64);
@@ -278,7 +294,7 @@ fn fmt_date((y, m, d): (i32, u32, u32)) -> String {
 
 fn site_toml() -> String {
     r#"# A synthetic hub made by examples/gen_corpus for benchmarks. Not real information.
-title = "Synthetic Palliative Care Hub"
+title = "Synthetic Care Hub"
 description = "A made-up hub for measuring carehub's build speed."
 base_url = "https://bench.example.org/"
 language = "en-GB"
@@ -373,7 +389,7 @@ fn home_page(spec: &Spec, topics: usize) -> String {
     let mut rng = Rng::new(spec.seed, 0, 0);
     let mut s = front_matter(
         &mut rng,
-        "Synthetic Palliative Care Hub",
+        "Synthetic Care Hub",
         "A made-up hub for benchmarks.",
         &[],
         &[],
@@ -467,9 +483,9 @@ fn provider_link(spec: &Spec, rng: &mut Rng) -> String {
     format!("[this provider](@/providers/{}.toml)", provider_id(spec, k))
 }
 
-/// A sentence of 6 to 18 words, maybe with a link or some bold text.
+/// A sentence of 5 to 12 words, maybe with a link or some bold text.
 fn sentence(rng: &mut Rng, spec: &Spec, from: usize, links: bool, words: &mut usize) -> String {
-    let n = rng.range(6, 18);
+    let n = rng.range(5, 12);
     let mut s = String::with_capacity(n * 8);
     for w in 0..n {
         if w > 0 {
@@ -573,7 +589,7 @@ fn care_card(rng: &mut Rng, spec: &Spec, from: usize, words: &mut usize) -> Stri
 /// Article `j`: its text and the number of words in its body.
 pub fn article(spec: &Spec, j: usize, plan: &Plan) -> (String, usize) {
     let mut rng = Rng::new(spec.seed, 11, j as u64);
-    let target = (1000.0 * (0.35 * rng.normal()).exp()).clamp(300.0, 5000.0) as usize;
+    let target = (1080.0 * (0.35 * rng.normal()).exp()).clamp(300.0, 5000.0) as usize;
     let services = pick(&mut rng, SERVICE_IDS_ALL, 1, 4);
     let conditions = pick(&mut rng, CONDITION_IDS, 0, 2);
     let providers: Vec<String> = if spec.providers > 0 && rng.chance(3, 10) {
@@ -764,7 +780,7 @@ pub const SERVICES: &[(&str, &str)] = &[
         "counselling-and-emotional-support",
         "Counselling and emotional support",
     ),
-    ("respite-care", "Respite care"),
+    ("short-breaks", "Short breaks for carers"),
     ("bereavement-support", "Bereavement support"),
     ("spiritual-care", "Spiritual care"),
     ("nutritional-support", "Nutritional support"),
@@ -772,10 +788,7 @@ pub const SERVICES: &[(&str, &str)] = &[
     ("hospice-at-home", "Hospice at home"),
     ("day-services", "Day services"),
     ("advice-line-24-hour", "24-hour advice line"),
-    (
-        "community-palliative-nursing",
-        "Community palliative nursing",
-    ),
+    ("community-nursing", "Community nursing"),
     ("complementary-therapies", "Complementary therapies"),
     ("occupational-therapy", "Occupational therapy"),
     ("physiotherapy", "Physiotherapy"),
@@ -794,10 +807,7 @@ pub const SERVICES: &[(&str, &str)] = &[
     ("equipment-loans", "Equipment loans"),
     ("night-sitting", "Night sitting"),
     ("rapid-response", "Rapid response team"),
-    (
-        "specialist-palliative-outpatients",
-        "Specialist palliative outpatients",
-    ),
+    ("outpatient-clinic", "Outpatient clinic"),
     ("dementia-support", "Dementia support"),
     ("heart-failure-nursing", "Heart failure nursing"),
     ("respiratory-nursing", "Respiratory nursing"),
@@ -815,7 +825,7 @@ pub const SERVICES: &[(&str, &str)] = &[
 const SERVICE_IDS_ALL: &[&str] = &[
     "pain-and-symptom-management",
     "counselling-and-emotional-support",
-    "respite-care",
+    "short-breaks",
     "bereavement-support",
     "spiritual-care",
     "nutritional-support",
@@ -823,7 +833,7 @@ const SERVICE_IDS_ALL: &[&str] = &[
     "hospice-at-home",
     "day-services",
     "advice-line-24-hour",
-    "community-palliative-nursing",
+    "community-nursing",
     "complementary-therapies",
     "occupational-therapy",
     "physiotherapy",
@@ -842,7 +852,7 @@ const SERVICE_IDS_ALL: &[&str] = &[
     "equipment-loans",
     "night-sitting",
     "rapid-response",
-    "specialist-palliative-outpatients",
+    "outpatient-clinic",
     "dementia-support",
     "heart-failure-nursing",
     "respiratory-nursing",
@@ -896,7 +906,7 @@ const TOPICS: &[&str] = &[
 ];
 
 const REVIEWERS: &[&str] = &[
-    "Dr A. Example, palliative care consultant (illustrative reviewer)",
+    "Dr A. Example, care consultant (illustrative reviewer)",
     "B. Example, community nurse specialist (illustrative reviewer)",
     "C. Example, hospice family support lead (illustrative reviewer)",
 ];
@@ -913,12 +923,12 @@ const SOURCES: &[(&str, &str, &str)] = &[
         "Hospice UK",
     ),
     (
-        "Carer breaks and respite care",
+        "Carer breaks",
         "https://www.nhs.uk/conditions/social-care-and-support-guide/support-and-benefits-for-carers/carer-breaks-and-respite-care/",
         "NHS",
     ),
     (
-        "Palliative care",
+        "Care near the end of life",
         "https://www.mariecurie.org.uk/help/support/diagnosed/recent-diagnosis/palliative-care-end-of-life-care",
         "Marie Curie",
     ),
@@ -1030,17 +1040,18 @@ const PLACES: &[&str] = &[
 /// Provider kinds (as carehub's vocabulary has them) and a name for each.
 const PROVIDER_KINDS: &[(&str, &str)] = &[
     ("hospice", "Hospice"),
-    ("hospital-team", "Hospital Palliative Team"),
+    ("hospital-team", "Hospital Care Team"),
     ("community-team", "Community Nursing Team"),
     ("home-care", "Home Care"),
     ("charity", "Support Centre"),
     ("gp-service", "Health Centre"),
     ("care-home", "Care Home"),
 ];
+/// Plain words of one or two syllables, so the text passes carehub's
+/// reading-age and plain-language checks like a real hub's would.
 const WORDS: &[&str] = &[
     "you",
     "your",
-    "family",
     "care",
     "help",
     "nurse",
@@ -1086,9 +1097,7 @@ const WORDS: &[&str] = &[
     "carers",
     "support",
     "service",
-    "services",
     "hospice",
-    "hospital",
     "day",
     "night",
     "week",
@@ -1096,10 +1105,7 @@ const WORDS: &[&str] = &[
     "feel",
     "feelings",
     "tired",
-    "medicine",
-    "medicines",
     "symptoms",
-    "comfortable",
     "safe",
     "plan",
     "plans",
@@ -1112,12 +1118,10 @@ const WORDS: &[&str] = &[
     "free",
     "cost",
     "money",
-    "benefits",
     "forms",
     "letter",
     "GP",
     "referral",
-    "appointment",
     "clinic",
     "local",
     "near",
@@ -1128,17 +1132,14 @@ const WORDS: &[&str] = &[
     "dad",
     "brother",
     "sister",
-    "together",
     "alone",
     "often",
     "sometimes",
-    "usually",
     "always",
     "never",
     "quickly",
     "slowly",
     "gently",
-    "every",
     "each",
     "other",
     "more",
@@ -1159,10 +1160,8 @@ const WORDS: &[&str] = &[
     "kitchen",
     "bathroom",
     "stairs",
-    "equipment",
     "hoist",
     "wheelchair",
-    "oxygen",
     "breathing",
     "breathless",
     "sick",
@@ -1173,8 +1172,6 @@ const WORDS: &[&str] = &[
     "wound",
     "bladder",
     "bowel",
-    "constipation",
-    "appetite",
     "weight",
     "water",
     "food",
@@ -1192,24 +1189,20 @@ const WORDS: &[&str] = &[
     "angry",
     "grief",
     "loss",
-    "memories",
     "stories",
     "music",
     "faith",
     "beliefs",
     "chaplain",
-    "counsellor",
     "listen",
     "share",
     "write",
     "read",
     "know",
     "learn",
-    "understand",
     "explain",
     "questions",
     "answers",
-    "information",
     "leaflet",
     "website",
     "record",
@@ -1221,7 +1214,6 @@ const WORDS: &[&str] = &[
     "date",
     "future",
     "today",
-    "tomorrow",
     "soon",
     "later",
     "before",
@@ -1243,17 +1235,12 @@ const WORDS: &[&str] = &[
     "kind",
     "caring",
     "trained",
-    "specialist",
-    "community",
     "district",
     "social",
     "worker",
-    "volunteer",
-    "charity",
     "NHS",
     "council",
     "funding",
-    "assessment",
     "needs",
     "right",
     "rights",
@@ -1261,25 +1248,18 @@ const WORDS: &[&str] = &[
     "decide",
     "agree",
     "consent",
-    "capacity",
     "advance",
     "statement",
     "power",
-    "attorney",
-    "will",
-    "funeral",
     "death",
     "dying",
     "end",
     "life",
     "living",
     "comfort",
-    "dignity",
     "respect",
-    "privacy",
     "culture",
     "language",
-    "interpreter",
     "access",
     "parking",
     "transport",
@@ -1292,11 +1272,8 @@ const WORDS: &[&str] = &[
     "long",
     "stay",
     "break",
-    "respite",
-    "day",
     "centre",
     "group",
     "meet",
     "others",
-    "similar",
 ];

@@ -208,6 +208,21 @@ pub fn word_syllables(word: &str) -> usize {
             .sum::<usize>()
             .max(1);
     }
+    // Most words are short and ASCII: fold them on the stack.
+    if word.is_ascii() && word.len() <= 32 {
+        let mut buf = [0u8; 32];
+        let mut n = 0;
+        let mut upper = 0;
+        for b in word.bytes().filter(u8::is_ascii_alphabetic) {
+            upper += usize::from(b.is_ascii_uppercase());
+            buf[n] = b.to_ascii_lowercase();
+            n += 1;
+        }
+        if n == 0 || (n > 1 && upper == n) {
+            return 1;
+        }
+        return std::str::from_utf8(&buf[..n]).map_or(1, syllables);
+    }
     let letters: String = word
         .chars()
         .filter(|c| c.is_alphabetic())

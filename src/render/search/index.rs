@@ -20,6 +20,7 @@
 
 use crate::render::Output;
 use crate::render::jsonld::to_script_json;
+use rayon::prelude::*;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, HashMap};
@@ -83,11 +84,18 @@ pub struct Built {
 /// apostrophes, split on anything that is not alphabetic or numeric, and
 /// stem. `search.js` does exactly the same.
 pub fn tokenize(text: &str) -> Vec<String> {
-    let folded: String = text
-        .nfd()
-        .filter(|c| !('\u{300}'..='\u{36f}').contains(c) && *c != '\'' && *c != '\u{2019}')
-        .flat_map(char::to_lowercase)
-        .collect();
+    // ASCII text is its own NFD form: fold case without decomposing.
+    let folded: String = if text.is_ascii() {
+        text.bytes()
+            .filter(|&b| b != b'\'')
+            .map(|b| b.to_ascii_lowercase() as char)
+            .collect()
+    } else {
+        text.nfd()
+            .filter(|c| !('\u{300}'..='\u{36f}').contains(c) && *c != '\'' && *c != '\u{2019}')
+            .flat_map(char::to_lowercase)
+            .collect()
+    };
     folded
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty() && w.chars().count() <= MAX_WORD)
@@ -210,14 +218,15 @@ fn truncate_chars(s: &str, max: usize) -> String {
 /// Build the index files for `docs` (in the order given; ids are positions).
 pub fn build(docs: &[Doc], language: &str) -> Built {
     let stop = stop_words(language);
-    // term -> postings (doc, weight), docs ascending.
-    let mut terms: HashMap<String, Vec<(usize, u32)>> = HashMap::new();
-    for (id, doc) in docs.iter().enumerate() {
-        let mut counts: BTreeMap<String, Counts> = BTreeMap::new();
+    let stop_set: std::collections::HashSet<&str> = stop.iter().copied().collect();
+    // Each document's terms and weights, on every core, a chunk at a time
+    // so that only one chunk's term lists are held before merging.
+    let doc_terms = |doc: &Doc| -> Vec<(String, u32)> {
+        let mut counts: HashMap<String, Counts> = HashMap::new();
         let title_words = tokenize(&doc.title).len();
         let mut add = |field: Field, text: &str| {
             for t in tokenize(text) {
-                if stop.contains(&t.as_str()) {
+                if stop_set.contains(t.as_str()) {
                     continue;
                 }
                 let c = counts.entry(t).or_default();
@@ -233,11 +242,20 @@ pub fn build(docs: &[Doc], language: &str) -> Built {
         for (f, t) in &doc.text {
             add(*f, t);
         }
-        for (term, c) in counts {
-            terms
-                .entry(term)
-                .or_default()
-                .push((id, weight(&c, title_words)));
+        counts
+            .into_iter()
+            .map(|(term, c)| (term, weight(&c, title_words)))
+            .collect()
+    };
+    // term -> postings (doc, weight), docs ascending.
+    let mut terms: HashMap<String, Vec<(usize, u32)>> = HashMap::new();
+    const CHUNK: usize = 512;
+    for (c, chunk) in docs.chunks(CHUNK).enumerate() {
+        let per_doc: Vec<Vec<(String, u32)>> = chunk.par_iter().map(doc_terms).collect();
+        for (k, list) in per_doc.into_iter().enumerate() {
+            for (term, w) in list {
+                terms.entry(term).or_default().push((c * CHUNK + k, w));
+            }
         }
     }
     let mut sorted: Vec<(String, Vec<(usize, u32)>)> = terms.into_iter().collect();
