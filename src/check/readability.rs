@@ -429,25 +429,32 @@ pub struct SentenceScore {
     pub words: usize,
 }
 
-/// Score a page's prose blocks; the hardest sentences come first.
+/// Score a page's prose blocks, and name its hardest sentences (at most
+/// [`HARDEST`], hardest first). Only those are copied out of the text.
 pub fn score_blocks(blocks: &[ProseBlock]) -> (Counts, Vec<SentenceScore>) {
     let mut total = Counts::default();
-    let mut hardest = Vec::new();
-    for b in blocks {
+    // (grade, source offset, words, block, range in the block's text)
+    let mut scored: Vec<(f64, usize, usize, usize, Range<usize>)> = Vec::new();
+    for (bi, b) in blocks.iter().enumerate() {
         for r in sentences(&b.text) {
             let c = count_sentence(&b.text[r.clone()]);
             total.add(c);
             if c.words >= 3 {
-                hardest.push(SentenceScore {
-                    text: b.text[r.clone()].to_string(),
-                    offset: b.source_offset(r.start),
-                    grade: c.grade(),
-                    words: c.words,
-                });
+                scored.push((c.grade(), b.source_offset(r.start), c.words, bi, r));
             }
         }
     }
-    hardest.sort_by(|a, b| b.grade.total_cmp(&a.grade).then(a.offset.cmp(&b.offset)));
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    let hardest = scored
+        .into_iter()
+        .take(HARDEST)
+        .map(|(grade, offset, words, bi, r)| SentenceScore {
+            text: blocks[bi].text[r].to_string(),
+            offset,
+            grade,
+            words,
+        })
+        .collect();
     (total, hardest)
 }
 

@@ -84,6 +84,14 @@ pub struct Built {
 /// apostrophes, split on anything that is not alphabetic or numeric, and
 /// stem. `search.js` does exactly the same.
 pub fn tokenize(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for_each_token(text, |t| out.push(t.to_string()));
+    out
+}
+
+/// Call `f` with each token of `text`, as [`tokenize`] makes them, without
+/// allocating for each one.
+pub fn for_each_token(text: &str, mut f: impl FnMut(&str)) {
     // ASCII text is its own NFD form: fold case without decomposing.
     let folded: String = if text.is_ascii() {
         text.bytes()
@@ -96,11 +104,29 @@ pub fn tokenize(text: &str) -> Vec<String> {
             .flat_map(char::to_lowercase)
             .collect()
     };
-    folded
+    let mut buf = String::new();
+    for w in folded
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty() && w.chars().count() <= MAX_WORD)
-        .map(stem)
-        .collect()
+    {
+        // The same rules as `stem`.
+        let n = w.chars().count();
+        if n > 4 && w.ends_with("ies") {
+            buf.clear();
+            buf.push_str(&w[..w.len() - 3]);
+            buf.push('y');
+            f(&buf);
+        } else if n > 3
+            && w.ends_with('s')
+            && !w.ends_with("ss")
+            && !w.ends_with("us")
+            && !w.ends_with("is")
+        {
+            f(&w[..w.len() - 1]);
+        } else {
+            f(w);
+        }
+    }
 }
 
 /// A light plural stemmer: `services` -> `service`, `therapies` -> `therapy`.
@@ -223,20 +249,24 @@ pub fn build(docs: &[Doc], language: &str) -> Built {
     // so that only one chunk's term lists are held before merging.
     let doc_terms = |doc: &Doc| -> Vec<(String, u32)> {
         let mut counts: HashMap<String, Counts> = HashMap::new();
-        let title_words = tokenize(&doc.title).len();
+        let mut title_words = 0;
+        for_each_token(&doc.title, |_| title_words += 1);
         let mut add = |field: Field, text: &str| {
-            for t in tokenize(text) {
-                if stop_set.contains(t.as_str()) {
-                    continue;
+            for_each_token(text, |t| {
+                if stop_set.contains(t) {
+                    return;
                 }
-                let c = counts.entry(t).or_default();
+                let c = match counts.get_mut(t) {
+                    Some(c) => c,
+                    None => counts.entry(t.to_string()).or_default(),
+                };
                 match field {
                     Field::Title => c.title = true,
                     Field::Heading => c.heading += 1,
                     Field::Meta => c.meta += 1,
                     Field::Body => c.body += 1,
                 }
-            }
+            });
         };
         add(Field::Title, &doc.title);
         for (f, t) in &doc.text {
