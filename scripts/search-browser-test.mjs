@@ -9,7 +9,9 @@
 //       opened from disk (file://) after `build --portable`. Also checks
 //       the ?q= prefill, typing letter by letter, the header search form,
 //       that no page logs an error (a CSP refusal is one), and reports
-//       how long each keystroke took. Ends with "N passed, M failed".
+//       how long each keystroke took. Also checks find-a-service: filters
+//       from the URL, typing a postcode, and the full table without
+//       JavaScript. Ends with "N passed, M failed".
 //
 //   node scripts/search-browser-test.mjs --measure DIR "QUERY" [DELAY_MS...]
 //       Serves a built site DIR over http, opens the search page with
@@ -146,6 +148,50 @@ async function scenario(browser, label, url, expectSuffix) {
   }
 }
 
+// Find a service: with JavaScript the filters work in place and live in the
+// URL; without it the page is the full table.
+async function findScenario(browser, label, url) {
+  const page = await browser.newPage();
+  try {
+    await page.goto(url('find-a-service/', '?service=respite-care&postcode=MK6%204AB'));
+    const rows = await page.$$eval('tr[data-services]', trs => trs.map(tr => ({
+      hidden: tr.hidden || tr.offsetParent === null,
+      services: tr.dataset.services.split(' '),
+      areas: tr.dataset.areas.split(' '),
+    })));
+    const want = rows.filter(r => r.services.includes('respite-care') && r.areas.includes('MK6'));
+    const shown = rows.filter(r => !r.hidden);
+    check(`${label}: find-a-service ?service=respite-care&postcode=MK6 4AB shows exactly the matching providers`,
+      want.length > 0 && shown.length === want.length && shown.every(r => r.services.includes('respite-care') && r.areas.includes('MK6')),
+      `${shown.length} shown, ${want.length} match of ${rows.length}`);
+    // Typing a postcode narrows the list and puts it in the URL.
+    await page.goto(url('find-a-service/', ''));
+    await page.fill('#f-postcode', 'mk10');
+    // The filter waits for a pause in typing before it applies.
+    await page.waitForFunction(() => /postcode=/.test(location.search), null, { timeout: 5000 }).catch(() => {});
+    const href = page.url();
+    check(`${label}: typing a postcode puts it in the URL`, /postcode=MK10/i.test(href), href);
+    const shown10 = await page.$$eval('tr[data-services]', trs => trs.filter(tr => !tr.hidden && tr.offsetParent !== null).map(tr => tr.dataset.areas));
+    check(`${label}: typing a postcode shows only providers covering it`,
+      shown10.length > 0 && shown10.every(a => a.split(' ').includes('MK10')), `${shown10.length} shown`);
+  } catch (e) {
+    check(`${label}: find-a-service ran without error`, false, String(e).split('\n')[0]);
+  } finally {
+    await page.close();
+  }
+  // No JavaScript: the whole table, and the (script-only) filter form stays hidden.
+  const ctx = await browser.newContext({ javaScriptEnabled: false });
+  const p2 = await ctx.newPage();
+  try {
+    await p2.goto(url('find-a-service/', '?service=respite-care'));
+    const all = await p2.$$eval('tr[data-services]', trs => trs.filter(tr => !tr.hidden).length);
+    const total = await p2.$$eval('tr[data-services]', trs => trs.length);
+    check(`${label}: without JavaScript find-a-service lists every provider`, total > 0 && all === total, `${all} of ${total}`);
+  } finally {
+    await ctx.close();
+  }
+}
+
 async function runTests(bin, siteRoot) {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'carehub-search-'));
   const plain = path.join(tmp, 'plain'), sub = path.join(tmp, 'sub'), portable = path.join(tmp, 'portable');
@@ -158,10 +204,12 @@ async function runTests(bin, siteRoot) {
   try {
     const o1 = `http://127.0.0.1:${s1.address().port}/`;
     await scenario(browser, 'http', (p, q) => `${o1}${p}${q}`, '/services/respite-care/');
+    await findScenario(browser, 'http', (p, q) => `${o1}${p}${q}`);
     const o2 = `http://127.0.0.1:${s2.address().port}/hub/`;
     await scenario(browser, 'http under /hub/', (p, q) => `${o2}${p}${q}`, '/hub/services/respite-care/');
     const o3 = pathToFileURL(portable).href + '/';
     await scenario(browser, 'file:// (portable)', (p, q) => `${o3}${p}index.html${q}`, '/services/respite-care/index.html');
+    await findScenario(browser, 'file:// (portable)', (p, q) => `${o3}${p}index.html${q}`);
   } finally {
     await browser.close();
     s1.close();

@@ -22,6 +22,8 @@ step "build the example site"
 cargo run --release --quiet -- build --output public
 
 rc=0
+step "carehub check --strict on the example (no errors, nothing overdue)"
+cargo run --release --quiet -- check --strict || rc=1
 step "link-check"
 "$TOOLS/link-check" public || rc=1
 step "html-validate"
@@ -35,7 +37,7 @@ cargo run --release --quiet -- build --quiet --base-url https://example.org/hub/
 step "link-check: portable build (relative links to files)"
 cargo run --release --quiet -- build --quiet --portable --output target/public-portable
 "$TOOLS/link-check" target/public-portable || rc=1
-step "search in headless Chromium: http, /hub/ and file://"
+step "search and find-a-service in headless Chromium: http, /hub/ and file://"
 node scripts/search-browser-test.mjs "${CARGO_TARGET_DIR:-target}/release/carehub" . || rc=1
 
 if [ "$rc" -ne 0 ]; then

@@ -13,6 +13,7 @@
 //! of `script`, `style`, `textarea` and `title`, and never panics on
 //! malformed input.
 
+use super::{FastMap, FastSet};
 use crate::diagnostics::{Diagnostic, Severity, nearest};
 use crate::render::{RenderResult, output_path};
 use crate::resolve::Site;
@@ -33,7 +34,7 @@ pub struct LinkStats {
 /// The ids and internal-link candidates of one HTML file.
 #[derive(Debug, Default)]
 pub struct Scan<'a> {
-    pub ids: HashSet<Cow<'a, str>>,
+    pub ids: FastSet<Cow<'a, str>>,
     /// Attribute values that hold URLs, as written (entities not decoded).
     pub links: Vec<&'a str>,
 }
@@ -220,12 +221,12 @@ pub fn percent_decode(s: &str) -> Cow<'_, str> {
 
 /// Where a URL in a page points.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Dest {
+pub enum Dest<'a> {
     /// A path inside the site (relative to the site root, no leading `/`,
     /// decoded), and a fragment if any.
     Internal {
-        path: String,
-        fragment: Option<String>,
+        path: Cow<'a, str>,
+        fragment: Option<Cow<'a, str>>,
     },
     /// An internal-looking path that leaves the site (above its base path).
     Outside,
@@ -235,37 +236,36 @@ pub enum Dest {
 
 /// Classify a URL (entities already decoded) found on a page whose
 /// directory is `page_dir` (site-relative, ending in `/` or empty).
-pub fn classify(url: &str, page_dir: &str, base_url: &str, base_path: &str) -> Dest {
+/// Allocates only when the URL needs joining or decoding.
+pub fn classify<'a>(url: &'a str, page_dir: &'a str, base_url: &str, base_path: &str) -> Dest<'a> {
     let url = url.trim();
     let (rest, fragment) = match url.split_once('#') {
-        Some((r, f)) => (r, Some(percent_decode(f).into_owned())),
+        Some((r, f)) => (r, Some(percent_decode(f))),
         None => (url, None),
     };
     let rest = rest.split('?').next().unwrap_or("");
     let path: Cow<str> = if let Some(r) = rest.strip_prefix(base_url) {
         Cow::Borrowed(r)
-    } else if rest.starts_with("//") {
-        return if format!("https:{rest}").starts_with(base_url)
-            || format!("http:{rest}").starts_with(base_url)
-        {
-            classify(&format!("https:{url}"), page_dir, base_url, base_path)
-        } else {
-            Dest::External
+    } else if let Some(host) = rest.strip_prefix("//") {
+        let ours = base_url.split_once("://").map_or("", |x| x.1);
+        return match host.strip_prefix(ours) {
+            Some(r) => internal(Cow::Borrowed(r), fragment),
+            None if format!("{host}/") == ours => internal(Cow::Borrowed(""), fragment),
+            None => Dest::External,
         };
     } else if has_scheme(rest) {
         // Our own address without the trailing slash is the home page.
-        return if format!("{rest}/") == base_url {
-            Dest::Internal {
-                path: String::new(),
-                fragment,
-            }
+        return if rest.len() + 1 == base_url.len() && base_url.starts_with(rest) {
+            internal(Cow::Borrowed(""), fragment)
         } else {
             Dest::External
         };
-    } else if let Some(abs) = rest.strip_prefix('/') {
-        match format!("/{abs}").strip_prefix(base_path) {
-            Some(r) => Cow::Owned(r.to_string()),
-            None if format!("/{abs}/") == base_path => Cow::Borrowed(""),
+    } else if rest.starts_with('/') {
+        match rest.strip_prefix(base_path) {
+            Some(r) => Cow::Borrowed(r),
+            None if rest.len() + 1 == base_path.len() && base_path.starts_with(rest) => {
+                Cow::Borrowed("")
+            }
             None => return Dest::Outside,
         }
     } else if rest.is_empty() {
@@ -273,8 +273,15 @@ pub fn classify(url: &str, page_dir: &str, base_url: &str, base_path: &str) -> D
     } else {
         Cow::Owned(format!("{page_dir}{rest}"))
     };
-    let decoded = percent_decode(&path);
-    match normalise(&decoded) {
+    internal(path, fragment)
+}
+
+fn internal<'a>(path: Cow<'a, str>, fragment: Option<Cow<'a, str>>) -> Dest<'a> {
+    let decoded = match path {
+        Cow::Borrowed(p) => percent_decode(p),
+        Cow::Owned(p) => Cow::Owned(percent_decode(&p).into_owned()),
+    };
+    match normalise(decoded) {
         Some(path) => Dest::Internal { path, fragment },
         None => Dest::Outside,
     }
@@ -295,23 +302,17 @@ fn has_scheme(s: &str) -> bool {
 }
 
 /// Resolve `.` and `..` segments; `None` when `..` climbs above the root.
-fn normalise(path: &str) -> Option<String> {
-    if !path.contains("./")
-        && !path.ends_with("/.")
-        && !path.ends_with("/..")
-        && path != "."
-        && path != ".."
-        && !path.contains("//")
-    {
-        return Some(path.to_string());
+fn normalise(path: Cow<'_, str>) -> Option<Cow<'_, str>> {
+    let p: &str = &path;
+    // Only `.` and `..` segments and doubled slashes need work.
+    let dotty = p.starts_with('.') || p.contains("/.") || p.contains("//");
+    if !dotty {
+        return Some(path);
     }
-    let trailing = path.ends_with('/')
-        || path.ends_with("/.")
-        || path.ends_with("/..")
-        || path == "."
-        || path == "..";
+    let trailing =
+        p.ends_with('/') || p.ends_with("/.") || p.ends_with("/..") || p == "." || p == "..";
     let mut segs: Vec<&str> = Vec::new();
-    for s in path.split('/') {
+    for s in p.split('/') {
         match s {
             "" | "." => {}
             ".." => {
@@ -324,7 +325,7 @@ fn normalise(path: &str) -> Option<String> {
     if trailing && !out.is_empty() {
         out.push('/');
     }
-    Some(out)
+    Some(Cow::Owned(out))
 }
 
 /// What made an output file.
@@ -363,12 +364,13 @@ enum Problem {
 /// The published files, looked up by any path that serves them:
 /// `a/b/index.html`, `a/b/` and `a/b` all find the same file.
 struct Files<'a> {
-    by_path: HashMap<Cow<'a, str>, usize>,
+    by_path: FastMap<Cow<'a, str>, usize>,
 }
 
 impl<'a> Files<'a> {
     fn new(render: &'a RenderResult) -> Self {
-        let mut by_path = HashMap::with_capacity(render.outputs.len() * 3);
+        let mut by_path = FastMap::default();
+        by_path.reserve(render.outputs.len() * 3);
         for (i, o) in render.outputs.iter().enumerate() {
             let p = o.path.as_str();
             by_path.insert(Cow::Borrowed(p), i);
@@ -424,7 +426,7 @@ pub fn check(site: &Site, render: &RenderResult, diags: &mut Vec<Diagnostic>) ->
             let mut found = Vec::new();
             let Some(s) = s else { return found };
             let dir = dir_of(&outputs[from].path);
-            let mut seen: HashSet<&str> = HashSet::new();
+            let mut seen: FastSet<&str> = FastSet::default();
             for &raw in &s.links {
                 if !seen.insert(raw) {
                     continue;
@@ -434,14 +436,12 @@ pub fn check(site: &Site, render: &RenderResult, diags: &mut Vec<Diagnostic>) ->
                     Dest::External => continue,
                     Dest::Outside => Problem::Outside,
                     Dest::Internal { path, fragment } => match files.get(&path) {
-                        None => Problem::NoFile(path),
+                        None => Problem::NoFile(path.into_owned()),
                         Some(t) => match (fragment, scans.get(t).and_then(|x| x.as_ref())) {
-                            (Some(f), Some(ts))
-                                if !f.is_empty() && !ts.ids.contains(f.as_str()) =>
-                            {
+                            (Some(f), Some(ts)) if !f.is_empty() && !ts.ids.contains(&f) => {
                                 Problem::NoAnchor {
                                     target: t,
-                                    fragment: f,
+                                    fragment: f.into_owned(),
                                 }
                             }
                             _ => continue,
@@ -889,10 +889,12 @@ mod tests {
 
     #[test]
     fn classify_urls() {
-        let c = |u: &str| classify(u, "services/respite/", "https://h.org/hub/", "/hub/");
+        fn c(u: &str) -> Dest<'_> {
+            classify(u, "services/respite/", "https://h.org/hub/", "/hub/")
+        }
         let int = |p: &str, f: Option<&str>| Dest::Internal {
-            path: p.into(),
-            fragment: f.map(String::from),
+            path: Cow::Owned(p.to_string()),
+            fragment: f.map(|f| Cow::Owned(f.to_string())),
         };
         assert_eq!(c("/hub/faq/#x"), int("faq/", Some("x")));
         assert_eq!(c("/hub"), int("", None));

@@ -190,8 +190,9 @@ fn count_ascii(b: &[u8], cache: &mut SyllableCache) -> Counts {
         let (mut parts, mut sum) = (0usize, 0usize);
         let mut hyphen = false;
         loop {
-            let end = i >= n || b[i].is_ascii_whitespace() || b[i] == b'/';
-            if end || b[i] == b'-' {
+            let class = if i < n { CLASS[b[i] as usize] } else { END };
+            let end = class == END;
+            if end || class == HYPHEN {
                 if alnum && (hyphen || !end) {
                     parts += 1;
                     sum += part_syllables(&buf[..len], alpha, upper);
@@ -210,18 +211,17 @@ fn count_ascii(b: &[u8], cache: &mut SyllableCache) -> Counts {
                 continue;
             }
             let ch = b[i];
-            if ch.is_ascii_alphabetic() {
-                alpha += 1;
-                upper += usize::from(ch.is_ascii_uppercase());
-                if len < buf.len() {
-                    buf[len] = ch.to_ascii_lowercase();
-                    len += 1;
+            if class & ALNUM != 0 {
+                alnum = true;
+                hash = (hash ^ u64::from(ch)).wrapping_mul(FNV_PRIME);
+                if class & LETTER != 0 {
+                    alpha += 1;
+                    upper += usize::from(class == UPPER);
+                    if len < buf.len() {
+                        buf[len] = ch | 0x20;
+                        len += 1;
+                    }
                 }
-                alnum = true;
-                hash = (hash ^ u64::from(ch)).wrapping_mul(FNV_PRIME);
-            } else if ch.is_ascii_digit() {
-                alnum = true;
-                hash = (hash ^ u64::from(ch)).wrapping_mul(FNV_PRIME);
             }
             i += 1;
         }
@@ -231,6 +231,36 @@ fn count_ascii(b: &[u8], cache: &mut SyllableCache) -> Counts {
     }
     c
 }
+
+// Byte classes for [`count_ascii`].
+const ALNUM: u8 = 1;
+const LETTER: u8 = 2;
+const LOWER: u8 = ALNUM | LETTER;
+const UPPER: u8 = ALNUM | LETTER | 4;
+const END: u8 = 8;
+const HYPHEN: u8 = 16;
+static CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        t[c] = if b.is_ascii_lowercase() {
+            LOWER
+        } else if b.is_ascii_uppercase() {
+            UPPER
+        } else if b.is_ascii_digit() {
+            ALNUM
+        } else if b.is_ascii_whitespace() || b == b'/' {
+            END
+        } else if b == b'-' {
+            HYPHEN
+        } else {
+            0
+        };
+        c += 1;
+    }
+    t
+};
 
 /// Syllables of one part of a word from its lower-case letters: numbers and
 /// abbreviations (all capitals) are one syllable.
@@ -319,11 +349,9 @@ pub fn sentences(text: &str) -> Vec<Range<usize>> {
 fn push_sentence(out: &mut Vec<Range<usize>>, text: &str, r: Range<usize>) {
     let s = &text[r.clone()];
     let t = s.trim();
-    let wordy = if t.is_ascii() {
-        t.bytes().any(|c| c.is_ascii_alphanumeric())
-    } else {
-        t.chars().any(char::is_alphanumeric)
-    };
+    // A sentence holds a word; most start with a letter, so this is quick.
+    let wordy = t.bytes().next().is_some_and(|c| c.is_ascii_alphanumeric())
+        || t.chars().any(char::is_alphanumeric);
     if wordy {
         let lead = s.len() - s.trim_start().len();
         out.push(r.start + lead..r.start + lead + t.len());

@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# Benchmark `carehub build` on generated hubs of 1,000 and 10,000 articles
+# against the floor (pulldown-cmark alone rendering the same markdown on all
+# cores), as described in docs/performance.md.
+#
+#   scripts/bench.sh [RUNS]          RUNS timed builds per size (default 5)
+#
+# Environment: SIZES="1000 10000" (article counts), BENCH_DIR=/dev/shm/carehub-bench
+# (corpora and outputs; keep it on tmpfs), SEED=8.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+RUNS="${1:-5}"
+SIZES="${SIZES:-1000 10000}"
+DIR="${BENCH_DIR:-/dev/shm/carehub-bench}"
+SEED="${SEED:-8}"
+TARGET="${CARGO_TARGET_DIR:-target}"
+
+if [ ! -x /usr/bin/time ]; then
+  echo "bench: needs GNU time for peak memory: apt-get install -y time" >&2
+  exit 2
+fi
+case "$RUNS" in '' | *[!0-9]* | 0) echo "usage: scripts/bench.sh [RUNS]" >&2; exit 2 ;; esac
+
+echo "== building carehub, gen_corpus and bench_floor (release)"
+cargo build --release --quiet --bin carehub --example gen_corpus --example bench_floor
+mkdir -p "$DIR/bin"
+# Copies, so that another build sharing the target folder cannot swap them mid-run.
+cp "$TARGET/release/carehub" "$TARGET/release/examples/gen_corpus" "$TARGET/release/examples/bench_floor" "$DIR/bin/"
+CAREHUB="$DIR/bin/carehub"
+GEN="$DIR/bin/gen_corpus"
+FLOOR="$DIR/bin/bench_floor"
+
+# stats FILE: "median min max" of the first column.
+stats() { sort -n "$1" | awk '{v[NR]=$1} END {m = (NR % 2) ? v[(NR+1)/2] : (v[NR/2] + v[NR/2+1]) / 2; printf "%.3f %.3f %.3f\n", m, v[1], v[NR]}'; }
+# maxcol FILE COL: the largest value in a column.
+maxcol() { awk -v c="$2" 'BEGIN {m = 0} $c > m {m = $c} END {print m}' "$1"; }
+# timed OUTFILE CMD...: run CMD, append "wall maxrss_kb user sys" to OUTFILE
+# (wall time from bash's microsecond clock; memory and CPU from GNU time).
+timed() {
+  local out="$1"; shift
+  local t0=$EPOCHREALTIME
+  /usr/bin/time -f "%M %U %S" -o "$DIR/.time" "$@" > "$DIR/.stdout" 2> "$DIR/.stderr" || {
+    echo "bench: command failed: $*" >&2; cat "$DIR/.stderr" >&2; exit 1; }
+  local t1=$EPOCHREALTIME
+  echo "$(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.4f", b - a}') $(cat "$DIR/.time")" >> "$out"
+}
+
+declare -A MEDIAN
+printf '\n%-7s %-8s %8s %8s %8s %9s %9s %8s %10s\n' size what median min max cpu_s peak_MiB pages pages/s
+for n in $SIZES; do
+  corpus="$DIR/corpus-$n"
+  rm -rf "$corpus"
+  "$GEN" "$n" "$corpus" "$SEED" > "$DIR/gen-$n.txt"
+  : > "$DIR/carehub-$n.txt"
+  : > "$DIR/floor-$n.txt"
+  # One untimed run of each to warm the page cache.
+  rm -rf "$DIR/out-$n" "$DIR/floor-$n"
+  "$CAREHUB" build --quiet --root "$corpus" --output "$DIR/out-$n"
+  "$FLOOR" "$corpus" "$DIR/floor-$n" > /dev/null
+  for _ in $(seq "$RUNS"); do
+    rm -rf "$DIR/out-$n" "$DIR/floor-$n"
+    timed "$DIR/carehub-$n.txt" "$CAREHUB" build --root "$corpus" --output "$DIR/out-$n"
+    pages=$(sed -n 's/^Built \([0-9]*\) pages.*/\1/p' "$DIR/.stdout")
+    timed "$DIR/floor-$n.txt" "$FLOOR" "$corpus" "$DIR/floor-$n"
+    files=$(sed -n 's/^rendered \([0-9]*\) files.*/\1/p' "$DIR/.stdout")
+  done
+  for what in carehub floor; do
+    f="$DIR/$what-$n.txt"
+    read -r med min max < <(stats "$f")
+    cpu=$(awk '{print $3 + $4}' "$f" > "$DIR/.cpu"; stats "$DIR/.cpu" | cut -d' ' -f1)
+    peak=$(awk -v k="$(maxcol "$f" 2)" 'BEGIN {printf "%.0f", k / 1024}')
+    count=$([ "$what" = carehub ] && echo "$pages" || echo "$files")
+    rate=$(awk -v p="$count" -v t="$med" 'BEGIN {printf "%.0f", (t > 0) ? p / t : 0}')
+    MEDIAN[$what-$n]=$med
+    printf '%-7s %-8s %8s %8s %8s %9s %9s %8s %10s\n' "$n" "$what" "$med" "$min" "$max" "$cpu" "$peak" "$count" "$rate"
+  done
+  echo "        $(cat "$DIR/gen-$n.txt" | sed 's/ into .*//')"
+done 2>&1
+
+echo
+for n in $SIZES; do
+  awk -v c="${MEDIAN[carehub-$n]}" -v f="${MEDIAN[floor-$n]}" -v n="$n" \
+    'BEGIN {printf "carehub/floor at %s articles: %.2fx (target at 10,000: at most 2.5x)\n", n, (f > 0) ? c / f : 0}'
+done
+set -- $SIZES
+if [ $# -ge 2 ]; then
+  small="$1"; large="${!#}"
+  awk -v a="${MEDIAN[carehub-$small]}" -v b="${MEDIAN[carehub-$large]}" -v s="$small" -v l="$large" \
+    'BEGIN {printf "linearity: the %s build takes %.1fx the %s build (%.0fx the articles; target at most 11x for 10x)\n", l, (a > 0) ? b / a : 0, s, l / s}'
+fi
+echo "wall times in seconds (median, min, max of $RUNS runs); cpu_s is user+sys (median); peak_MiB is the largest peak RSS over the runs."
+echo "Outputs and corpora are in $DIR (delete it when done)."
