@@ -24,10 +24,12 @@ case "$RUNS" in '' | *[!0-9]* | 0) echo "usage: scripts/bench.sh [RUNS]" >&2; ex
 
 echo "== building carehub, gen_corpus and bench_floor (release)"
 cargo build --release --quiet --bin carehub --example gen_corpus --example bench_floor
-CAREHUB="$TARGET/release/carehub"
-GEN="$TARGET/release/examples/gen_corpus"
-FLOOR="$TARGET/release/examples/bench_floor"
-mkdir -p "$DIR"
+mkdir -p "$DIR/bin"
+# Copies, so that another build sharing the target folder cannot swap them mid-run.
+cp "$TARGET/release/carehub" "$TARGET/release/examples/gen_corpus" "$TARGET/release/examples/bench_floor" "$DIR/bin/"
+CAREHUB="$DIR/bin/carehub"
+GEN="$DIR/bin/gen_corpus"
+FLOOR="$DIR/bin/bench_floor"
 
 # stats FILE: "median min max" of the first column.
 stats() { sort -n "$1" | awk '{v[NR]=$1} END {m = (NR % 2) ? v[(NR+1)/2] : (v[NR/2] + v[NR/2+1]) / 2; printf "%.3f %.3f %.3f\n", m, v[1], v[NR]}'; }

@@ -646,6 +646,38 @@ fn many_problems_in_one_large_file_are_all_reported() {
     assert_eq!(r.stderr.matches(": error: link to").count(), 20_000);
 }
 
+#[test]
+fn many_broken_anchors_into_a_long_page_are_reported_briefly() {
+    let (site, snap) = built();
+    let mut body = String::new();
+    for i in 0..3000 {
+        body.push_str(&format!("## Part {i}\n\nText.\n\n"));
+    }
+    for i in 0..3000 {
+        body.push_str(&format!("[to part](@/long.md#no-part-{i})\n\n"));
+    }
+    site.write("content/long.md", &page("Long", &body));
+    let r = fails_unchanged(
+        &site,
+        &snap,
+        &[
+            "content/long.md:12013:1: error: the link `/long/#no-part-0` points at `#no-part-0`, but content/long.md has no element with that id",
+            "the headings there include: #part-0, #part-1,",
+            "and 2980 more",
+        ],
+    );
+    assert_eq!(
+        r.stderr.matches("has no element with that id").count(),
+        3000
+    );
+    // Each hint names a few headings, not all 3,000 (which was 60 MB of messages).
+    assert!(
+        r.stderr.len() < 4_000_000,
+        "{} bytes of messages",
+        r.stderr.len()
+    );
+}
+
 // ---------------------------------------------------------------- hostile content
 
 /// Every tag and attribute of a page that could run script, or load

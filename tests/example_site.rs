@@ -2,28 +2,7 @@
 //! asks for is there with its title, review dates, sources and care cards.
 
 mod common;
-use common::repo_root;
-use std::process::Command;
-
-fn build_example() -> (tempfile::TempDir, std::path::PathBuf) {
-    let tmp = tempfile::tempdir().unwrap();
-    let out = tmp.path().join("public");
-    let run = Command::new(env!("CARGO_BIN_EXE_carehub"))
-        .args(["build", "--root"])
-        .arg(repo_root())
-        .arg("--output")
-        .arg(&out)
-        .output()
-        .unwrap();
-    assert!(
-        run.status.success(),
-        "example build failed:\n{}",
-        String::from_utf8_lossy(&run.stderr)
-    );
-    let stdout = String::from_utf8_lossy(&run.stdout);
-    assert!(stdout.contains("Built "), "summary line: {stdout}");
-    (tmp, out)
-}
+use common::build_example;
 
 fn read(out: &std::path::Path, rel: &str) -> String {
     std::fs::read_to_string(out.join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
@@ -31,7 +10,7 @@ fn read(out: &std::path::Path, rel: &str) -> String {
 
 #[test]
 fn every_core_article_is_present_with_review_dates_and_sources() {
-    let (_tmp, out) = build_example();
+    let (_tmp, out) = build_example(&[]);
     let articles = [
         ("what-is-palliative-care", "palliative care"),
         ("misconceptions", "misconceptions"),
@@ -86,7 +65,7 @@ fn every_core_article_is_present_with_review_dates_and_sources() {
 
 #[test]
 fn faq_has_at_least_twelve_questions_as_details() {
-    let (_tmp, out) = build_example();
+    let (_tmp, out) = build_example(&[]);
     let html = read(&out, "faq/index.html");
     let n = html.matches("<details").count();
     assert!(n >= 12, "FAQ has {n} questions");
@@ -95,7 +74,7 @@ fn faq_has_at_least_twelve_questions_as_details() {
 
 #[test]
 fn output_has_no_third_party_requests() {
-    let (_tmp, out) = build_example();
+    let (_tmp, out) = build_example(&[]);
     for entry in walkdir::WalkDir::new(&out) {
         let entry = entry.unwrap();
         if entry.path().extension().is_some_and(|e| e == "html") {

@@ -2,27 +2,8 @@
 //! names file:line, and hostile strings stay text.
 
 mod common;
-use common::{TestSite, page, repo_root};
+use common::{TestSite, build_example, page, repo_root};
 use std::path::Path;
-use std::process::Command;
-
-fn build_example() -> (tempfile::TempDir, std::path::PathBuf) {
-    let tmp = tempfile::tempdir().unwrap();
-    let out = tmp.path().join("public");
-    let run = Command::new(env!("CARGO_BIN_EXE_carehub"))
-        .args(["build", "--root"])
-        .arg(repo_root())
-        .arg("--output")
-        .arg(&out)
-        .output()
-        .unwrap();
-    assert!(
-        run.status.success(),
-        "{}",
-        String::from_utf8_lossy(&run.stderr)
-    );
-    (tmp, out)
-}
 
 fn read(out: &Path, rel: &str) -> String {
     std::fs::read_to_string(out.join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
@@ -56,7 +37,7 @@ fn strings(t: &toml::Table, key: &str) -> Vec<String> {
 
 #[test]
 fn services_and_providers_link_both_ways() {
-    let (_tmp, out) = build_example();
+    let (_tmp, out) = build_example(&[]);
     let providers = example_providers();
     assert!(providers.len() >= 12, "at least 12 example providers");
     for (id, t) in &providers {
@@ -143,7 +124,7 @@ fn services_and_providers_link_both_ways() {
 
 #[test]
 fn every_service_has_three_providers_and_articles_link_back() {
-    let (_tmp, out) = build_example();
+    let (_tmp, out) = build_example(&[]);
     let providers = example_providers();
     let services: Vec<String> = std::fs::read_dir(repo_root().join("content/services"))
         .unwrap()
@@ -169,7 +150,7 @@ fn every_service_has_three_providers_and_articles_link_back() {
 
 #[test]
 fn find_a_service_lists_every_provider_with_postcode_districts() {
-    let (_tmp, out) = build_example();
+    let (_tmp, out) = build_example(&[]);
     let html = read(&out, "find-a-service/index.html");
     for (id, t) in example_providers() {
         assert!(

@@ -3,33 +3,12 @@
 
 mod common;
 use carehub::render::search::index::Index;
-use common::{TestSite, page, repo_root};
+use common::{TestSite, build_example, page};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::Path;
 
 const BASE: &str = "https://palliative-care-mk.example.org/";
-
-/// Build the example site with extra flags into a new temporary folder.
-fn build_example(extra: &[&str]) -> (tempfile::TempDir, PathBuf) {
-    let tmp = tempfile::tempdir().unwrap();
-    let out = tmp.path().join("public");
-    let run = Command::new(env!("CARGO_BIN_EXE_carehub"))
-        .args(["build", "--quiet", "--root"])
-        .arg(repo_root())
-        .arg("--output")
-        .arg(&out)
-        .args(extra)
-        .output()
-        .unwrap();
-    assert!(
-        run.status.success(),
-        "example build {extra:?} failed:\n{}",
-        String::from_utf8_lossy(&run.stderr)
-    );
-    (tmp, out)
-}
 
 /// Every file under `dir`, as `/`-separated relative paths, with its bytes.
 fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {

@@ -3,32 +3,15 @@
 //! CSP forbids them), the urgent-help banner and landmarks on every page.
 
 mod common;
-use common::repo_root;
+use common::build_example;
 use flate2::Compression;
 use flate2::write::GzEncoder;
 use std::io::Write;
-use std::path::Path;
-use std::process::Command;
 
 fn gz_len(bytes: &[u8]) -> usize {
     let mut e = GzEncoder::new(Vec::new(), Compression::default());
     e.write_all(bytes).unwrap();
     e.finish().unwrap().len()
-}
-
-fn build_example(out: &Path) {
-    let run = Command::new(env!("CARGO_BIN_EXE_carehub"))
-        .args(["build", "--root"])
-        .arg(repo_root())
-        .arg("--output")
-        .arg(out)
-        .output()
-        .unwrap();
-    assert!(
-        run.status.success(),
-        "{}",
-        String::from_utf8_lossy(&run.stderr)
-    );
 }
 
 /// Local `src`/`href` URLs of scripts and stylesheets in a page.
@@ -47,9 +30,7 @@ fn assets_of(html: &str) -> Vec<String> {
 
 #[test]
 fn every_page_is_light_and_csp_clean() {
-    let tmp = tempfile::tempdir().unwrap();
-    let out = tmp.path().join("public");
-    build_example(&out);
+    let (_tmp, out) = build_example(&[]);
     let css: Vec<_> = std::fs::read_dir(out.join("assets"))
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())

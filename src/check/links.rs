@@ -500,13 +500,14 @@ fn report(
 ) {
     let outputs = &render.outputs;
     let mut hints = Hints::new(site, render, base_path, origin);
+    let mut sources = LinkSources::default();
     let mut grouped: Vec<(Problem, String, Vec<usize>)> = Vec::new();
     let mut group_of: HashMap<(Problem, String), usize> = HashMap::new();
     for b in broken {
         let located = match origin[b.from] {
-            Origin::Page(i) => {
-                locate_in_page(site, render, i, &b.raw).map(|span| (&site.pages[i].src, span))
-            }
+            Origin::Page(i) => sources
+                .locate(site, render, i, &b.raw)
+                .map(|span| (&site.pages[i].src, span)),
             Origin::Provider(i) => {
                 let src = &site.providers[i].src;
                 find_span(&src.text, 0, &b.raw).map(|span| (src, span))
@@ -697,18 +698,18 @@ impl<'a> Hints<'a> {
                 format!("did you mean {}?", shown.join(" or "))
             }
             Problem::NoAnchor { target, fragment } => {
-                let ids: Vec<&str> = scans
-                    .get(*target)
-                    .and_then(|s| s.as_ref())
-                    .map(|s| {
-                        let mut v: Vec<&str> = s.ids.iter().map(|c| c.as_ref()).collect();
-                        v.sort();
-                        v
-                    })
-                    .unwrap_or_default();
                 let near = if capped {
                     Vec::new()
                 } else {
+                    let ids: Vec<&str> = scans
+                        .get(*target)
+                        .and_then(|s| s.as_ref())
+                        .map(|s| {
+                            let mut v: Vec<&str> = s.ids.iter().map(|c| c.as_ref()).collect();
+                            v.sort();
+                            v
+                        })
+                        .unwrap_or_default();
                     nearest(fragment, ids.iter().copied())
                 };
                 if !near.is_empty() {
@@ -725,14 +726,23 @@ impl<'a> Hints<'a> {
                     _ => None,
                 };
                 match page {
-                    Some(r) if !r.heading_ids.is_empty() => format!(
-                        "the headings there are: {}",
-                        r.heading_ids
+                    Some(r) if !r.heading_ids.is_empty() => {
+                        // A page with thousands of headings: name the first few.
+                        const SHOWN: usize = 20;
+                        let list = r
+                            .heading_ids
                             .iter()
+                            .take(SHOWN)
                             .map(|h| format!("#{h}"))
                             .collect::<Vec<_>>()
-                            .join(", ")
-                    ),
+                            .join(", ");
+                        match r.heading_ids.len().checked_sub(SHOWN) {
+                            Some(more) if more > 0 => {
+                                format!("the headings there include: {list} and {more} more")
+                            }
+                            _ => format!("the headings there are: {list}"),
+                        }
+                    }
                     _ => "link to a heading that exists, or leave out the #fragment".into(),
                 }
             }
@@ -745,26 +755,40 @@ impl<'a> Hints<'a> {
 }
 
 /// Where in a page's source a link came from: its markdown link, or the
-/// raw HTML in the markdown that holds it.
-fn locate_in_page(
-    site: &Site,
-    render: &RenderResult,
-    i: usize,
-    raw: &str,
-) -> Option<std::ops::Range<usize>> {
-    let decoded = decode_entities(raw);
-    let want = percent_decode(&decoded);
-    if let Some(r) = render.rendered.get(i)
-        && let Some(ls) = r
-            .link_sources
-            .iter()
-            .find(|ls| percent_decode(&ls.url) == want)
-    {
-        return Some(ls.span.clone());
+/// raw HTML in the markdown that holds it. Each page's links are indexed
+/// once, so a page with thousands of broken links is still checked quickly.
+#[derive(Default)]
+struct LinkSources {
+    by_page: HashMap<usize, HashMap<String, std::ops::Range<usize>>>,
+}
+
+impl LinkSources {
+    fn locate(
+        &mut self,
+        site: &Site,
+        render: &RenderResult,
+        i: usize,
+        raw: &str,
+    ) -> Option<std::ops::Range<usize>> {
+        let decoded = decode_entities(raw);
+        let want = percent_decode(&decoded);
+        let index = self.by_page.entry(i).or_insert_with(|| {
+            let mut m = HashMap::new();
+            if let Some(r) = render.rendered.get(i) {
+                for ls in &r.link_sources {
+                    m.entry(percent_decode(&ls.url).into_owned())
+                        .or_insert_with(|| ls.span.clone());
+                }
+            }
+            m
+        });
+        if let Some(span) = index.get(want.as_ref()) {
+            return Some(span.clone());
+        }
+        let p = &site.pages[i];
+        find_span(&p.src.text, p.body_offset, raw)
+            .or_else(|| find_span(&p.src.text, p.body_offset, &decoded))
     }
-    let p = &site.pages[i];
-    find_span(&p.src.text, p.body_offset, raw)
-        .or_else(|| find_span(&p.src.text, p.body_offset, &decoded))
 }
 
 /// The span of an attribute value `value` in `text` (after `from`), quoted

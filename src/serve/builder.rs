@@ -1069,6 +1069,22 @@ mod tests {
             assert_eq!(o.full, expect_full, "{rel}");
             same(&o.files.unwrap(), &full(root));
         }
+        // A file kept beside the pages is published, and goes when deleted.
+        fs::write(root.join("content/leaflet.pdf"), b"%PDF-1.4 test").unwrap();
+        let o = b.build_and_finish(&Changes::from_paths(
+            root,
+            &[root.join("content/leaflet.pdf")],
+        ));
+        assert!(o.ok && o.full, "{:?}", o.diagnostics);
+        let files = o.files.unwrap();
+        assert_eq!(&*files["leaflet.pdf"], b"%PDF-1.4 test");
+        same(&files, &full(root));
+        fs::remove_file(root.join("content/leaflet.pdf")).unwrap();
+        let o = b.build_and_finish(&Changes::from_paths(
+            root,
+            &[root.join("content/leaflet.pdf")],
+        ));
+        assert!(!o.files.unwrap().contains_key("leaflet.pdf"));
         // A deleted page's output goes.
         fs::remove_file(root.join("content/other.md")).unwrap();
         let o = b.build_and_finish(&Changes::from_paths(root, &[root.join("content/other.md")]));

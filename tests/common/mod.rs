@@ -129,3 +129,29 @@ impl Run {
 pub fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
+
+/// Build the example site (the repository root) with extra flags into a new
+/// temporary folder; panics with carehub's messages if the build fails.
+/// Returns the folder (kept alive by the TempDir) and the output path.
+pub fn build_example(extra: &[&str]) -> (tempfile::TempDir, PathBuf) {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let out = tmp.path().join("public");
+    let run = Command::new(env!("CARGO_BIN_EXE_carehub"))
+        .args(["build", "--root"])
+        .arg(repo_root())
+        .arg("--output")
+        .arg(&out)
+        .args(extra)
+        .output()
+        .expect("run carehub");
+    assert!(
+        run.status.success(),
+        "example build {extra:?} failed:\n{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    if !extra.contains(&"--quiet") {
+        let stdout = String::from_utf8_lossy(&run.stdout);
+        assert!(stdout.contains("Built "), "summary line: {stdout}");
+    }
+    (tmp, out)
+}
