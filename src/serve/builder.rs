@@ -992,6 +992,16 @@ mod tests {
         t
     }
 
+    /// A builder for the site at `root` that has done its first, full build.
+    fn built(root: &Path) -> Builder {
+        let mut b = Builder::new(SiteOptions {
+            root: root.to_path_buf(),
+            ..Default::default()
+        });
+        assert!(b.build_and_finish(&Changes::all()).ok);
+        b
+    }
+
     fn full(root: &Path) -> Arc<Files> {
         let mut b = Builder::new(SiteOptions {
             root: root.to_path_buf(),
@@ -1018,11 +1028,7 @@ mod tests {
     fn incremental_equals_full() {
         let t = site();
         let root = t.path();
-        let mut b = Builder::new(SiteOptions {
-            root: root.to_path_buf(),
-            ..Default::default()
-        });
-        assert!(b.build_and_finish(&Changes::all()).ok);
+        let mut b = built(root);
         let edits: Vec<(&str, String, bool)> = vec![
             // body only: one page
             (
@@ -1097,11 +1103,7 @@ mod tests {
     fn body_edit_renders_one_page() {
         let t = site();
         let root = t.path();
-        let mut b = Builder::new(SiteOptions {
-            root: root.to_path_buf(),
-            ..Default::default()
-        });
-        assert!(b.build_and_finish(&Changes::all()).ok);
+        let mut b = built(root);
         fs::write(
             root.join("content/other.md"),
             page("Other", "", "New words."),
@@ -1264,11 +1266,7 @@ mod tests {
     fn the_cause_is_shown_first() {
         let t = site();
         let root = t.path();
-        let mut b = Builder::new(SiteOptions {
-            root: root.to_path_buf(),
-            ..Default::default()
-        });
-        assert!(b.build_and_finish(&Changes::all()).ok);
+        let mut b = built(root);
         // The service stops parsing, so about.md's `services = ["respite-care"]` breaks too.
         let rel = "content/services/respite-care.md";
         fs::write(root.join(rel), "+++\ntitle = \"Respite care\n+++\n").unwrap();
@@ -1284,11 +1282,7 @@ mod tests {
     fn check_errors_fail_the_build() {
         let t = site();
         let root = t.path();
-        let mut b = Builder::new(SiteOptions {
-            root: root.to_path_buf(),
-            ..Default::default()
-        });
-        assert!(b.build_and_finish(&Changes::all()).ok);
+        let mut b = built(root);
         let rel = "content/other.md";
         fs::write(
             root.join(rel),
