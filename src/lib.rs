@@ -19,6 +19,7 @@ pub mod pipeline;
 pub mod render;
 pub mod resolve;
 pub mod serve;
+pub mod timings;
 pub mod write;
 
 pub use diagnostics::{Diagnostic, Diagnostics, Severity};

@@ -1,14 +1,16 @@
 //! Runs load -> resolve -> render in memory, collecting every diagnostic,
 //! for `build`, `check` and `serve` alike.
 
+use crate::check::links::{Published, ScanSink};
 use crate::check::{self, Checked};
 use crate::diagnostics::Diagnostics;
 use crate::load::{self, LoadOptions};
 use crate::render::theme::{self, Theme};
-use crate::render::{self, RenderOptions, RenderResult};
+use crate::render::{self, OutputSink, RenderOptions, RenderResult};
 use crate::resolve::{self, Site};
+use crate::timings::Timings;
 use std::path::PathBuf;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 /// What to build and how.
 #[derive(Debug, Clone, Default)]
@@ -30,13 +32,23 @@ pub struct Compiled {
     pub render: RenderResult,
     /// What the editorial checks found (their diagnostics are in the run's list).
     pub check: Checked,
-    pub timings: Vec<(&'static str, Duration)>,
+    /// Where the time went, for `--timings`.
+    pub timings: Timings,
 }
 
 /// Load, resolve and render. Returns `None` when errors stopped the
 /// pipeline early; the diagnostics always hold every problem found.
 pub fn compile(opts: &SiteOptions) -> (Option<Compiled>, Diagnostics) {
-    let mut timings = Vec::new();
+    compile_into(opts, None)
+}
+
+/// [`compile`], sending every rendered file to `sink` as it is made
+/// instead of keeping it (see [`render::render_site_into`]).
+pub fn compile_into(
+    opts: &SiteOptions,
+    sink: Option<&dyn OutputSink>,
+) -> (Option<Compiled>, Diagnostics) {
+    let mut timings = Timings::default();
     let t = Instant::now();
     let (loaded, mut diags) = load::load(
         &opts.root,
@@ -44,7 +56,7 @@ pub fn compile(opts: &SiteOptions) -> (Option<Compiled>, Diagnostics) {
             drafts: opts.drafts,
         },
     );
-    timings.push(("load", t.elapsed()));
+    timings.stage("load", t.elapsed());
     let Some(mut loaded) = loaded else {
         diags.sort();
         return (None, diags);
@@ -54,7 +66,8 @@ pub fn compile(opts: &SiteOptions) -> (Option<Compiled>, Diagnostics) {
     }
     let t = Instant::now();
     let site = resolve::resolve(loaded, &mut diags);
-    timings.push(("resolve", t.elapsed()));
+    timings.stage("resolve", t.elapsed());
+    let t = Instant::now();
     let theme = match theme::load(&site.root, &site.config.theme, &site.config.language) {
         Ok(th) => th,
         Err(ds) => {
@@ -63,25 +76,40 @@ pub fn compile(opts: &SiteOptions) -> (Option<Compiled>, Diagnostics) {
             return (None, diags);
         }
     };
-    let t = Instant::now();
-    let render = render::render_site(
+    timings.stage("theme", t.elapsed());
+    let render_opts = RenderOptions {
+        live_reload: opts.live_reload,
+        ..Default::default()
+    };
+    // A streamed build scans each file for the link check on its way to
+    // disk; otherwise the check reads the files in memory.
+    let scanner = sink.map(|s| ScanSink::new(s, &site.config.base_url));
+    let mut render = render::render_site_into(
         &site,
         &theme,
-        &RenderOptions {
-            live_reload: opts.live_reload,
-            ..Default::default()
-        },
+        &render_opts,
+        scanner.as_ref().map(|s| s as &dyn OutputSink),
     );
-    timings.push(("render", t.elapsed()));
+    timings.extend(std::mem::take(&mut render.timings));
     diags.extend(render.diagnostics.items.iter().cloned());
     let t = Instant::now();
     let today = check::today().unwrap_or_else(|d| {
         diags.push(d);
         crate::model::Date::today()
     });
-    let mut checked = check::run(&site, &render, today);
+    let mut checked = match scanner {
+        Some(scanner) => {
+            let (paths, scans) = scanner.into_found();
+            let published = Published {
+                paths: paths.iter().map(String::as_str).collect(),
+                scans,
+            };
+            check::run_published(&site, &render, &published, today)
+        }
+        None => check::run(&site, &render, today),
+    };
     diags.extend(std::mem::take(&mut checked.diagnostics));
-    timings.push(("check", t.elapsed()));
+    timings.stage("checks", t.elapsed());
     diags.sort();
     (
         Some(Compiled {

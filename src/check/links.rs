@@ -15,12 +15,13 @@
 
 use super::{FastMap, FastSet};
 use crate::diagnostics::{Diagnostic, Severity, nearest};
-use crate::render::{RenderResult, output_path};
+use crate::render::{Output, OutputSink, RenderResult, output_path};
 use crate::resolve::Site;
 use memchr::{memchr, memmem};
 use rayon::prelude::*;
 use std::borrow::Cow;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::sync::Mutex;
 
 /// Links between pages made by their markdown, for the editorial report.
 #[derive(Debug, Clone, Default)]
@@ -36,7 +37,108 @@ pub struct LinkStats {
 pub struct Scan<'a> {
     pub ids: FastSet<Cow<'a, str>>,
     /// Attribute values that hold URLs, as written (entities not decoded).
-    pub links: Vec<&'a str>,
+    pub links: Vec<Cow<'a, str>>,
+}
+
+impl Scan<'_> {
+    /// The scan with its own copies of the text, without repeated links and
+    /// without links that leave the site (absolute URLs not under `base_url`),
+    /// so that it can outlive the HTML it was read from.
+    pub fn into_owned(self, base_url: &str) -> Scan<'static> {
+        let mut seen: HashSet<&str> = HashSet::new();
+        let mut links = Vec::new();
+        for l in &self.links {
+            let l: &str = l.as_ref();
+            if seen.insert(l) && !leaves_site(l, base_url) {
+                links.push(Cow::Owned(l.to_string()));
+            }
+        }
+        Scan {
+            ids: self
+                .ids
+                .into_iter()
+                .map(|i| Cow::Owned(i.into_owned()))
+                .collect(),
+            links,
+        }
+    }
+}
+
+/// An absolute URL elsewhere, or a `mailto:`/`tel:` link: never a file of this site.
+fn leaves_site(url: &str, base_url: &str) -> bool {
+    let u = url.trim();
+    !u.starts_with(base_url)
+        && (u.starts_with("https://")
+            || u.starts_with("http://")
+            || u.starts_with("mailto:")
+            || u.starts_with("tel:"))
+}
+
+/// Every published file: its path and, for an HTML file, its [`Scan`].
+/// Made from the outputs in memory ([`Published::from_outputs`]) or, when a
+/// build streams its files to disk, by a [`ScanSink`] as they pass.
+pub struct Published<'a> {
+    pub paths: Vec<&'a str>,
+    pub scans: Vec<Option<Scan<'a>>>,
+}
+
+impl<'a> Published<'a> {
+    pub fn from_outputs(outputs: &'a [Output]) -> Self {
+        Published {
+            paths: outputs.iter().map(|o| o.path.as_str()).collect(),
+            scans: outputs.par_iter().map(scan_output).collect(),
+        }
+    }
+}
+
+fn scan_output(o: &Output) -> Option<Scan<'_>> {
+    if !o.path.ends_with(".html") {
+        return None;
+    }
+    std::str::from_utf8(&o.bytes).ok().map(scan)
+}
+
+/// An output sink that scans each file for the link check as it passes on
+/// to `inner`, keeping only the scan, so a streamed build can check links
+/// without holding the site in memory.
+pub struct ScanSink<'s> {
+    inner: &'s dyn OutputSink,
+    base_url: String,
+    found: Mutex<Vec<(String, Option<Scan<'static>>)>>,
+}
+
+impl<'s> ScanSink<'s> {
+    pub fn new(inner: &'s dyn OutputSink, base_url: &str) -> Self {
+        ScanSink {
+            inner,
+            base_url: base_url.to_string(),
+            found: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// The paths and scans of every file that passed, by path.
+    pub fn into_found(self) -> (Vec<String>, Vec<Option<Scan<'static>>>) {
+        let mut found = self.found.into_inner().unwrap_or_else(|p| p.into_inner());
+        // By path; where a path was written twice the later file (a static
+        // file replacing a generated one) is the one on disk.
+        found.sort_by(|a, b| a.0.cmp(&b.0));
+        found.reverse();
+        found.dedup_by(|later, kept| later.0 == kept.0);
+        found.reverse();
+        found.into_iter().unzip()
+    }
+}
+
+impl OutputSink for ScanSink<'_> {
+    fn put(&self, output: Output) {
+        let scanned = scan_output(&output).map(|s| s.into_owned(&self.base_url));
+        let path = output.path.clone();
+        self.inner.put(output);
+        self.found
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push((path, scanned));
+    }
 }
 
 /// Read the tags of an HTML document, collecting `id`s (and `name`s of
@@ -140,11 +242,11 @@ fn record<'a>(out: &mut Scan<'a>, tag: &str, attr: &str, value: &'a str) {
     if is("id") || (is("name") && tag.eq_ignore_ascii_case("a")) {
         out.ids.insert(decode_entities(value));
     } else if is("href") || is("src") || is("action") || is("poster") {
-        out.links.push(value);
+        out.links.push(Cow::Borrowed(value));
     } else if is("srcset") {
         for cand in value.split(',') {
             if let Some(url) = cand.split_whitespace().next() {
-                out.links.push(url);
+                out.links.push(Cow::Borrowed(url));
             }
         }
     }
@@ -384,11 +486,10 @@ struct Files<'a> {
 }
 
 impl<'a> Files<'a> {
-    fn new(render: &'a RenderResult) -> Self {
+    fn new(paths: &[&'a str]) -> Self {
         let mut by_path = FastMap::default();
-        by_path.reserve(render.outputs.len() * 3);
-        for (i, o) in render.outputs.iter().enumerate() {
-            let p = o.path.as_str();
+        by_path.reserve(paths.len() * 3);
+        for (i, &p) in paths.iter().enumerate() {
             by_path.insert(Cow::Borrowed(p), i);
             if p == "index.html" {
                 by_path.insert(Cow::Borrowed(""), i);
@@ -408,12 +509,27 @@ impl<'a> Files<'a> {
 /// Check every internal link of every HTML file; add diagnostics and
 /// return the markdown link graph.
 pub fn check(site: &Site, render: &RenderResult, diags: &mut Vec<Diagnostic>) -> LinkStats {
-    let outputs = &render.outputs;
-    let files = Files::new(render);
+    check_published(
+        site,
+        render,
+        &Published::from_outputs(&render.outputs),
+        diags,
+    )
+}
+
+/// [`check`] the files described by `published`.
+pub fn check_published(
+    site: &Site,
+    render: &RenderResult,
+    published: &Published,
+    diags: &mut Vec<Diagnostic>,
+) -> LinkStats {
+    let paths = &published.paths;
+    let files = Files::new(paths);
     let base_url = site.config.base_url.as_str();
     let base_path = site.config.base_path();
 
-    let mut origin = vec![Origin::Generated; outputs.len()];
+    let mut origin = vec![Origin::Generated; paths.len()];
     for (i, p) in site.pages.iter().enumerate() {
         if let Some(o) = files.get(&output_path(&p.path)) {
             origin[o] = Origin::Page(i);
@@ -425,15 +541,7 @@ pub fn check(site: &Site, render: &RenderResult, diags: &mut Vec<Diagnostic>) ->
         }
     }
 
-    let scans: Vec<Option<Scan>> = outputs
-        .par_iter()
-        .map(|o| {
-            if !o.path.ends_with(".html") {
-                return None;
-            }
-            std::str::from_utf8(&o.bytes).ok().map(scan)
-        })
-        .collect();
+    let scans = &published.scans;
 
     let broken: Vec<Broken> = scans
         .par_iter()
@@ -441,9 +549,9 @@ pub fn check(site: &Site, render: &RenderResult, diags: &mut Vec<Diagnostic>) ->
         .flat_map_iter(|(from, s)| {
             let mut found = Vec::new();
             let Some(s) = s else { return found };
-            let dir = dir_of(&outputs[from].path);
+            let dir = dir_of(paths[from]);
             let mut seen: FastSet<&str> = FastSet::default();
-            for &raw in &s.links {
+            for raw in s.links.iter().map(|l| l.as_ref()) {
                 // Most links are plain paths to pages that exist.
                 if plain_path(raw, &base_path).is_some_and(|p| files.get(p).is_some()) {
                     continue;
@@ -479,7 +587,7 @@ pub fn check(site: &Site, render: &RenderResult, diags: &mut Vec<Diagnostic>) ->
         .collect();
 
     report(
-        site, render, &files, &scans, &origin, &base_path, broken, diags,
+        site, render, published, &files, &origin, &base_path, broken, diags,
     );
     stats(site, render, &files, &origin, base_url, &base_path)
 }
@@ -491,15 +599,16 @@ pub fn check(site: &Site, render: &RenderResult, diags: &mut Vec<Diagnostic>) ->
 fn report(
     site: &Site,
     render: &RenderResult,
+    published: &Published,
     files: &Files,
-    scans: &[Option<Scan>],
     origin: &[Origin],
     base_path: &str,
     broken: Vec<Broken>,
     diags: &mut Vec<Diagnostic>,
 ) {
-    let outputs = &render.outputs;
-    let mut hints = Hints::new(site, render, base_path, origin);
+    let paths = &published.paths;
+    let scans = &published.scans;
+    let mut hints = Hints::new(site, render, paths, base_path, origin);
     let mut sources = LinkSources::default();
     let mut grouped: Vec<(Problem, String, Vec<usize>)> = Vec::new();
     let mut group_of: HashMap<(Problem, String), usize> = HashMap::new();
@@ -516,7 +625,7 @@ fn report(
         };
         match located {
             Some((src, span)) => {
-                let (message, code) = describe(site, render, origin, base_path, &b);
+                let (message, code) = describe(site, paths, origin, base_path, &b);
                 let hint = hints.hint(&b.problem, scans, files);
                 diags.push(
                     Diagnostic::at(Severity::Error, code, src, span, message).with_hint(hint),
@@ -538,12 +647,8 @@ fn report(
             raw,
             problem,
         };
-        let (message, code) = describe(site, render, origin, base_path, &b);
-        let examples: Vec<&str> = froms
-            .iter()
-            .take(3)
-            .map(|&f| outputs[f].path.as_str())
-            .collect();
+        let (message, code) = describe(site, paths, origin, base_path, &b);
+        let examples: Vec<&str> = froms.iter().take(3).map(|&f| paths[f]).collect();
         let pages = if froms.len() == 1 {
             format!("on {}", examples[0])
         } else {
@@ -573,7 +678,7 @@ fn report(
 /// The message and code for a broken link.
 fn describe(
     site: &Site,
-    render: &RenderResult,
+    paths: &[&str],
     origin: &[Origin],
     base_path: &str,
     b: &Broken,
@@ -593,7 +698,7 @@ fn describe(
         Problem::NoAnchor { target, fragment } => {
             let what = match origin[*target] {
                 Origin::Page(i) => site.pages[i].src.path.as_str(),
-                _ => render.outputs[*target].path.as_str(),
+                _ => paths[*target],
             };
             (
                 format!(
@@ -613,6 +718,7 @@ fn describe(
 struct Hints<'a> {
     site: &'a Site,
     render: &'a RenderResult,
+    paths: &'a [&'a str],
     base_path: &'a str,
     origin: &'a [Origin],
     /// Published paths, and the source file behind each, if any.
@@ -628,12 +734,14 @@ impl<'a> Hints<'a> {
     fn new(
         site: &'a Site,
         render: &'a RenderResult,
+        paths: &'a [&'a str],
         base_path: &'a str,
         origin: &'a [Origin],
     ) -> Self {
         Hints {
             site,
             render,
+            paths,
             base_path,
             origin,
             targets: None,
@@ -653,15 +761,10 @@ impl<'a> Hints<'a> {
                 let site = self.site;
                 let targets = self.targets.get_or_insert_with(|| {
                     let mut t: Vec<(String, Option<String>)> = self
-                        .render
-                        .outputs
+                        .paths
                         .iter()
-                        .map(|o| {
-                            let p = o
-                                .path
-                                .strip_suffix("index.html")
-                                .unwrap_or(&o.path)
-                                .to_string();
+                        .map(|&o| {
+                            let p = o.strip_suffix("index.html").unwrap_or(o).to_string();
                             (p, None)
                         })
                         .collect();

@@ -97,8 +97,24 @@ pub fn is_health_article(kind: PageKind) -> bool {
 
 /// Run every check on a rendered site.
 pub fn run(site: &Site, render: &RenderResult, today: Date) -> Checked {
+    run_published(
+        site,
+        render,
+        &links::Published::from_outputs(&render.outputs),
+        today,
+    )
+}
+
+/// [`run`], with the link check reading `published` (for a build that
+/// streamed its files to disk and scanned them on the way).
+pub fn run_published(
+    site: &Site,
+    render: &RenderResult,
+    published: &links::Published,
+    today: Date,
+) -> Checked {
     let mut diagnostics = Vec::new();
-    let link_stats = links::check(site, render, &mut diagnostics);
+    let link_stats = links::check_published(site, render, published, &mut diagnostics);
     review::check(site, today, &mut diagnostics);
     evidence::check(site, today, &mut diagnostics);
     freshness::check(site, today, &mut diagnostics);

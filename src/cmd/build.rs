@@ -1,8 +1,8 @@
 //! `carehub build`: compile the site and swap it into the output folder.
 
 use crate::diagnostics::Severity;
-use crate::pipeline::{SiteOptions, compile};
-use crate::write;
+use crate::pipeline::{SiteOptions, compile, compile_into};
+use crate::write::{self, stream::Staged};
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -22,7 +22,20 @@ pub struct BuildArgs {
 /// Run a build; returns the process exit code (0 ok, 1 content errors).
 pub fn run(args: &BuildArgs) -> i32 {
     let start = Instant::now();
-    let (compiled, diags) = compile(&args.site);
+    let out = args
+        .output
+        .clone()
+        .unwrap_or_else(|| args.site.root.join("public"));
+    // Files are written into a staging folder as they are rendered, and the
+    // folder is swapped in only if the build succeeds. A portable build
+    // rewrites links knowing every file, so it renders into memory first;
+    // so does a build whose output folder may not be replaced, to report
+    // every content problem before that.
+    let staged = (!args.portable).then(|| Staged::begin(&args.site.root, &out));
+    let (compiled, diags) = match &staged {
+        Some(Ok(s)) => compile_into(&args.site, Some(s)),
+        _ => compile(&args.site),
+    };
     let shown: Vec<_> = diags
         .items
         .iter()
@@ -30,7 +43,7 @@ pub fn run(args: &BuildArgs) -> i32 {
         .cloned()
         .collect();
     super::print_diagnostics(&shown);
-    let Some(c) = compiled.filter(|_| !diags.has_errors()) else {
+    let Some(mut c) = compiled.filter(|_| !diags.has_errors()) else {
         eprintln!(
             "error: build failed with {} error{} and {} warning{}; nothing was written (the previous output is untouched)",
             diags.errors(),
@@ -40,41 +53,39 @@ pub fn run(args: &BuildArgs) -> i32 {
         );
         return 1;
     };
-    let out = args
-        .output
-        .clone()
-        .unwrap_or_else(|| args.site.root.join("public"));
     let t = Instant::now();
-    let portable;
-    let outputs = if args.portable {
-        match write::portable::rewrite(&c.render.outputs, &c.site.config.base_url) {
-            Ok(o) => {
-                portable = o;
-                &portable
-            }
-            Err(e) => {
-                eprintln!("error: {e}");
-                return 1;
-            }
+    let written = match staged {
+        Some(staged) => staged.and_then(Staged::finish).map_err(|e| e.to_string()),
+        None => {
+            let outputs = if args.portable {
+                match write::portable::rewrite(&c.render.outputs, &c.site.config.base_url) {
+                    Ok(o) => o,
+                    Err(e) => {
+                        eprintln!("error: {e}");
+                        return 1;
+                    }
+                }
+            } else {
+                std::mem::take(&mut c.render.outputs)
+            };
+            write::write_site(&args.site.root, &out, &outputs).map_err(|e| e.to_string())
         }
-    } else {
-        &c.render.outputs
     };
-    if let Err(e) = write::write_site(&args.site.root, &out, outputs) {
+    if let Err(e) = written {
         eprintln!("error: {e}");
         return 1;
     }
-    let write_time = t.elapsed();
+    c.timings.stage("write: publish", t.elapsed());
     let pages = c
         .render
-        .outputs
+        .paths
         .iter()
-        .filter(|o| o.path.ends_with(".html"))
+        .filter(|p| p.ends_with(".html"))
         .count();
     if !args.quiet {
         println!(
             "Built {pages} pages ({} files) in {} ms into {}{}",
-            c.render.outputs.len(),
+            c.render.paths.len(),
             start.elapsed().as_millis(),
             out.display(),
             if diags.warnings() > 0 {
@@ -89,13 +100,7 @@ pub fn run(args: &BuildArgs) -> i32 {
         );
     }
     if args.timings {
-        for (stage, d) in c
-            .timings
-            .iter()
-            .chain(std::iter::once(&("write", write_time)))
-        {
-            println!("  {stage:<10} {:>8.1} ms", d.as_secs_f64() * 1000.0);
-        }
+        print!("{}", c.timings.report(start.elapsed()));
     }
     0
 }

@@ -5,16 +5,38 @@ use super::markdown::Rendered;
 use super::theme::Theme;
 use crate::model::uk;
 use crate::model::vocab::{self, Facet};
-use crate::model::{Date, Page, Provider};
+use crate::model::{Date, Page, PageKind, Provider};
 use crate::resolve::Site;
+use rayon::prelude::*;
 use serde_json::{Value, json};
+use std::collections::HashMap;
+use std::sync::OnceLock;
 
-/// Helpers shared by every page's context.
+/// Helpers shared by every page's context, and the values many pages list
+/// (page and provider summaries, providers in display order), each built
+/// once on first use and shared by every page after that.
 pub struct Env<'a> {
     pub site: &'a Site,
     pub theme: &'a Theme,
     pub months: Vec<String>,
+    page_summaries: OnceLock<Vec<Value>>,
+    provider_summaries: OnceLock<Vec<Value>>,
+    /// Provider indexes in display order, and each provider's place in it.
+    provider_order: OnceLock<(Vec<usize>, Vec<usize>)>,
+    recent: OnceLock<Recent>,
+    nav_urls: OnceLock<Vec<String>>,
 }
+
+/// Pages by how recently they changed, and the most recent articles about
+/// each service and condition.
+struct Recent {
+    rank: Vec<usize>,
+    by_service: HashMap<String, Vec<usize>>,
+    by_condition: HashMap<String, Vec<usize>>,
+}
+
+/// How many recent articles per service or condition [`Env::recent_articles_about_service`] keeps.
+pub const RECENT_PER_TERM: usize = 12;
 
 impl<'a> Env<'a> {
     pub fn new(site: &'a Site, theme: &'a Theme) -> Self {
@@ -22,7 +44,140 @@ impl<'a> Env<'a> {
             site,
             theme,
             months: theme.list("months"),
+            page_summaries: OnceLock::new(),
+            provider_summaries: OnceLock::new(),
+            provider_order: OnceLock::new(),
+            recent: OnceLock::new(),
+            nav_urls: OnceLock::new(),
         }
+    }
+
+    /// The URL of each main menu entry, in order.
+    pub fn nav_urls(&self) -> &[String] {
+        self.nav_urls.get_or_init(|| {
+            self.site
+                .config
+                .nav
+                .iter()
+                .map(|n| super::nav_url(self, n))
+                .collect()
+        })
+    }
+
+    fn recent(&self) -> &Recent {
+        self.recent.get_or_init(|| {
+            let pages = &self.site.pages;
+            let changed = |i: usize| {
+                let fm = &pages[i].fm;
+                [&fm.updated, &fm.date, &fm.last_reviewed]
+                    .into_iter()
+                    .flatten()
+                    .map(|d| *d.get_ref())
+                    .max()
+            };
+            let mut order: Vec<usize> = (0..pages.len()).collect();
+            order.sort_by_key(|&i| (std::cmp::Reverse(changed(i)), i));
+            let mut rank = vec![0; pages.len()];
+            for (r, &i) in order.iter().enumerate() {
+                rank[i] = r;
+            }
+            let top = |m: &HashMap<String, Vec<usize>>| -> HashMap<String, Vec<usize>> {
+                m.iter()
+                    .map(|(id, list)| {
+                        let mut v: Vec<usize> = list
+                            .iter()
+                            .copied()
+                            .filter(|&a| pages[a].kind == PageKind::Article)
+                            .collect();
+                        v.sort_unstable_by_key(|&a| rank[a]);
+                        v.dedup();
+                        v.truncate(RECENT_PER_TERM);
+                        (id.clone(), v)
+                    })
+                    .collect()
+            };
+            Recent {
+                by_service: top(&self.site.pages_by_service),
+                by_condition: top(&self.site.pages_by_condition),
+                rank,
+            }
+        })
+    }
+
+    /// A page's place when pages are ordered by their latest date, newest first.
+    pub fn recency_rank(&self, i: usize) -> usize {
+        self.recent().rank.get(i).copied().unwrap_or(usize::MAX)
+    }
+
+    /// The most recently changed articles naming a service (at most [`RECENT_PER_TERM`]).
+    pub fn recent_articles_about_service(&self, id: &str) -> &[usize] {
+        self.recent()
+            .by_service
+            .get(id)
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
+    }
+
+    /// The most recently changed articles naming a condition (at most [`RECENT_PER_TERM`]).
+    pub fn recent_articles_about_condition(&self, id: &str) -> &[usize] {
+        self.recent()
+            .by_condition
+            .get(id)
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
+    }
+
+    /// Build the shared summaries on every core. Call before rendering
+    /// pages in parallel; the first page to ask builds them otherwise (on
+    /// one thread, as building them inside a parallel job could re-enter).
+    pub fn prepare(&self) {
+        let site = self.site;
+        if self.page_summaries.get().is_none() {
+            let v = (0..site.pages.len())
+                .into_par_iter()
+                .map(|i| self.build_page_summary(i))
+                .collect();
+            let _ = self.page_summaries.set(v);
+        }
+        if self.provider_summaries.get().is_none() {
+            let v = (0..site.providers.len())
+                .into_par_iter()
+                .map(|i| self.build_provider_summary(i))
+                .collect();
+            let _ = self.provider_summaries.set(v);
+        }
+        self.provider_order();
+        self.recent();
+        self.nav_urls();
+    }
+
+    /// Providers in display order (by name, then id).
+    pub fn providers_sorted(&self) -> &[usize] {
+        &self.provider_order().0
+    }
+
+    /// Sort provider indexes into display order.
+    pub fn sort_providers(&self, v: &mut [usize]) {
+        let rank = &self.provider_order().1;
+        v.sort_by_key(|&i| rank[i]);
+    }
+
+    fn provider_order(&self) -> &(Vec<usize>, Vec<usize>) {
+        self.provider_order.get_or_init(|| {
+            let providers = &self.site.providers;
+            let keys: Vec<String> = providers.iter().map(|p| p.name().to_lowercase()).collect();
+            let mut order: Vec<usize> = (0..providers.len()).collect();
+            order.sort_by(|&a, &b| {
+                keys[a]
+                    .cmp(&keys[b])
+                    .then_with(|| providers[a].id.cmp(&providers[b].id))
+            });
+            let mut rank = vec![0; order.len()];
+            for (r, &i) in order.iter().enumerate() {
+                rank[i] = r;
+            }
+            (order, rank)
+        })
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -66,8 +221,20 @@ impl<'a> Env<'a> {
         }
     }
 
-    /// A short summary of a page, for lists.
+    /// A short summary of a page, for lists (built once for every page).
     pub fn page_summary(&self, i: usize) -> Value {
+        self.page_summaries
+            .get_or_init(|| {
+                (0..self.site.pages.len())
+                    .map(|i| self.build_page_summary(i))
+                    .collect()
+            })
+            .get(i)
+            .cloned()
+            .unwrap_or(Value::Null)
+    }
+
+    fn build_page_summary(&self, i: usize) -> Value {
         let p = &self.site.pages[i];
         let (last, last_iso) = self.date(p.fm.last_reviewed.as_ref().map(|d| *d.get_ref()));
         json!({
@@ -161,8 +328,20 @@ impl<'a> Env<'a> {
         })
     }
 
-    /// A provider as shown in lists.
+    /// A provider as shown in lists (built once for every provider).
     pub fn provider_summary(&self, i: usize) -> Value {
+        self.provider_summaries
+            .get_or_init(|| {
+                (0..self.site.providers.len())
+                    .map(|i| self.build_provider_summary(i))
+                    .collect()
+            })
+            .get(i)
+            .cloned()
+            .unwrap_or(Value::Null)
+    }
+
+    fn build_provider_summary(&self, i: usize) -> Value {
         let p: &Provider = &self.site.providers[i];
         let d = &p.data;
         let kind_id = d.kind.as_ref().map(|k| k.get_ref().as_str()).unwrap_or("");

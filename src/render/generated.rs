@@ -3,101 +3,158 @@
 //! redirects for aliases.
 
 use super::context::Env;
-use super::{Job, Output, absolute, finish_context, output_path};
+use super::{Job, Output, absolute, finish_context, output_path, put};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::model::PageKind;
 use crate::model::vocab::Facet;
 use crate::resolve::Site;
 use serde_json::{Value, json};
 
-/// Providers in display order (by name).
-pub fn providers_sorted(site: &Site) -> Vec<usize> {
-    let mut v: Vec<usize> = (0..site.providers.len()).collect();
-    v.sort_by_key(|&i| {
-        (
-            site.providers[i].name().to_lowercase(),
-            site.providers[i].id.clone(),
-        )
-    });
-    v
-}
-
 fn home_crumb(env: &Env) -> (String, String) {
     (env.theme.s("home"), env.url(""))
 }
 
-/// Every generated page's template job.
-pub fn jobs(env: &Env, base: &tera::Context) -> Vec<Job> {
-    let mut jobs = Vec::new();
+/// How many related articles a provider page lists besides those naming
+/// the provider: the most recently updated articles about its services and
+/// conditions. Listing every such article would make each provider page
+/// grow with the whole site (and the build quadratic).
+pub const RELATED_MAX: usize = 12;
+
+/// One generated page; its context is built when it is rendered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Spec {
+    /// The A-to-Z page.
+    Search,
+    Find,
+    /// The providers listing, for sites without `providers/_index.md`.
+    ProvidersListing,
+    /// The `services` or `conditions` listing, for sites without its `_index.md`.
+    FolderListing(&'static str),
+    FacetIndex(Facet),
+    FacetTerm(Facet, &'static str),
+    Changes,
+    NotFound,
+    Provider(usize),
+}
+
+/// Every generated page, the ones listing the most first (so that the
+/// longest renders start early and do not hold up the end of the build).
+pub fn specs(site: &Site) -> Vec<Spec> {
+    let mut v = vec![Spec::Search, Spec::Find];
+    if !site.by_rel.contains_key("providers/_index.md") {
+        v.push(Spec::ProvidersListing);
+    }
+    for folder in ["services", "conditions"] {
+        if !site.by_rel.contains_key(&format!("{folder}/_index.md")) {
+            v.push(Spec::FolderListing(folder));
+        }
+    }
+    for facet in Facet::ALL {
+        v.push(Spec::FacetIndex(facet));
+        v.extend(facet.values().iter().map(|val| Spec::FacetTerm(facet, val)));
+    }
+    v.push(Spec::Changes);
+    v.push(Spec::NotFound);
+    v.extend((0..site.providers.len()).map(Spec::Provider));
+    v
+}
+
+/// The output path of a generated page (as its job's `path`), without
+/// building its context.
+pub fn spec_path(site: &Site, spec: Spec) -> String {
+    match spec {
+        Spec::Search => "search/index.html".into(),
+        Spec::Find => "find-a-service/index.html".into(),
+        Spec::ProvidersListing => "providers/index.html".into(),
+        Spec::FolderListing(f) => output_path(&format!("{f}/")),
+        Spec::FacetIndex(f) => output_path(&format!("{}/", f.id())),
+        Spec::FacetTerm(f, v) => output_path(&format!("{}/{}/", f.id(), v)),
+        Spec::Changes => "changes/index.html".into(),
+        Spec::NotFound => "404.html".into(),
+        Spec::Provider(i) => output_path(&site.providers[i].path()),
+    }
+}
+
+/// Build the template job of one generated page.
+pub fn job(env: &Env, spec: Spec) -> Job {
+    match spec {
+        Spec::Search => search_job(env),
+        Spec::Find => find_job(env),
+        Spec::ProvidersListing => providers_listing_job(env),
+        Spec::FolderListing(f) => folder_listing_job(env, f),
+        Spec::FacetIndex(f) => facet_index_job(env, f),
+        Spec::FacetTerm(f, v) => facet_term_job(env, f, v),
+        Spec::Changes => changes_job(env),
+        Spec::NotFound => {
+            let page =
+                env.generated_page("not_found", &env.theme.s("not_found_title"), "", "404.html");
+            Job {
+                path: "404.html".into(),
+                template: "404.html".into(),
+                ctx: finish_context(env, page, vec![], None),
+                origin: "404 page".into(),
+            }
+        }
+        Spec::Provider(i) => provider_job(env, i, &providers_crumb(env)),
+    }
+}
+
+fn providers_crumb(env: &Env) -> (String, String) {
     let site = env.site;
-    let providers_crumb = match site.by_rel.get("providers/_index.md") {
+    match site.by_rel.get("providers/_index.md") {
         Some(&i) => (
             site.pages[i].title().to_string(),
             env.url(&site.pages[i].path),
         ),
         None => (env.theme.sub("facets", "providers"), env.url("providers/")),
-    };
-    for i in 0..site.providers.len() {
-        jobs.push(provider_job(env, base, i, &providers_crumb));
     }
-    for facet in Facet::ALL {
-        jobs.extend(facet_jobs(env, base, facet));
-    }
-    jobs.push(find_job(env, base));
-    jobs.push(search_job(env, base));
-    jobs.push(changes_job(env, base));
-    let page = env.generated_page("not_found", &env.theme.s("not_found_title"), "", "404.html");
-    let ctx = finish_context(env, base, page, vec![], None);
-    jobs.push(Job {
-        path: "404.html".into(),
-        template: "404.html".into(),
-        ctx,
-        origin: "404 page".into(),
-    });
-    if !site.by_rel.contains_key("providers/_index.md") {
-        let page = env.generated_page("section", &providers_crumb.0, "", "providers/");
-        let mut ctx = finish_context(env, base, page, vec![home_crumb(env)], None);
-        let provs: Vec<Value> = providers_sorted(site)
-            .into_iter()
-            .map(|i| env.provider_summary(i))
-            .collect();
-        ctx.insert("providers", &provs);
-        ctx.insert("pages", &Vec::<Value>::new());
-        jobs.push(Job {
-            path: "providers/index.html".into(),
-            template: "section.html".into(),
-            ctx,
-            origin: "providers listing".into(),
-        });
-    }
-    // Services and conditions are listed even when their folder has no _index.md,
-    // since every service, condition and provider page links to the listing.
-    for (folder, ids) in [
-        ("services", &site.services),
-        ("conditions", &site.conditions),
-    ] {
-        if site.by_rel.contains_key(&format!("{folder}/_index.md")) {
-            continue;
-        }
-        let path = format!("{folder}/");
-        let title = env.theme.sub("facets", folder);
-        let page = env.generated_page("section", &title, "", &path);
-        let mut ctx = finish_context(env, base, page, vec![home_crumb(env)], None);
-        let pages: Vec<Value> = ids.values().map(|&i| env.page_summary(i)).collect();
-        ctx.insert("pages", &pages);
-        ctx.insert("providers", &Vec::<Value>::new());
-        ctx.insert("section", &Value::Null);
-        jobs.push(Job {
-            path: output_path(&path),
-            template: "section.html".into(),
-            ctx,
-            origin: format!("{folder} listing"),
-        });
-    }
-    jobs
 }
 
-fn provider_job(env: &Env, base: &tera::Context, i: usize, crumb: &(String, String)) -> Job {
+fn providers_listing_job(env: &Env) -> Job {
+    let crumb = providers_crumb(env);
+    let page = env.generated_page("section", &crumb.0, "", "providers/");
+    let mut ctx = finish_context(env, page, vec![home_crumb(env)], None);
+    let provs: Vec<Value> = env
+        .providers_sorted()
+        .iter()
+        .map(|&i| env.provider_summary(i))
+        .collect();
+    put(&mut ctx, "providers", provs);
+    put(&mut ctx, "pages", Vec::<Value>::new());
+    Job {
+        path: "providers/index.html".into(),
+        template: "section.html".into(),
+        ctx,
+        origin: "providers listing".into(),
+    }
+}
+
+/// The services or conditions listing, for sites without its `_index.md`:
+/// every service, condition and provider page links to it.
+fn folder_listing_job(env: &Env, folder: &'static str) -> Job {
+    let site = env.site;
+    let ids = if folder == "services" {
+        &site.services
+    } else {
+        &site.conditions
+    };
+    let path = format!("{folder}/");
+    let title = env.theme.sub("facets", folder);
+    let page = env.generated_page("section", &title, "", &path);
+    let mut ctx = finish_context(env, page, vec![home_crumb(env)], None);
+    let pages: Vec<Value> = ids.values().map(|&i| env.page_summary(i)).collect();
+    put(&mut ctx, "pages", pages);
+    put(&mut ctx, "providers", Vec::<Value>::new());
+    put(&mut ctx, "section", Value::Null);
+    Job {
+        path: output_path(&path),
+        template: "section.html".into(),
+        ctx,
+        origin: format!("{folder} listing"),
+    }
+}
+
+fn provider_job(env: &Env, i: usize, crumb: &(String, String)) -> Job {
     let site = env.site;
     let p = &site.providers[i];
     let full = env.provider_full(i);
@@ -108,49 +165,69 @@ fn provider_job(env: &Env, base: &tera::Context, i: usize, crumb: &(String, Stri
         page["last_reviewed_iso"] = json!(iso);
     }
     let ld = provider_jsonld(env, i, &full);
-    let mut ctx = finish_context(
-        env,
-        base,
-        page,
-        vec![home_crumb(env), crumb.clone()],
-        Some(ld),
-    );
-    // Related articles: those naming the provider, or one of its services or conditions.
-    let mut related: Vec<usize> = site
-        .pages_by_provider
-        .get(&p.id)
-        .cloned()
-        .unwrap_or_default();
-    for s in &p.data.services {
-        related.extend(
-            site.pages_by_service
-                .get(s.get_ref())
-                .into_iter()
-                .flatten()
-                .copied(),
-        );
-    }
-    for c in &p.data.conditions {
-        related.extend(
-            site.pages_by_condition
-                .get(c.get_ref())
-                .into_iter()
-                .flatten()
-                .copied(),
-        );
-    }
-    related.retain(|&a| site.pages[a].kind == PageKind::Article);
-    related.sort_unstable();
-    related.dedup();
-    let related: Vec<Value> = related.iter().map(|&a| env.page_summary(a)).collect();
-    ctx.insert("provider", &full);
-    ctx.insert("articles", &related);
+    let mut ctx = finish_context(env, page, vec![home_crumb(env), crumb.clone()], Some(ld));
+    let related: Vec<Value> = related_articles(env, i)
+        .into_iter()
+        .map(|a| env.page_summary(a))
+        .collect();
+    put(&mut ctx, "provider", full);
+    put(&mut ctx, "articles", related);
     Job {
         path: output_path(&p.path()),
         template: "provider.html".into(),
         ctx,
         origin: p.src.path.clone(),
     }
+}
+
+/// A provider's related articles: every article naming it, then up to
+/// [`RELATED_MAX`] recent articles about its services and conditions (those
+/// sharing more of them first).
+pub fn related_articles(env: &Env, i: usize) -> Vec<usize> {
+    let site = env.site;
+    let p = &site.providers[i];
+    let mut named: Vec<usize> = site
+        .pages_by_provider
+        .get(&p.id)
+        .into_iter()
+        .flatten()
+        .copied()
+        .filter(|&a| site.pages[a].kind == PageKind::Article)
+        .collect();
+    named.sort_unstable();
+    named.dedup();
+    // Candidates: the most recent few of each service's and condition's articles.
+    let mut candidates: Vec<usize> = Vec::new();
+    let lists = p
+        .data
+        .services
+        .iter()
+        .map(|s| env.recent_articles_about_service(s.get_ref()))
+        .chain(
+            p.data
+                .conditions
+                .iter()
+                .map(|c| env.recent_articles_about_condition(c.get_ref())),
+        );
+    for list in lists {
+        candidates.extend_from_slice(list);
+    }
+    candidates.sort_unstable();
+    // (article, how many of the provider's services and conditions it is about)
+    let mut shared: Vec<(usize, usize)> = Vec::new();
+    for a in candidates {
+        match shared.last_mut() {
+            Some((x, n)) if *x == a => *n += 1,
+            _ => shared.push((a, 1)),
+        }
+    }
+    shared.retain(|(a, _)| named.binary_search(a).is_err());
+    let recency = |a: usize| env.recency_rank(a);
+    shared.sort_by_key(|&(a, n)| (std::cmp::Reverse(n), recency(a)));
+    shared.truncate(RELATED_MAX);
+    let mut out = named;
+    out.extend(shared.into_iter().map(|(a, _)| a));
+    out
 }
 
 fn provider_jsonld(env: &Env, i: usize, full: &Value) -> Value {
@@ -223,13 +300,19 @@ fn provider_jsonld(env: &Env, i: usize, full: &Value) -> Value {
     node
 }
 
-fn facet_jobs(env: &Env, base: &tera::Context, facet: Facet) -> Vec<Job> {
-    let site = env.site;
+fn facet_value(env: &Env, facet: Facet) -> (Value, String, String) {
     let title = env.theme.sub("facets", facet.id());
     let intro = env.theme.sub("facet_intros", facet.id());
     let index_path = format!("{}/", facet.id());
-    let facet_v =
+    let v =
         json!({ "id": facet.id(), "title": title, "intro": intro, "url": env.url(&index_path) });
+    (v, title, intro)
+}
+
+fn facet_index_job(env: &Env, facet: Facet) -> Job {
+    let site = env.site;
+    let (facet_v, title, intro) = facet_value(env, facet);
+    let index_path = format!("{}/", facet.id());
     let terms: Vec<Value> = facet
         .values()
         .iter()
@@ -243,58 +326,60 @@ fn facet_jobs(env: &Env, base: &tera::Context, facet: Facet) -> Vec<Job> {
             l
         })
         .collect();
-    let mut jobs = Vec::new();
     let page = env.generated_page("facet_index", &title, &intro, &index_path);
-    let mut ctx = finish_context(env, base, page, vec![home_crumb(env)], None);
-    ctx.insert("facet", &facet_v);
-    ctx.insert("terms", &terms);
-    jobs.push(Job {
+    let mut ctx = finish_context(env, page, vec![home_crumb(env)], None);
+    put(&mut ctx, "facet", facet_v);
+    put(&mut ctx, "terms", terms);
+    Job {
         path: output_path(&index_path),
         template: "facet_index.html".into(),
         ctx,
         origin: format!("{} listing", facet.id()),
-    });
-    for v in facet.values() {
-        let term = env.facet_link(facet, v);
-        let path = format!("{}/{}/", facet.id(), v);
-        let term_title = term["title"].as_str().unwrap_or(v).to_string();
-        let page = env.generated_page("facet", &term_title, &intro, &path);
-        let mut ctx = finish_context(
-            env,
-            base,
-            page,
-            vec![home_crumb(env), (title.clone(), env.url(&index_path))],
-            None,
-        );
-        let mut provs: Vec<usize> = site
-            .providers_by_facet
-            .get(&(facet, v.to_string()))
-            .cloned()
-            .unwrap_or_default();
-        provs.sort_by_key(|&i| site.providers[i].name().to_lowercase());
-        let provs: Vec<Value> = provs.iter().map(|&i| env.provider_summary(i)).collect();
-        ctx.insert("facet", &facet_v);
-        ctx.insert("term", &term);
-        ctx.insert("providers", &provs);
-        jobs.push(Job {
-            path: output_path(&path),
-            template: "facet.html".into(),
-            ctx,
-            origin: format!("{} page {v}", facet.id()),
-        });
     }
-    jobs
 }
 
-fn find_job(env: &Env, base: &tera::Context) -> Job {
+fn facet_term_job(env: &Env, facet: Facet, v: &str) -> Job {
+    let site = env.site;
+    let (facet_v, title, intro) = facet_value(env, facet);
+    let index_path = format!("{}/", facet.id());
+    let term = env.facet_link(facet, v);
+    let path = format!("{}/{}/", facet.id(), v);
+    let term_title = term["title"].as_str().unwrap_or(v).to_string();
+    let page = env.generated_page("facet", &term_title, &intro, &path);
+    let mut ctx = finish_context(
+        env,
+        page,
+        vec![home_crumb(env), (title, env.url(&index_path))],
+        None,
+    );
+    let mut provs: Vec<usize> = site
+        .providers_by_facet
+        .get(&(facet, v.to_string()))
+        .cloned()
+        .unwrap_or_default();
+    env.sort_providers(&mut provs);
+    let provs: Vec<Value> = provs.iter().map(|&i| env.provider_summary(i)).collect();
+    put(&mut ctx, "facet", facet_v);
+    put(&mut ctx, "term", term);
+    put(&mut ctx, "providers", provs);
+    Job {
+        path: output_path(&path),
+        template: "facet.html".into(),
+        ctx,
+        origin: format!("{} page {v}", facet.id()),
+    }
+}
+
+fn find_job(env: &Env) -> Job {
     let site = env.site;
     let title = env.theme.s("find_title");
     let desc = env.theme.s("find_description");
     let page = env.generated_page("find", &title, &desc, "find-a-service/");
-    let mut ctx = finish_context(env, base, page, vec![home_crumb(env)], None);
-    let provs: Vec<Value> = providers_sorted(site)
-        .into_iter()
-        .map(|i| env.provider_summary(i))
+    let mut ctx = finish_context(env, page, vec![home_crumb(env)], None);
+    let provs: Vec<Value> = env
+        .providers_sorted()
+        .iter()
+        .map(|&i| env.provider_summary(i))
         .collect();
     let ids_titles = |items: Vec<(String, String)>| -> Vec<Value> {
         items
@@ -322,10 +407,11 @@ fn find_job(env: &Env, base: &tera::Context) -> Job {
                 .collect(),
         )
     };
-    ctx.insert("providers", &provs);
-    ctx.insert(
+    put(&mut ctx, "providers", provs);
+    put(
+        &mut ctx,
         "filters",
-        &json!({
+        json!({
             "services": services,
             "conditions": conditions,
             "settings": facet_list(Facet::Settings),
@@ -342,11 +428,11 @@ fn find_job(env: &Env, base: &tera::Context) -> Job {
     }
 }
 
-fn search_job(env: &Env, base: &tera::Context) -> Job {
+fn search_job(env: &Env) -> Job {
     let site = env.site;
     let title = env.theme.s("search_title");
     let page = env.generated_page("search", &title, "", "search/");
-    let mut ctx = finish_context(env, base, page, vec![home_crumb(env)], None);
+    let mut ctx = finish_context(env, page, vec![home_crumb(env)], None);
     let mut entries: Vec<(String, Value)> = site
         .pages
         .iter()
@@ -386,7 +472,7 @@ fn search_job(env: &Env, base: &tera::Context) -> Job {
     if let Some(l) = current {
         az.push(json!({ "letter": l, "pages": bucket }));
     }
-    ctx.insert("az", &az);
+    put(&mut ctx, "az", az);
     Job {
         path: "search/index.html".into(),
         template: "search.html".into(),
@@ -395,11 +481,11 @@ fn search_job(env: &Env, base: &tera::Context) -> Job {
     }
 }
 
-fn changes_job(env: &Env, base: &tera::Context) -> Job {
+fn changes_job(env: &Env) -> Job {
     let site = env.site;
     let title = env.theme.s("changes_title");
     let page = env.generated_page("changes", &title, "", "changes/");
-    let mut ctx = finish_context(env, base, page, vec![home_crumb(env)], None);
+    let mut ctx = finish_context(env, page, vec![home_crumb(env)], None);
     let changes: Vec<Value> = super::feed::changes(env)
         .iter()
         .map(|c| {
@@ -415,7 +501,7 @@ fn changes_job(env: &Env, base: &tera::Context) -> Job {
             })
         })
         .collect();
-    ctx.insert("changes", &changes);
+    put(&mut ctx, "changes", changes);
     Job {
         path: "changes/index.html".into(),
         template: "changes.html".into(),
@@ -426,16 +512,17 @@ fn changes_job(env: &Env, base: &tera::Context) -> Job {
 
 /// Redirect pages for every page's `aliases`. An alias may not take the
 /// place of any file in `taken` (every other output of the build).
-pub fn aliases(
+pub fn aliases<'a>(
     env: &Env,
     base: &tera::Context,
-    taken: &[Output],
+    taken: impl IntoIterator<Item = &'a str>,
     diags: &mut Diagnostics,
 ) -> Vec<Output> {
     let site = env.site;
-    let taken: std::collections::HashSet<&str> = taken.iter().map(|o| o.path.as_str()).collect();
+    let taken: std::collections::HashSet<&str> = taken.into_iter().collect();
     let mut out: Vec<Output> = Vec::new();
     let mut seen: std::collections::BTreeMap<String, String> = std::collections::BTreeMap::new();
+    let fixed_paths = generated_paths();
     for p in &site.pages {
         for a in &p.fm.aliases {
             let raw = a.get_ref().trim();
@@ -460,8 +547,11 @@ pub fn aliases(
                 })
                 .find(|dir| taken.contains(dir.as_str()));
             let is_page = site.by_path.contains_key(&path)
-                || site.providers.iter().any(|pr| pr.path() == path)
-                || generated_paths().contains(&path)
+                || path
+                    .strip_prefix("providers/")
+                    .and_then(|id| id.strip_suffix('/'))
+                    .is_some_and(|id| site.provider_by_id.contains_key(id))
+                || fixed_paths.contains(&path)
                 || taken.contains(file.as_str());
             if is_page || clashing_file.is_some() {
                 let (msg, hint) = match clashing_file.filter(|_| !is_page) {

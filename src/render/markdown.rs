@@ -483,6 +483,9 @@ pub fn render(text: &str, ctx: &Ctx) -> Rendered {
             html = sanitize(&html);
         }
     }
+    // Every page's result is kept until its template runs: drop the slack.
+    html.shrink_to_fit();
+    out.plain.shrink_to_fit();
     out.html = html;
     out
 }

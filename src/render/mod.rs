@@ -15,11 +15,14 @@ use crate::diagnostics::{Diagnostic, Diagnostics, Severity, did_you_mean};
 use crate::model::{Page, PageKind};
 use crate::resolve::Site;
 use crate::resolve::slug::slugify;
+use crate::timings::{PageTime, Timings};
 use context::Env;
 use markdown::{Labels, Rendered};
 use rayon::prelude::*;
 use serde_json::{Value, json};
 use std::borrow::Borrow;
+use std::collections::HashSet;
+use std::time::{Duration, Instant};
 use theme::Theme;
 
 /// One file of the built site.
@@ -42,10 +45,15 @@ pub struct RenderOptions {
 
 /// Everything rendering produced.
 pub struct RenderResult {
+    /// Every file made, unless they went to an [`OutputSink`].
     pub outputs: Vec<Output>,
+    /// The path of every file made, in or out of memory.
+    pub paths: Vec<String>,
     /// The markdown of each page, by page index (for checks and search).
     pub rendered: Vec<Rendered>,
     pub diagnostics: Diagnostics,
+    /// Where rendering spent its time (stages, templates, slowest pages).
+    pub timings: Timings,
 }
 
 /// The labels the markdown renderer writes, from the strings table.
@@ -79,20 +87,210 @@ pub struct Job {
     pub origin: String,
 }
 
-/// Render the whole site.
+/// What one output page is made from. Its context is built when it is
+/// rendered, on whichever thread renders it, and dropped straight after.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PageSpec {
+    /// A markdown page, by index.
+    Page(usize),
+    Generated(generated::Spec),
+}
+
+/// Where rendered files go as they are made, when the whole site should
+/// not be held in memory (see [`render_site_into`]).
+pub trait OutputSink: Sync {
+    /// Take one finished file. Called from many threads at once; a sink
+    /// keeps its own errors (the build asks for them before publishing).
+    fn put(&self, output: Output);
+}
+
+/// Render the whole site into memory (`RenderResult::outputs`).
 pub fn render_site(site: &Site, theme: &Theme, opts: &RenderOptions) -> RenderResult {
+    render_site_into(site, theme, opts, None)
+}
+
+/// Render the whole site. With a sink, every file goes to it as soon as it
+/// is made and is not kept: `outputs` stays empty (`paths` lists what was
+/// made) and each page's markdown HTML is dropped once its page is made
+/// (`rendered[i].html` is empty), so memory does not grow with the site.
+pub fn render_site_into(
+    site: &Site,
+    theme: &Theme,
+    opts: &RenderOptions,
+    sink: Option<&dyn OutputSink>,
+) -> RenderResult {
+    let env = Env::new(site, theme);
     let labels = labels(theme);
-    // Markdown of every page, in parallel.
-    let rendered: Vec<(Rendered, Vec<Value>)> = site
-        .pages
-        .par_iter()
-        .map(|p| render_page_markdown(site, &labels, p))
+    let mut diags = Diagnostics::default();
+    let mut timings = Timings::default();
+    let mut base = base_context(&env, opts);
+
+    // Lists many pages share, built once.
+    let t = Instant::now();
+    env.prepare();
+    timings.stage("render: shared lists", t.elapsed());
+
+    // Every page in parallel: a markdown page renders its markdown in the
+    // same job as its template, so that when streaming its HTML is never
+    // kept beyond its own page. What later passes need (heading ids, plain
+    // text, links) is kept in `rendered`.
+    let t = Instant::now();
+    let (search_specs, generated_specs): (Vec<_>, Vec<_>) = generated::specs(site)
+        .into_iter()
+        .partition(|s| *s == generated::Spec::Search);
+    let specs: Vec<PageSpec> = generated_specs
+        .into_iter()
+        .map(PageSpec::Generated)
+        .chain((0..site.pages.len()).map(PageSpec::Page))
         .collect();
-    let r = render_outputs(site, theme, opts, &rendered, None);
+    type PageResult = (
+        Result<Made, Diagnostic>,
+        Option<PageTime>,
+        Option<(usize, (Rendered, Vec<Value>))>,
+    );
+    let results: Vec<PageResult> = specs
+        .par_iter()
+        .map_init(
+            || base.clone(),
+            |worker, &spec| {
+                let mut markdown = Duration::ZERO;
+                let mut kept = None;
+                let t = Instant::now();
+                let job = match spec {
+                    PageSpec::Page(i) => {
+                        let (mut r, faq) = render_page_markdown(site, &labels, &site.pages[i]);
+                        markdown = t.elapsed();
+                        let html = sink.map(|_| std::mem::take(&mut r.html));
+                        let job = page_job(&env, i, &r, faq.clone(), html);
+                        kept = Some((i, (r, faq)));
+                        job
+                    }
+                    PageSpec::Generated(g) => Ok(generated::job(&env, g)),
+                };
+                let job = match job {
+                    Ok(j) => j,
+                    Err(d) => return (Err(d), None, kept),
+                };
+                let context = t.elapsed() - markdown;
+                let t = Instant::now();
+                let path = job.path.clone();
+                let template = job.template.clone();
+                let out = render_job(theme, worker, &base, job);
+                let time = PageTime {
+                    path,
+                    template,
+                    markdown,
+                    context,
+                    template_time: t.elapsed(),
+                };
+                let out = match (out, sink) {
+                    (Ok(o), Some(sink)) => {
+                        let path = o.path.clone();
+                        sink.put(o);
+                        Ok(Made::Sent(path))
+                    }
+                    (Ok(o), None) => Ok(Made::Kept(o)),
+                    (Err(d), _) => Err(d),
+                };
+                (out, Some(time), kept)
+            },
+        )
+        .collect();
+    let mut rendered: Vec<(Rendered, Vec<Value>)> = Vec::new();
+    rendered.resize_with(site.pages.len(), Default::default);
+    let mut made = MadeList::with_capacity(results.len() + theme.assets.len());
+    let mut times = Vec::with_capacity(results.len());
+    let mut template_diags = Vec::new();
+    for (r, time, kept) in results {
+        match r {
+            Ok(m) => made.add(m),
+            Err(d) => template_diags.push(d),
+        }
+        times.extend(time);
+        if let Some((i, r)) = kept {
+            rendered[i] = r;
+        }
+    }
+    for (r, _) in &rendered {
+        diags.extend(r.diagnostics.iter().cloned());
+    }
+    diags.extend(template_diags);
+    timings.add_pages(times);
+    timings.stage("render: markdown + pages", t.elapsed());
+
+    // The search index needs every page's text; only the search page needs
+    // the index, so it is made last.
+    let t = Instant::now();
+    let search_index = if opts.defer_search {
+        deferred_search_index()
+    } else {
+        search_index(&env, &rendered, opts.live_reload)
+    };
+    put(
+        &mut base,
+        "search",
+        json!({ "index": env.url(&search_index.manifest) }),
+    );
+    let mut rest: Vec<Output> = Vec::new();
+    for spec in search_specs {
+        let mut worker = base.clone();
+        let job = generated::job(&env, spec);
+        match render_job(theme, &mut worker, &base, job) {
+            Ok(o) => rest.push(o),
+            Err(d) => diags.push(d),
+        }
+    }
+    rest.extend(search_index.files);
+    timings.stage("render: search index", t.elapsed());
+
+    let t = Instant::now();
+    let mut paths_so_far: Vec<String> = made.paths().cloned().collect();
+    paths_so_far.extend(rest.iter().map(|o| o.path.clone()));
+    rest.push(sitemap::sitemap(
+        &env,
+        paths_so_far.iter().map(String::as_str),
+    ));
+    rest.push(sitemap::robots(&env));
+    rest.push(feed::atom(&env));
+    paths_so_far.extend(rest[rest.len() - 3..].iter().map(|o| o.path.clone()));
+    let assets = published_files(site, theme, &mut diags);
+    paths_so_far.extend(assets.iter().map(|o| o.path.clone()));
+    let mut aliases = generated::aliases(
+        &env,
+        &base,
+        paths_so_far.iter().map(String::as_str),
+        &mut diags,
+    );
+    add_csp(&mut aliases);
+    rest.extend(aliases);
+    rest.extend(assets);
+    // Static files come last, so on disk they replace a generated file at
+    // the same path, as `dedupe` does in memory.
+    for o in rest {
+        match sink {
+            Some(sink) => {
+                made.add(Made::Sent(o.path.clone()));
+                sink.put(o);
+            }
+            None => made.add(Made::Kept(o)),
+        }
+    }
+    let (outputs, paths) = made.finish();
+    let (outputs, paths) = match sink {
+        Some(_) => (outputs, dedupe_paths(paths, theme, &mut diags)),
+        None => {
+            let outputs = dedupe(outputs, theme, &mut diags);
+            let paths = outputs.iter().map(|o| o.path.clone()).collect();
+            (outputs, paths)
+        }
+    };
+    timings.stage("render: sitemap, feed, aliases, assets", t.elapsed());
     RenderResult {
-        outputs: r.outputs,
+        outputs,
+        paths,
         rendered: rendered.into_iter().map(|(r, _)| r).collect(),
-        diagnostics: r.diagnostics,
+        diagnostics: diags,
+        timings,
     }
 }
 
@@ -102,11 +300,11 @@ pub fn render_site(site: &Site, theme: &Theme, opts: &RenderOptions) -> RenderRe
 #[derive(Debug, Clone, Default)]
 pub struct Selection {
     /// Page indexes whose pages are rendered.
-    pub pages: std::collections::HashSet<usize>,
+    pub pages: HashSet<usize>,
     /// Also render the generated pages (providers, facets, listings, 404)...
     pub generated: bool,
     /// ...except those with these output paths (`providers/x/index.html`).
-    pub skip: std::collections::HashSet<String>,
+    pub skip: HashSet<String>,
     /// The output paths of every template job, as [`Rendering::job_paths`]
     /// gave them when the whole site was last rendered (the sitemap lists them).
     pub job_paths: Vec<String>,
@@ -153,11 +351,20 @@ pub fn search_index<M: Borrow<(Rendered, Vec<Value>)>>(
     built
 }
 
-/// Render the site's files from markdown already rendered for every page
-/// (`markdown[i]` belongs to `site.pages[i]`), with the diagnostics of that
-/// markdown and of the templates. `only` limits the template jobs run;
-/// `None` runs them all.
-pub fn render_outputs<M: Borrow<(Rendered, Vec<Value>)>>(
+/// No index yet: pages point at the one the dev server will make.
+fn deferred_search_index() -> search::index::Built {
+    search::index::Built {
+        files: Vec::new(),
+        manifest: format!("{LIVE_SEARCH_DIR}m.js"),
+    }
+}
+
+/// Render the site's files in memory from markdown already rendered for
+/// every page (`markdown[i]` belongs to `site.pages[i]`), with the
+/// diagnostics of that markdown and of the templates. `only` limits the
+/// template jobs run; `None` runs them all. The dev server keeps each
+/// page's markdown between rebuilds and calls this.
+pub fn render_outputs<M: Borrow<(Rendered, Vec<Value>)> + Sync>(
     site: &Site,
     theme: &Theme,
     opts: &RenderOptions,
@@ -165,87 +372,103 @@ pub fn render_outputs<M: Borrow<(Rendered, Vec<Value>)>>(
     only: Option<&Selection>,
 ) -> Rendering {
     let env = Env::new(site, theme);
+    env.prepare();
     let mut diags = Diagnostics::default();
-    let mut base = base_context(&env, opts);
     for m in markdown {
         diags.extend(m.borrow().0.diagnostics.iter().cloned());
     }
     let search_index = if opts.defer_search {
-        search::index::Built {
-            files: Vec::new(),
-            manifest: format!("{LIVE_SEARCH_DIR}m.js"),
-        }
+        deferred_search_index()
     } else {
         search_index(&env, markdown, opts.live_reload)
     };
-    base.insert(
+    let mut base = base_context(&env, opts);
+    put(
+        &mut base,
         "search",
-        &json!({ "index": env.url(&search_index.manifest) }),
+        json!({ "index": env.url(&search_index.manifest) }),
     );
 
-    let mut jobs: Vec<Job> = Vec::with_capacity(site.pages.len() + site.providers.len() + 64);
-    for (i, m) in markdown.iter().enumerate() {
-        if only.is_some_and(|s| !s.pages.contains(&i)) {
-            continue;
-        }
-        let (r, faq) = m.borrow();
-        match page_job(&env, &base, i, r, faq.clone()) {
-            Ok(j) => jobs.push(j),
-            Err(d) => diags.push(d),
-        }
-    }
+    let mut specs: Vec<PageSpec> = Vec::new();
     if only.is_none_or(|s| s.generated) {
         let skip = only.map(|s| &s.skip);
-        jobs.extend(
-            generated::jobs(&env, &base)
+        specs.extend(
+            generated::specs(site)
                 .into_iter()
-                .filter(|j| skip.is_none_or(|k| !k.contains(&j.path))),
+                .filter(|&g| skip.is_none_or(|k| !k.contains(&generated::spec_path(site, g))))
+                .map(PageSpec::Generated),
         );
     }
+    specs.extend(
+        (0..markdown.len().min(site.pages.len()))
+            .filter(|i| only.is_none_or(|s| s.pages.contains(i)))
+            .map(PageSpec::Page),
+    );
     let job_paths: Vec<String> = match only {
         Some(s) => s.job_paths.clone(),
-        None => jobs.iter().map(|j| j.path.clone()).collect(),
+        None => generated::specs(site)
+            .into_iter()
+            .map(|g| generated::spec_path(site, g))
+            .chain(site.pages.iter().map(|p| output_path(&p.path)))
+            .collect(),
     };
-
-    let results: Vec<Result<Output, Diagnostic>> = jobs
+    let results: Vec<Result<Output, Diagnostic>> = specs
         .par_iter()
-        .map(|job| {
-            theme
-                .tera
-                .render(&job.template, &job.ctx)
-                .map(|html| Output {
-                    path: job.path.clone(),
-                    bytes: html.into_bytes(),
-                })
-                .map_err(|e| {
-                    let mut d = theme::template_error(&e, &theme.template_origins);
-                    d.message = format!("{} (rendering {})", d.message, job.origin);
-                    d
-                })
-        })
+        .map_init(
+            || base.clone(),
+            |worker, &spec| {
+                let job = match spec {
+                    PageSpec::Page(i) => {
+                        let (r, faq) = markdown[i].borrow();
+                        page_job(&env, i, r, faq.clone(), None)?
+                    }
+                    PageSpec::Generated(g) => generated::job(&env, g),
+                };
+                render_job(theme, worker, &base, job)
+            },
+        )
         .collect();
-    let mut outputs = Vec::with_capacity(results.len() + theme.assets.len());
+    let mut outputs = Vec::with_capacity(results.len() + theme.assets.len() + 8);
     for r in results {
         match r {
             Ok(o) => outputs.push(o),
             Err(d) => diags.push(d),
         }
     }
-    add_csp(&mut outputs);
     outputs.push(sitemap::sitemap(&env, job_paths.iter().map(String::as_str)));
     outputs.push(sitemap::robots(&env));
     outputs.push(feed::atom(&env));
     outputs.extend(search_index.files);
-    for (path, bytes) in theme.assets.iter().chain(theme.static_files.iter()) {
-        outputs.push(Output {
-            path: path.clone(),
-            bytes: bytes.clone(),
-        });
+    let files = published_files(site, theme, &mut diags);
+    let mut aliases = generated::aliases(
+        &env,
+        &base,
+        outputs
+            .iter()
+            .chain(files.iter())
+            .map(|o| o.path.as_str())
+            .chain(job_paths.iter().map(String::as_str)),
+        &mut diags,
+    );
+    add_csp(&mut aliases);
+    outputs.extend(aliases);
+    outputs.extend(files);
+    let outputs = dedupe(outputs, theme, &mut diags);
+    Rendering {
+        outputs,
+        diagnostics: diags,
+        job_paths,
     }
-    // Files kept beside the pages in content/ (images, PDFs) are published as they are.
+}
+
+/// The theme's assets, the site's static files, and the files kept beside
+/// the pages in content/ (images, PDFs), published as they are. Static
+/// files come last, so that they replace a generated file at their path.
+fn published_files(site: &Site, theme: &Theme, diags: &mut Diagnostics) -> Vec<Output> {
+    let mut out = Vec::with_capacity(theme.assets.len() + site.content_assets.len());
     for (abs, rel) in &site.content_assets {
         match std::fs::read(abs) {
-            Ok(bytes) => outputs.push(Output {
+            Ok(bytes) => out.push(Output {
                 path: rel.clone(),
                 bytes,
             }),
@@ -260,25 +483,114 @@ pub fn render_outputs<M: Borrow<(Rendered, Vec<Value>)>>(
             ),
         }
     }
-    let mut aliases = generated::aliases(&env, &base, &outputs, &mut diags);
-    add_csp(&mut aliases);
-    outputs.extend(aliases);
-    let outputs = dedupe(outputs, theme, &mut diags);
-    Rendering {
-        outputs,
-        diagnostics: diags,
-        job_paths,
+    for (path, bytes) in theme.assets.iter().chain(theme.static_files.iter()) {
+        out.push(Output {
+            path: path.clone(),
+            bytes: bytes.clone(),
+        });
     }
+    out
 }
 
-/// Give every rendered page the Content-Security-Policy, whatever its
-/// template (a site's own template may leave out `head_meta`).
+/// Give every page in `outputs` the Content-Security-Policy.
 fn add_csp(outputs: &mut [Output]) {
     for o in outputs.iter_mut().filter(|o| o.path.ends_with(".html")) {
         if let Some(html) = std::str::from_utf8(&o.bytes).ok().and_then(csp::ensure) {
             o.bytes = html.into_bytes();
         }
     }
+}
+
+/// A file made: kept in memory, or sent to a sink.
+enum Made {
+    Kept(Output),
+    Sent(String),
+}
+
+/// The files made: those kept, and every path.
+struct MadeList {
+    outputs: Vec<Output>,
+    sent: Vec<String>,
+}
+
+impl MadeList {
+    fn with_capacity(n: usize) -> MadeList {
+        MadeList {
+            outputs: Vec::with_capacity(n),
+            sent: Vec::new(),
+        }
+    }
+
+    fn add(&mut self, m: Made) {
+        match m {
+            Made::Kept(o) => self.outputs.push(o),
+            Made::Sent(p) => self.sent.push(p),
+        }
+    }
+
+    fn paths(&self) -> impl Iterator<Item = &String> {
+        self.sent.iter().chain(self.outputs.iter().map(|o| &o.path))
+    }
+
+    fn finish(self) -> (Vec<Output>, Vec<String>) {
+        let mut paths = self.sent;
+        paths.extend(self.outputs.iter().map(|o| o.path.clone()));
+        (self.outputs, paths)
+    }
+}
+
+/// Put a value into a context by moving it (`Context::insert` serialises
+/// its argument, which for a `Value` is a deep copy).
+pub fn put(ctx: &mut tera::Context, key: &str, value: impl Into<Value>) {
+    let mut m = serde_json::Map::new();
+    m.insert(key.to_string(), value.into());
+    if let Ok(c) = tera::Context::from_value(Value::Object(m)) {
+        ctx.extend(c);
+    }
+}
+
+/// Render `job` in `worker`, a context that already holds the site-wide
+/// values of `base`: the job's own values are moved in for the render and
+/// taken out after, so site-wide data is never copied per page.
+fn render_job(
+    theme: &Theme,
+    worker: &mut tera::Context,
+    base: &tera::Context,
+    job: Job,
+) -> Result<Output, Diagnostic> {
+    let Job {
+        path,
+        template,
+        ctx,
+        origin,
+    } = job;
+    let own = match ctx.into_json() {
+        Value::Object(m) => m,
+        _ => serde_json::Map::new(),
+    };
+    let keys: Vec<String> = own.keys().cloned().collect();
+    if let Ok(c) = tera::Context::from_value(Value::Object(own)) {
+        worker.extend(c);
+    }
+    let result = theme.tera.render(&template, worker);
+    for k in &keys {
+        worker.remove(k);
+        if let Some(v) = base.get(k) {
+            worker.insert(k.as_str(), v);
+        }
+    }
+    result
+        .map(|html| Output {
+            // Every page carries the policy, whatever its template (a
+            // site's own template may leave out `head_meta`).
+            bytes: csp::ensure(&html).unwrap_or(html).into_bytes(),
+            path,
+        })
+        .map_err(|e| {
+            let mut d = theme::template_error(&e, &theme.template_origins);
+            d.message = format!("{} (rendering {origin})", d.message);
+            d
+        })
 }
 
 /// Sort outputs by path. Where a static file shares a path with a generated
@@ -310,6 +622,37 @@ fn dedupe(mut outputs: Vec<Output>, theme: &Theme, diags: &mut Diagnostics) -> V
             *prev = o;
         } else {
             out.push(o);
+        }
+    }
+    out
+}
+
+/// [`dedupe`] for files already sent to a sink (where the static file,
+/// sent last, has replaced the generated one): the same diagnostics, and
+/// the sorted paths.
+fn dedupe_paths(mut paths: Vec<String>, theme: &Theme, diags: &mut Diagnostics) -> Vec<String> {
+    paths.sort();
+    let mut out: Vec<String> = Vec::with_capacity(paths.len());
+    for p in paths {
+        if out.last() == Some(&p) {
+            let is_static = theme.static_files.iter().any(|(s, _)| *s == p);
+            if !is_static {
+                diags.push(
+                    Diagnostic::file(
+                        Severity::Error,
+                        "duplicate-output",
+                        p.clone(),
+                        format!("two different files would be written to `{p}`"),
+                    )
+                    .with_hint("rename the page or file so each has its own URL"),
+                );
+            } else if p != "robots.txt" {
+                diags.push(theme_warning(format!(
+                    "the static file `{p}` replaces the file carehub generates at that path"
+                )));
+            }
+        } else {
+            out.push(p);
         }
     }
     out
@@ -455,42 +798,49 @@ pub fn nav(env: &Env, current_url: &str) -> Value {
         .config
         .nav
         .iter()
-        .map(|n| {
-            let url = if n.url.starts_with("@/") {
-                crate::resolve::links::resolve(env.site, &n.url)
-                    .map(|r| r.url)
-                    .unwrap_or_else(|_| env.url(""))
-            } else if n.url.starts_with('/') {
-                format!(
-                    "{}{}",
-                    env.site.config.base_path(),
-                    n.url.trim_start_matches('/')
-                )
-            } else if markdown::is_unsafe_url(&n.url) {
-                // Refused when site.toml is read; never let one through.
-                env.url("")
-            } else {
-                n.url.clone()
-            };
+        .zip(env.nav_urls())
+        .map(|(n, url)| {
             // The page itself, or a page inside the item's section.
             let home = env.url("");
-            let current = url == current_url || (url != home && current_url.starts_with(&url));
+            let current =
+                *url == current_url || (*url != home && current_url.starts_with(url.as_str()));
             json!({ "title": n.title, "url": url, "current": current })
         })
         .collect();
-    json!(items)
+    Value::Array(items)
+}
+
+/// The URL of a main menu entry.
+pub fn nav_url(env: &Env, n: &crate::config::NavItem) -> String {
+    if n.url.starts_with("@/") {
+        crate::resolve::links::resolve(env.site, &n.url)
+            .map(|r| r.url)
+            .unwrap_or_else(|_| env.url(""))
+    } else if n.url.starts_with('/') {
+        format!(
+            "{}{}",
+            env.site.config.base_path(),
+            n.url.trim_start_matches('/')
+        )
+    } else if markdown::is_unsafe_url(&n.url) {
+        // Refused when site.toml is read; never let one through.
+        env.url("")
+    } else {
+        n.url.clone()
+    }
 }
 
 /// Fill in what every page template needs: page, nav, breadcrumbs,
 /// canonical URL, meta tags and JSON-LD.
+/// The result holds only the page's own values: the site-wide ones (`site`,
+/// `t`, `base`, `assets`, ...) are added when the page is rendered.
 pub fn finish_context(
     env: &Env,
-    base: &tera::Context,
     page: Value,
     crumbs: Vec<(String, String)>,
     ld_main: Option<Value>,
 ) -> tera::Context {
-    let mut ctx = base.clone();
+    let mut ctx = tera::Context::new();
     let url = page["url"].as_str().unwrap_or("").to_string();
     let canonical = absolute(env, &url);
     let title = page["title"].as_str().unwrap_or("").to_string();
@@ -534,12 +884,16 @@ pub fn finish_context(
         markdown::escape_attr(&canonical),
         markdown::escape_attr(&env.site.config.title),
     );
-    ctx.insert("nav", &nav(env, &url));
-    ctx.insert("breadcrumbs", &crumb_values);
-    ctx.insert("canonical", &canonical);
-    ctx.insert("jsonld", &jsonld::to_script_json(&jsonld::graph(nodes)));
-    ctx.insert("head_meta", &head_meta);
-    ctx.insert("page", &page);
+    put(&mut ctx, "nav", nav(env, &url));
+    put(&mut ctx, "breadcrumbs", crumb_values);
+    put(&mut ctx, "canonical", canonical);
+    put(
+        &mut ctx,
+        "jsonld",
+        jsonld::to_script_json(&jsonld::graph(nodes)),
+    );
+    put(&mut ctx, "head_meta", head_meta);
+    put(&mut ctx, "page", page);
     ctx
 }
 
@@ -573,12 +927,14 @@ fn page_crumbs(env: &Env, i: usize) -> Vec<(String, String)> {
         .collect()
 }
 
+/// The template job of markdown page `i`. `html`, when given, is the page's
+/// markdown HTML taken out of `r` (so it is moved, not copied).
 fn page_job(
     env: &Env,
-    base: &tera::Context,
     i: usize,
     r: &Rendered,
     faq: Vec<Value>,
+    html: Option<String>,
 ) -> Result<Job, Diagnostic> {
     let site = env.site;
     let p = &site.pages[i];
@@ -609,9 +965,12 @@ fn page_job(
             }
         }
     };
-    let page = env.page_value(i, r, faq.clone());
+    let mut page = env.page_value(i, r, faq.clone());
+    if let Some(html) = html {
+        page["content"] = Value::String(html);
+    }
     let ld = page_jsonld(env, i, &page, &faq);
-    let mut ctx = finish_context(env, base, page, page_crumbs(env, i), Some(ld));
+    let mut ctx = finish_context(env, page, page_crumbs(env, i), Some(ld));
     // The section the page belongs to (its folder's _index.md), if any.
     let section = p
         .parent
@@ -619,7 +978,7 @@ fn page_job(
         .and_then(|r| site.by_rel.get(r))
         .map(|&s| env.page_summary(s))
         .unwrap_or(Value::Null);
-    ctx.insert("section", &section);
+    put(&mut ctx, "section", section);
     match p.kind {
         PageKind::Home => {
             let mut secs: Vec<usize> = site.children.get(&i).cloned().unwrap_or_default();
@@ -627,7 +986,7 @@ fn page_job(
                 site.pages[c].kind == PageKind::Section || site.pages[c].kind == PageKind::Article
             });
             let list: Vec<Value> = secs.iter().map(|&c| env.page_summary(c)).collect();
-            ctx.insert("sections", &list);
+            put(&mut ctx, "sections", list);
         }
         PageKind::Section => {
             let kids: Vec<Value> = site
@@ -635,16 +994,16 @@ fn page_job(
                 .get(&i)
                 .map(|v| v.iter().map(|&c| env.page_summary(c)).collect())
                 .unwrap_or_default();
-            ctx.insert("pages", &kids);
+            put(&mut ctx, "pages", kids);
             let provs: Vec<Value> = if p.rel == "providers/_index.md" {
-                generated::providers_sorted(site)
-                    .into_iter()
-                    .map(|pi| env.provider_summary(pi))
+                env.providers_sorted()
+                    .iter()
+                    .map(|&pi| env.provider_summary(pi))
                     .collect()
             } else {
                 Vec::new()
             };
-            ctx.insert("providers", &provs);
+            put(&mut ctx, "providers", provs);
         }
         PageKind::Service | PageKind::Condition => {
             let (provs, arts) = if p.kind == PageKind::Service {
@@ -659,13 +1018,13 @@ fn page_job(
                 )
             };
             let mut provs: Vec<usize> = provs.cloned().unwrap_or_default();
-            provs.sort_by_key(|&pi| site.providers[pi].name().to_lowercase());
+            env.sort_providers(&mut provs);
             let provs: Vec<Value> = provs.iter().map(|&pi| env.provider_summary(pi)).collect();
             let arts: Vec<Value> = arts
                 .map(|v| v.iter().map(|&a| env.page_summary(a)).collect())
                 .unwrap_or_default();
-            ctx.insert("providers", &provs);
-            ctx.insert("articles", &arts);
+            put(&mut ctx, "providers", provs);
+            put(&mut ctx, "articles", arts);
         }
         PageKind::Article => {}
     }

@@ -738,25 +738,35 @@ fn merge(
 /// rendered pages, review dates, reading age...), on the whole site as it
 /// will be served.
 fn run_checks(site: &Site, files: &Files, markdown: &[Md]) -> Vec<Diagnostic> {
-    let mut outputs: Vec<render::Output> = files
-        .iter()
-        .map(|(path, bytes)| render::Output {
-            path: path.clone(),
-            bytes: bytes.to_vec(),
+    // Scanned where they are: the files are not copied.
+    let mut paths: Vec<&str> = files.keys().map(String::as_str).collect();
+    paths.sort_unstable();
+    let scans = paths
+        .par_iter()
+        .map(|p| {
+            if !p.ends_with(".html") {
+                return None;
+            }
+            files
+                .get(*p)
+                .and_then(|b| std::str::from_utf8(b).ok())
+                .map(check::links::scan)
         })
         .collect();
-    outputs.sort_by(|a, b| a.path.cmp(&b.path));
+    let published = check::links::Published { paths, scans };
     let result = render::RenderResult {
-        outputs,
+        outputs: Vec::new(),
+        paths: Vec::new(),
         rendered: markdown.iter().map(|m| m.0.clone()).collect(),
         diagnostics: Diagnostics::default(),
+        timings: Default::default(),
     };
     let mut diags = Vec::new();
     let today = check::today().unwrap_or_else(|d| {
         diags.push(d);
         crate::model::Date::today()
     });
-    diags.extend(check::run(site, &result, today).diagnostics);
+    diags.extend(check::run_published(site, &result, &published, today).diagnostics);
     diags
 }
 

@@ -3,6 +3,7 @@
 //! half-written site and never deletes a folder carehub did not make.
 
 pub mod portable;
+pub mod stream;
 
 use crate::render::Output;
 use rayon::prelude::*;
