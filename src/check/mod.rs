@@ -14,6 +14,7 @@ pub mod review;
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::model::{Date, PageKind};
 use crate::render::RenderResult;
+use crate::render::markdown::Rendered;
 use crate::resolve::Site;
 use serde::Serialize;
 
@@ -118,8 +119,22 @@ pub fn run_published(
     review::check(site, today, &mut diagnostics);
     evidence::check(site, today, &mut diagnostics);
     freshness::check(site, today, &mut diagnostics);
-    let scores = readability::check(site, &render.rendered, &mut diagnostics);
-    plain_language::check(site, &render.rendered, &mut diagnostics);
+    let scores: Vec<Option<readability::Score>> = if render.findings.is_empty() {
+        let scores = readability::check(site, &render.rendered, &mut diagnostics);
+        plain_language::check(site, &render.rendered, &mut diagnostics);
+        scores
+    } else {
+        // Found as each page was rendered; only site.toml's terms are left.
+        plain_language::terms(site, &render.rendered, &mut diagnostics);
+        render
+            .findings
+            .iter()
+            .map(|f| {
+                diagnostics.extend(f.diagnostics.iter().cloned());
+                f.reading.clone()
+            })
+            .collect()
+    };
 
     let pages = site
         .pages
@@ -152,6 +167,43 @@ pub fn run_published(
         diagnostics,
         today,
         pages,
+    }
+}
+
+/// What the checks that read a page's text (reading age, plain language)
+/// found on one page. A build finds these as it renders each page, so
+/// that no page's text is kept until the checks run.
+#[derive(Debug, Clone, Default)]
+pub struct PageFindings {
+    pub reading: Option<readability::Score>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// The checks of one page's text, set up once for the whole site.
+pub struct PageChecks {
+    lint: Option<plain_language::Lint>,
+}
+
+impl PageChecks {
+    pub fn new(site: &Site) -> Self {
+        // Problems with site.toml's terms are reported by the check stage.
+        let mut ignored = Vec::new();
+        PageChecks {
+            lint: plain_language::Lint::new(site, &[], &mut ignored),
+        }
+    }
+
+    /// Check page `i`, whose markdown is `r`.
+    pub fn page(&self, site: &Site, i: usize, r: &Rendered) -> PageFindings {
+        let (reading, warning) = readability::page(site, &site.pages[i], r);
+        let mut diagnostics: Vec<Diagnostic> = warning.into_iter().collect();
+        if let Some(lint) = &self.lint {
+            diagnostics.extend(lint.page(site, i, r));
+        }
+        PageFindings {
+            reading,
+            diagnostics,
+        }
     }
 }
 

@@ -240,86 +240,107 @@ struct Hit {
 /// Warn where a term is used unexplained on a page for the first time, or
 /// where a word to avoid is used.
 pub fn check(site: &Site, rendered: &[Rendered], diags: &mut Vec<Diagnostic>) {
-    let terms = terms(site, rendered, diags);
-    if terms.is_empty() {
-        return;
-    }
-    let Ok(ac) = AhoCorasick::builder()
-        .ascii_case_insensitive(true)
-        .build(terms.iter().map(|t| t.term.to_ascii_lowercase()))
-    else {
+    let Some(lint) = Lint::new(site, rendered, diags) else {
         return;
     };
     let found: Vec<Vec<Diagnostic>> = site
         .pages
         .par_iter()
         .enumerate()
-        .map(|(i, p)| {
-            let Some(r) = rendered.get(i) else {
-                return Vec::new();
-            };
-            let hits = find(&ac, &terms, &r.prose);
-            let mut out = Vec::new();
-            for (ti, hits) in hits.iter().enumerate() {
-                let t = &terms[ti];
-                let Some(first) = hits.first() else { continue };
-                if t.explain_page == Some(i) || has_heading_for(&r.heading_ids, &t.term) {
-                    continue;
-                }
-                let b = &r.prose[first.block];
-                let at = b.source_offset(first.start);
-                let span = at..b.source_offset(first.end);
-                if t.avoid {
-                    let times = match hits.len() {
-                        1 => String::new(),
-                        n => format!(" ({n} times on this page)"),
-                    };
-                    out.push(
-                        Diagnostic::warning_at(
-                            "plain-language",
-                            &p.src,
-                            span,
-                            format!(
-                                "\"{}\" is not plain English{times}",
-                                &b.text[first.start..first.end]
-                            ),
-                        )
-                        .with_label("use a plainer word")
-                        .with_hint(format!("write \"{}\" instead", t.suggest)),
-                    );
-                } else if !hits
-                    .iter()
-                    .take_while(|h| h.block == first.block)
-                    .any(|h| explained(b, h.start, h.end))
-                {
-                    let used = &b.text[first.start..first.end];
-                    let mut hint = if t.suggest.is_empty() {
-                        format!("say what \"{used}\" means the first time you use it")
-                    } else {
-                        format!(
-                            "say what it means the first time you use it, e.g. \"{used} ({})\"",
-                            t.suggest
-                        )
-                    };
-                    if let Some(e) = &t.explain {
-                        hint.push_str(&format!(", or link it to the explanation: [{used}]({e})"));
-                    }
-                    out.push(
-                        Diagnostic::warning_at(
-                            "unexplained-term",
-                            &p.src,
-                            span,
-                            format!("\"{used}\" is not explained where this page first uses it"),
-                        )
-                        .with_label("first use")
-                        .with_hint(hint),
-                    );
-                }
-            }
-            out
+        .map(|(i, _)| match rendered.get(i) {
+            Some(r) => lint.page(site, i, r),
+            None => Vec::new(),
         })
         .collect();
     diags.extend(found.into_iter().flatten());
+}
+
+/// The site's terms, ready to look for on any page.
+pub struct Lint {
+    terms: Vec<Term>,
+    ac: AhoCorasick,
+}
+
+impl Lint {
+    /// The lint for `site`, or `None` when it has no terms. Problems with
+    /// site.toml's terms go to `diags` (`rendered` gives the heading ids
+    /// that `explain` links may point at; with none, those are not checked).
+    pub fn new(site: &Site, rendered: &[Rendered], diags: &mut Vec<Diagnostic>) -> Option<Lint> {
+        let terms = terms(site, rendered, diags);
+        if terms.is_empty() {
+            return None;
+        }
+        let ac = AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(terms.iter().map(|t| t.term.to_ascii_lowercase()))
+            .ok()?;
+        Some(Lint { terms, ac })
+    }
+
+    /// The warnings for page `i`, whose markdown is `r`.
+    pub fn page(&self, site: &Site, i: usize, r: &Rendered) -> Vec<Diagnostic> {
+        let (terms, ac) = (&self.terms, &self.ac);
+        let p = &site.pages[i];
+        let hits = find(ac, terms, &r.prose);
+        let mut out = Vec::new();
+        for (ti, hits) in hits.iter().enumerate() {
+            let t = &terms[ti];
+            let Some(first) = hits.first() else { continue };
+            if t.explain_page == Some(i) || has_heading_for(&r.heading_ids, &t.term) {
+                continue;
+            }
+            let b = &r.prose[first.block];
+            let at = b.source_offset(first.start);
+            let span = at..b.source_offset(first.end);
+            if t.avoid {
+                let times = match hits.len() {
+                    1 => String::new(),
+                    n => format!(" ({n} times on this page)"),
+                };
+                out.push(
+                    Diagnostic::warning_at(
+                        "plain-language",
+                        &p.src,
+                        span,
+                        format!(
+                            "\"{}\" is not plain English{times}",
+                            &b.text[first.start..first.end]
+                        ),
+                    )
+                    .with_label("use a plainer word")
+                    .with_hint(format!("write \"{}\" instead", t.suggest)),
+                );
+            } else if !hits
+                .iter()
+                .take_while(|h| h.block == first.block)
+                .any(|h| explained(b, h.start, h.end))
+            {
+                let used = &b.text[first.start..first.end];
+                let mut hint = if t.suggest.is_empty() {
+                    format!("say what \"{used}\" means the first time you use it")
+                } else {
+                    format!(
+                        "say what it means the first time you use it, e.g. \"{used} ({})\"",
+                        t.suggest
+                    )
+                };
+                if let Some(e) = &t.explain {
+                    hint.push_str(&format!(", or link it to the explanation: [{used}]({e})"));
+                }
+                out.push(
+                    Diagnostic::warning_at(
+                        "unexplained-term",
+                        &p.src,
+                        span,
+                        format!("\"{used}\" is not explained where this page first uses it"),
+                    )
+                    .with_label("first use")
+                    .with_hint(hint),
+                );
+            }
+        }
+        out
+    }
 }
 
 /// Every whole-word use of each term (plurals included), in page order.

@@ -7,6 +7,7 @@
 
 use super::excerpt;
 use crate::diagnostics::{Diagnostic, line_col};
+use crate::model::Page;
 use crate::render::markdown::{ProseBlock, Rendered};
 use crate::resolve::Site;
 use rayon::prelude::*;
@@ -788,68 +789,13 @@ pub fn check(
     rendered: &[Rendered],
     diags: &mut Vec<Diagnostic>,
 ) -> Vec<Option<Score>> {
-    let target = site.config.check.reading_grade;
     let results: Vec<(Option<Score>, Option<Diagnostic>)> = site
         .pages
         .par_iter()
         .enumerate()
-        .map(|(i, p)| {
-            let Some(r) = rendered.get(i) else {
-                return (None, None);
-            };
-            let (counts, hardest) = score_blocks(&r.prose);
-            if counts.words == 0 {
-                return (None, None);
-            }
-            let score = Score::from_counts(&counts);
-            if counts.words < MIN_WORDS || score.grade <= target {
-                return (Some(score), None);
-            }
-            let text = &p.src.text;
-            let named: Vec<String> = hardest
-                .iter()
-                .filter(|s| s.grade > target)
-                .take(HARDEST)
-                .map(|s| {
-                    format!(
-                        "line {} (grade {:.1}, {} words): \"{}\"",
-                        line_col(text, s.offset).0,
-                        s.grade,
-                        s.words,
-                        excerpt(&s.text, 70)
-                    )
-                })
-                .collect();
-            let span = hardest
-                .first()
-                .map(|s| {
-                    let len = s.text.split_whitespace().next().map_or(0, str::len);
-                    s.offset..s.offset + len
-                })
-                .unwrap_or(p.body_offset..p.body_offset);
-            let mut d = Diagnostic::warning_at(
-                "reading-age",
-                &p.src,
-                span,
-                format!(
-                    "reading grade {:.1} is above the site's target of {} (reading ease {:.0}, {:.1} words a sentence, {:.0}% of words have 3 or more syllables)",
-                    score.grade,
-                    target,
-                    score.reading_ease,
-                    score.words_per_sentence,
-                    score.complex_word_share * 100.0
-                ),
-            )
-            .with_label("the hardest sentence starts here");
-            let mut hint = String::from(
-                "use shorter sentences (aim for 15 words or fewer) and everyday words",
-            );
-            if !named.is_empty() {
-                hint.push_str("; the hardest sentences are ");
-                hint.push_str(&named.join("; "));
-            }
-            d = d.with_hint(hint);
-            (Some(score), Some(d))
+        .map(|(i, p)| match rendered.get(i) {
+            Some(r) => page(site, p, r),
+            None => (None, None),
         })
         .collect();
     results
@@ -859,6 +805,64 @@ pub fn check(
             s
         })
         .collect()
+}
+
+/// Score one page's prose, with a warning when it is above the site's
+/// target grade.
+pub fn page(site: &Site, p: &Page, r: &Rendered) -> (Option<Score>, Option<Diagnostic>) {
+    let target = site.config.check.reading_grade;
+    let (counts, hardest) = score_blocks(&r.prose);
+    if counts.words == 0 {
+        return (None, None);
+    }
+    let score = Score::from_counts(&counts);
+    if counts.words < MIN_WORDS || score.grade <= target {
+        return (Some(score), None);
+    }
+    let text = &p.src.text;
+    let named: Vec<String> = hardest
+        .iter()
+        .filter(|s| s.grade > target)
+        .take(HARDEST)
+        .map(|s| {
+            format!(
+                "line {} (grade {:.1}, {} words): \"{}\"",
+                line_col(text, s.offset).0,
+                s.grade,
+                s.words,
+                excerpt(&s.text, 70)
+            )
+        })
+        .collect();
+    let span = hardest
+        .first()
+        .map(|s| {
+            let len = s.text.split_whitespace().next().map_or(0, str::len);
+            s.offset..s.offset + len
+        })
+        .unwrap_or(p.body_offset..p.body_offset);
+    let mut d = Diagnostic::warning_at(
+        "reading-age",
+        &p.src,
+        span,
+        format!(
+            "reading grade {:.1} is above the site's target of {} (reading ease {:.0}, {:.1} words a sentence, {:.0}% of words have 3 or more syllables)",
+            score.grade,
+            target,
+            score.reading_ease,
+            score.words_per_sentence,
+            score.complex_word_share * 100.0
+        ),
+    )
+    .with_label("the hardest sentence starts here");
+    let mut hint =
+        String::from("use shorter sentences (aim for 15 words or fewer) and everyday words");
+    if !named.is_empty() {
+        hint.push_str("; the hardest sentences are ");
+        hint.push_str(&named.join("; "));
+    }
+    d = d.with_hint(hint);
+    (Some(score), Some(d))
 }
 
 #[cfg(test)]

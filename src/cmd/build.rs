@@ -102,6 +102,9 @@ pub fn run(args: &BuildArgs) -> i32 {
     if args.timings {
         print!("{}", c.timings.report(start.elapsed()));
     }
+    // The command ends the process: freeing the whole site first would
+    // only cost time (a tenth of a second at 10,000 pages).
+    std::mem::forget(c);
     0
 }
 

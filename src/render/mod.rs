@@ -11,6 +11,7 @@ pub mod search;
 pub mod sitemap;
 pub mod theme;
 
+use crate::check::{PageChecks, PageFindings};
 use crate::diagnostics::{Diagnostic, Diagnostics, Severity, did_you_mean};
 use crate::model::{Page, PageKind};
 use crate::resolve::Site;
@@ -51,6 +52,9 @@ pub struct RenderResult {
     pub paths: Vec<String>,
     /// The markdown of each page, by page index (for checks and search).
     pub rendered: Vec<Rendered>,
+    /// What the checks of each page's text found, by page index, when a
+    /// streamed build ran them as it rendered (empty otherwise).
+    pub findings: Vec<PageFindings>,
     pub diagnostics: Diagnostics,
     /// Where rendering spent its time (stages, templates, slowest pages).
     pub timings: Timings,
@@ -143,10 +147,21 @@ pub fn render_site_into(
         .map(PageSpec::Generated)
         .chain((0..site.pages.len()).map(PageSpec::Page))
         .collect();
+    // A streamed build also runs the checks of each page's text and takes
+    // its search terms as the page is made, and keeps neither its HTML nor
+    // its text after that.
+    let stream = sink.is_some();
+    let page_checks = stream.then(|| PageChecks::new(site));
+    let indexer = search::index::Indexer::new(&site.config.language);
     type PageResult = (
         Result<Made, Diagnostic>,
         Option<PageTime>,
-        Option<(usize, (Rendered, Vec<Value>))>,
+        Option<(
+            usize,
+            (Rendered, Vec<Value>),
+            PageFindings,
+            search::index::Entry,
+        )>,
     );
     let results: Vec<PageResult> = specs
         .par_iter()
@@ -162,7 +177,18 @@ pub fn render_site_into(
                         markdown = t.elapsed();
                         let html = sink.map(|_| std::mem::take(&mut r.html));
                         let job = page_job(&env, i, &r, faq.clone(), html);
-                        kept = Some((i, (r, faq)));
+                        let found = page_checks
+                            .as_ref()
+                            .map(|c| c.page(site, i, &r))
+                            .unwrap_or_default();
+                        let plain = if stream {
+                            r.prose = Vec::new();
+                            std::mem::take(&mut r.plain)
+                        } else {
+                            r.plain.clone()
+                        };
+                        let entry = indexer.entry(&search::page_doc(&env, i, &r, &faq, plain));
+                        kept = Some((i, (r, faq), found, entry));
                         job
                     }
                     PageSpec::Generated(g) => Ok(generated::job(&env, g)),
@@ -198,6 +224,12 @@ pub fn render_site_into(
         .collect();
     let mut rendered: Vec<(Rendered, Vec<Value>)> = Vec::new();
     rendered.resize_with(site.pages.len(), Default::default);
+    let mut findings: Vec<PageFindings> = Vec::new();
+    if stream {
+        findings.resize_with(site.pages.len(), Default::default);
+    }
+    let mut entries: Vec<search::index::Entry> =
+        Vec::with_capacity(site.pages.len() + site.providers.len());
     let mut made = MadeList::with_capacity(results.len() + theme.assets.len());
     let mut times = Vec::with_capacity(results.len());
     let mut template_diags = Vec::new();
@@ -207,8 +239,12 @@ pub fn render_site_into(
             Err(d) => template_diags.push(d),
         }
         times.extend(time);
-        if let Some((i, r)) = kept {
+        if let Some((i, r, found, entry)) = kept {
             rendered[i] = r;
+            if stream {
+                findings[i] = found;
+            }
+            entries.push(entry);
         }
     }
     for (r, _) in &rendered {
@@ -224,7 +260,19 @@ pub fn render_site_into(
     let search_index = if opts.defer_search {
         deferred_search_index()
     } else {
-        search_index(&env, &rendered, opts.live_reload)
+        let providers: Vec<search::index::Entry> = (0..site.providers.len())
+            .into_par_iter()
+            .map(|j| indexer.entry(&search::provider_doc(&env, j)))
+            .collect();
+        entries.extend(providers);
+        entries.sort_by(|a, b| a.path.cmp(&b.path));
+        let built = search::index::build_entries(&entries, &indexer);
+        drop(entries);
+        if opts.live_reload {
+            relocate_live(built)
+        } else {
+            built
+        }
     };
     put(
         &mut base,
@@ -289,6 +337,7 @@ pub fn render_site_into(
         outputs,
         paths,
         rendered: rendered.into_iter().map(|(r, _)| r).collect(),
+        findings,
         diagnostics: diags,
         timings,
     }
@@ -332,21 +381,24 @@ pub fn search_index<M: Borrow<(Rendered, Vec<Value>)>>(
     markdown: &[M],
     live: bool,
 ) -> search::index::Built {
-    let mut built = search::build(env, markdown);
-    if live {
-        let version_dir = built
-            .manifest
-            .rsplit_once('/')
-            .map(|(d, _)| format!("{d}/"))
-            .unwrap_or_default();
-        for f in &mut built.files {
-            if let Some(rest) = f.path.strip_prefix(&version_dir) {
-                f.path = format!("{LIVE_SEARCH_DIR}{rest}");
-            }
+    let built = search::build(env, markdown);
+    if live { relocate_live(built) } else { built }
+}
+
+/// Move a search index into [`LIVE_SEARCH_DIR`].
+fn relocate_live(mut built: search::index::Built) -> search::index::Built {
+    let version_dir = built
+        .manifest
+        .rsplit_once('/')
+        .map(|(d, _)| format!("{d}/"))
+        .unwrap_or_default();
+    for f in &mut built.files {
+        if let Some(rest) = f.path.strip_prefix(&version_dir) {
+            f.path = format!("{LIVE_SEARCH_DIR}{rest}");
         }
-        if let Some(rest) = built.manifest.strip_prefix(&version_dir) {
-            built.manifest = format!("{LIVE_SEARCH_DIR}{rest}");
-        }
+    }
+    if let Some(rest) = built.manifest.strip_prefix(&version_dir) {
+        built.manifest = format!("{LIVE_SEARCH_DIR}{rest}");
     }
     built
 }

@@ -757,6 +757,7 @@ fn run_checks(site: &Site, files: &Files, markdown: &[Md]) -> Vec<Diagnostic> {
     let result = render::RenderResult {
         outputs: Vec::new(),
         paths: Vec::new(),
+        findings: Vec::new(),
         rendered: markdown.iter().map(|m| m.0.clone()).collect(),
         diagnostics: Diagnostics::default(),
         timings: Default::default(),

@@ -18,6 +18,7 @@
 //! `themes/default/assets/search.js` reads this format; [`Index`] reads it
 //! too, for tests and for checking the JavaScript's answers.
 
+use crate::check::{FastMap, FastSet};
 use crate::render::Output;
 use crate::render::jsonld::to_script_json;
 use rayon::prelude::*;
@@ -92,6 +93,37 @@ pub fn tokenize(text: &str) -> Vec<String> {
 /// Call `f` with each word of `text`, folded as [`tokenize`] folds it (not
 /// yet stemmed). ASCII, nearly all of most sites' text, takes a fast path.
 fn for_each_word(text: &str, mut f: impl FnMut(&str)) {
+    // Split on ASCII separators first: a run of plain ASCII letters and
+    // digits (most words) is passed on without copying; anything else goes
+    // through the full Unicode folding below.
+    let mut buf = String::new();
+    for raw in text.split(|c: char| c.is_ascii() && !c.is_ascii_alphanumeric() && c != '\'') {
+        if raw.is_empty() {
+            continue;
+        }
+        if !raw.is_ascii() {
+            fold_words(raw, &mut f);
+            continue;
+        }
+        let w: &str = if raw.bytes().any(|c| c.is_ascii_uppercase() || c == b'\'') {
+            buf.clear();
+            buf.extend(
+                raw.bytes()
+                    .filter(|&c| c != b'\'')
+                    .map(|c| char::from(c.to_ascii_lowercase())),
+            );
+            &buf
+        } else {
+            raw
+        };
+        if !w.is_empty() && w.len() <= MAX_WORD {
+            f(w);
+        }
+    }
+}
+
+/// [`for_each_word`] for text with characters beyond ASCII.
+fn fold_words(text: &str, mut f: impl FnMut(&str)) {
     let mut word = String::new();
     let mut chars = 0usize;
     let mut flush = |word: &mut String, chars: &mut usize| {
@@ -145,7 +177,11 @@ pub fn stem(w: &str) -> String {
 }
 
 fn stem_cow(w: &str) -> Cow<'_, str> {
-    let n = w.chars().count();
+    let n = if w.is_ascii() {
+        w.len()
+    } else {
+        w.chars().count()
+    };
     if n > 4 && w.ends_with("ies") {
         return Cow::Owned(format!("{}y", &w[..w.len() - 3]));
     }
@@ -255,76 +291,160 @@ fn truncate_chars(s: &str, max: usize) -> String {
     format!("{}\u{2026}", cut.trim_end_matches([',', '.', ';', ':']))
 }
 
-/// Build the index files for `docs` (in the order given; ids are positions).
-pub fn build(docs: &[Doc], language: &str) -> Built {
-    let mut stop = stop_words(language);
-    stop.sort_unstable();
-    // Each document's terms and weights, in parallel.
-    let per_doc: Vec<Vec<(String, u32)>> = docs
-        .par_iter()
-        .map(|doc| {
-            let mut counts: HashMap<String, Counts> = HashMap::new();
-            let mut title_words = 0;
-            for_each_word(&doc.title, |_| title_words += 1);
-            let mut add = |field: Field, text: &str| {
-                for_each_word(text, |w| {
-                    let t = stem_cow(w);
-                    if stop.binary_search(&t.as_ref()).is_ok() {
-                        return;
-                    }
-                    let c = match counts.get_mut(t.as_ref()) {
-                        Some(c) => c,
-                        None => counts.entry(t.into_owned()).or_default(),
-                    };
-                    match field {
-                        Field::Title => c.title = true,
-                        Field::Heading => c.heading += 1,
-                        Field::Meta => c.meta += 1,
-                        Field::Body => c.body += 1,
-                    }
-                });
-            };
-            add(Field::Title, &doc.title);
-            for (f, t) in &doc.text {
-                add(*f, t);
-            }
-            counts
-                .into_iter()
-                .map(|(t, c)| {
-                    let w = weight(&c, title_words);
-                    (t, w)
-                })
-                .collect()
-        })
-        .collect();
-    // term -> postings (doc, weight), docs ascending.
-    let mut terms: HashMap<String, Vec<(usize, u32)>> = HashMap::new();
-    for (id, list) in per_doc.into_iter().enumerate() {
-        for (term, w) in list {
-            terms.entry(term).or_default().push((id, w));
+/// A document's terms and their weights, packed into one string (terms
+/// joined by newlines) and one byte each, so that a large site's terms take
+/// little memory until the index is built.
+#[derive(Debug, Clone, Default)]
+pub struct Terms {
+    text: String,
+    weights: Vec<u8>,
+}
+
+impl Terms {
+    fn iter(&self) -> impl Iterator<Item = (&str, u32)> {
+        self.text
+            .split('\n')
+            .zip(self.weights.iter())
+            .map(|(t, &w)| (t, u32::from(w)))
+    }
+}
+
+/// A document as the index keeps it: what a result shows, and its terms.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    /// Site path, for ordering.
+    pub path: String,
+    /// `[path, title, kind, description, [[id, heading], ...]]`.
+    shown: Value,
+    terms: Terms,
+}
+
+/// Turns documents into [`Entry`]s; one per site, shared by every thread.
+pub struct Indexer {
+    /// Sorted, for the manifest.
+    stop: Vec<&'static str>,
+    /// The same, for looking up every word.
+    stop_set: FastSet<&'static str>,
+    /// The longest stop word, in bytes: longer words need no look-up.
+    stop_max: usize,
+}
+
+impl Indexer {
+    pub fn new(language: &str) -> Self {
+        let mut stop = stop_words(language);
+        stop.sort_unstable();
+        let stop_max = stop.iter().map(|w| w.len()).max().unwrap_or(0);
+        Indexer {
+            stop_set: stop.iter().copied().collect(),
+            stop,
+            stop_max,
         }
     }
-    let mut sorted: Vec<(String, Vec<(usize, u32)>)> = terms.into_iter().collect();
-    sorted.sort_by(|a, b| utf16_cmp(&a.0, &b.0));
+
+    fn is_stop(&self, t: &str) -> bool {
+        t.len() <= self.stop_max && self.stop_set.contains(t)
+    }
+
+    /// The entry for `doc`: its weighted terms and what a result shows.
+    pub fn entry(&self, doc: &Doc) -> Entry {
+        let mut counts: FastMap<String, Counts> = FastMap::default();
+        let mut title_words = 0;
+        for_each_word(&doc.title, |_| title_words += 1);
+        let mut add = |field: Field, text: &str| {
+            for_each_word(text, |w| {
+                // Stop words are counted too, and left out once below: one
+                // look-up per word instead of two.
+                let t = stem_cow(w);
+                let c = match counts.get_mut(t.as_ref()) {
+                    Some(c) => c,
+                    None => counts.entry(t.into_owned()).or_default(),
+                };
+                match field {
+                    Field::Title => c.title = true,
+                    Field::Heading => c.heading += 1,
+                    Field::Meta => c.meta += 1,
+                    Field::Body => c.body += 1,
+                }
+            });
+        };
+        add(Field::Title, &doc.title);
+        for (f, t) in &doc.text {
+            add(*f, t);
+        }
+        let mut terms = Terms {
+            text: String::with_capacity(counts.keys().map(|k| k.len() + 1).sum()),
+            weights: Vec::with_capacity(counts.len()),
+        };
+        for (t, c) in counts {
+            if self.is_stop(&t) {
+                continue;
+            }
+            if !terms.text.is_empty() {
+                terms.text.push('\n');
+            }
+            terms.text.push_str(&t);
+            terms.weights.push(weight(&c, title_words) as u8);
+        }
+        let hs: Vec<Value> = doc
+            .headings
+            .iter()
+            .take(MAX_HEADINGS)
+            .map(|(id, t)| json!([id, truncate_chars(t, 60)]))
+            .collect();
+        Entry {
+            path: doc.path.clone(),
+            shown: json!([
+                doc.path,
+                doc.title,
+                doc.kind,
+                truncate_chars(&doc.description, MAX_DESCRIPTION),
+                hs
+            ]),
+            terms,
+        }
+    }
+}
+
+/// Build the index files for `docs` (in the order given; ids are positions).
+pub fn build(docs: &[Doc], language: &str) -> Built {
+    let indexer = Indexer::new(language);
+    let entries: Vec<Entry> = docs.par_iter().map(|d| indexer.entry(d)).collect();
+    build_entries(&entries, &indexer)
+}
+
+/// Build the index files for `entries` (in the order given; ids are positions).
+pub fn build_entries(entries: &[Entry], indexer: &Indexer) -> Built {
+    let stop = &indexer.stop;
+    // term -> postings (doc << 5 | weight), docs ascending.
+    let mut terms: FastMap<&str, Vec<u32>> = FastMap::default();
+    for (id, e) in entries.iter().enumerate() {
+        for (term, w) in e.terms.iter() {
+            terms.entry(term).or_default().push(((id as u32) << 5) | w);
+        }
+    }
+    let mut sorted: Vec<(&str, Vec<u32>)> = terms.into_iter().collect();
+    sorted.sort_unstable_by(|a, b| utf16_cmp(a.0, b.0));
 
     // Pack terms into shards.
     let mut shards: Vec<String> = Vec::new();
     let mut starts: Vec<String> = Vec::new();
     let mut cur = String::new();
+    let mut entry = String::new();
     for (term, postings) in &sorted {
-        let mut entry = String::with_capacity(term.len() + 1 + postings.len() * 2);
+        entry.clear();
         entry.push_str(term);
         entry.push(' ');
-        let mut prev = 0usize;
-        for &(doc, w) in postings {
-            encode_number((((doc - prev) as u64) << 5) | u64::from(w), &mut entry);
+        let mut prev = 0u32;
+        for &p in postings {
+            let (doc, w) = (p >> 5, p & 31);
+            encode_number((u64::from(doc - prev) << 5) | u64::from(w), &mut entry);
             prev = doc;
         }
         if !cur.is_empty() && cur.len() + entry.len() + 1 > SHARD_TARGET {
             shards.push(std::mem::take(&mut cur));
         }
         if cur.is_empty() {
-            starts.push(term.clone());
+            starts.push(term.to_string());
         } else {
             cur.push(',');
         }
@@ -344,25 +464,8 @@ pub fn build(docs: &[Doc], language: &str) -> Built {
             ),
         ));
     }
-    for (n, chunk) in docs.chunks(DOC_CHUNK).enumerate() {
-        let list: Vec<Value> = chunk
-            .iter()
-            .map(|d| {
-                let hs: Vec<Value> = d
-                    .headings
-                    .iter()
-                    .take(MAX_HEADINGS)
-                    .map(|(id, t)| json!([id, truncate_chars(t, 60)]))
-                    .collect();
-                json!([
-                    d.path,
-                    d.title,
-                    d.kind,
-                    truncate_chars(&d.description, MAX_DESCRIPTION),
-                    hs
-                ])
-            })
-            .collect();
+    for (n, chunk) in entries.chunks(DOC_CHUNK).enumerate() {
+        let list: Vec<&Value> = chunk.iter().map(|e| &e.shown).collect();
         bodies.push((
             format!("d{n}.js"),
             format!("carehubSearch.d({n},{});\n", to_script_json(&json!(list))),
@@ -370,7 +473,7 @@ pub fn build(docs: &[Doc], language: &str) -> Built {
     }
     let manifest = json!({
         "format": FORMAT,
-        "docs": docs.len(),
+        "docs": entries.len(),
         "chunk": DOC_CHUNK,
         "minPrefix": MIN_PREFIX,
         "maxPrefixShards": MAX_PREFIX_SHARDS,

@@ -16,119 +16,130 @@ use std::borrow::Borrow;
 pub fn docs<M: Borrow<(Rendered, Vec<Value>)>>(env: &Env, rendered: &[M]) -> Vec<Doc> {
     let site = env.site;
     let mut docs: Vec<Doc> = Vec::with_capacity(site.pages.len() + site.providers.len());
-    for (i, p) in site.pages.iter().enumerate() {
-        let Some((r, faq)) = rendered.get(i).map(Borrow::borrow) else {
-            continue;
-        };
-        let mut headings = Vec::new();
-        flatten_toc(&r.toc, &mut headings);
-        for f in faq {
-            if let (Some(id), Some(q)) = (f["id"].as_str(), f["question"].as_str()) {
-                headings.push((id.to_string(), q.to_string()));
-            }
-        }
-        let mut text: Vec<(Field, String)> = headings
-            .iter()
-            .map(|(_, h)| (Field::Heading, h.clone()))
-            .collect();
-        text.push((Field::Meta, p.description().to_string()));
-        for s in &p.fm.services {
-            if let Some(&si) = site.services.get(s.get_ref()) {
-                text.push((Field::Meta, site.pages[si].title().to_string()));
-            }
-        }
-        for c in &p.fm.conditions {
-            if let Some(&ci) = site.conditions.get(c.get_ref()) {
-                text.push((Field::Meta, site.pages[ci].title().to_string()));
-            }
-        }
-        for pr in &p.fm.providers {
-            if let Some(&pi) = site.provider_by_id.get(pr.get_ref()) {
-                text.push((Field::Meta, site.providers[pi].name().to_string()));
-            }
-        }
-        text.push((Field::Body, r.plain.clone()));
-        docs.push(Doc {
-            path: p.path.clone(),
-            title: p.title().to_string(),
-            kind: env.theme.sub("page_kinds", p.kind.name()),
-            description: p.description().to_string(),
-            headings,
-            text,
-        });
+    for (i, m) in rendered.iter().enumerate().take(site.pages.len()) {
+        let (r, faq) = m.borrow();
+        docs.push(page_doc(env, i, r, faq, r.plain.clone()));
     }
-    for pr in &site.providers {
-        let d = &pr.data;
-        let kind = d
-            .kind
-            .as_ref()
-            .map(|k| env.theme.sub("kinds", k.get_ref()))
-            .unwrap_or_else(|| env.theme.sub("page_kinds", "provider"));
-        let mut text: Vec<(Field, String)> = vec![(Field::Meta, kind.clone())];
-        for s in &d.services {
-            if let Some(&si) = site.services.get(s.get_ref()) {
-                text.push((Field::Meta, site.pages[si].title().to_string()));
-            }
-        }
-        for c in &d.conditions {
-            if let Some(&ci) = site.conditions.get(c.get_ref()) {
-                text.push((Field::Meta, site.pages[ci].title().to_string()));
-            }
-        }
-        let facet_names = |facet: Facet, ids: &[toml::Spanned<String>]| -> Vec<String> {
-            ids.iter()
-                .filter(|v| facet.values().contains(&v.get_ref().as_str()))
-                .map(|v| env.theme.sub(facet.strings_table(), v.get_ref()))
-                .collect()
-        };
-        for s in facet_names(Facet::Settings, &d.settings) {
-            text.push((Field::Meta, s));
-        }
-        for s in facet_names(Facet::Funding, &d.funding.types) {
-            text.push((Field::Meta, s));
-        }
-        for s in facet_names(Facet::ReferralRoutes, &d.referral.routes) {
-            text.push((Field::Body, s));
-        }
-        if let Some(r) = d
-            .cqc
-            .as_ref()
-            .and_then(|c| c.rating.as_ref())
-            .and_then(|r| vocab::rating_id(r.get_ref()))
-        {
-            text.push((Field::Body, env.theme.sub("ratings", r)));
-        }
-        for a in &d.areas_served {
-            text.push((Field::Meta, a.get_ref().clone()));
-        }
-        if let Some(a) = &d.address {
-            text.push((Field::Body, a.lines.join(" ")));
-            text.push((Field::Meta, a.town.clone()));
-            if let Some(pc) = &a.postcode {
-                if let Some(district) = uk::district_of(pc.get_ref()) {
-                    text.push((Field::Meta, district));
-                }
-                text.push((Field::Body, pc.get_ref().clone()));
-            }
-        }
-        text.push((Field::Body, d.summary.clone()));
-        text.push((Field::Body, d.referral.how.clone()));
-        text.push((Field::Body, d.referral.have_ready.join(" ")));
-        text.push((Field::Body, d.funding.cost_notes.clone()));
-        text.push((Field::Body, d.languages.join(" ")));
-        text.push((Field::Body, d.accessibility.clone()));
-        text.push((Field::Body, d.opening_hours.notes.clone()));
-        docs.push(Doc {
-            path: pr.path(),
-            title: pr.name().to_string(),
-            kind,
-            description: d.summary.clone(),
-            headings: Vec::new(),
-            text,
-        });
-    }
+    docs.extend((0..site.providers.len()).map(|j| provider_doc(env, j)));
     docs.sort_by(|a, b| a.path.cmp(&b.path));
     docs
+}
+
+/// The document of page `i`, whose markdown is `r` (with FAQ answers
+/// `faq`) and whose text is `plain`.
+pub fn page_doc(env: &Env, i: usize, r: &Rendered, faq: &[Value], plain: String) -> Doc {
+    let site = env.site;
+    let p = &site.pages[i];
+    let mut headings = Vec::new();
+    flatten_toc(&r.toc, &mut headings);
+    for f in faq {
+        if let (Some(id), Some(q)) = (f["id"].as_str(), f["question"].as_str()) {
+            headings.push((id.to_string(), q.to_string()));
+        }
+    }
+    let mut text: Vec<(Field, String)> = headings
+        .iter()
+        .map(|(_, h)| (Field::Heading, h.clone()))
+        .collect();
+    text.push((Field::Meta, p.description().to_string()));
+    for s in &p.fm.services {
+        if let Some(&si) = site.services.get(s.get_ref()) {
+            text.push((Field::Meta, site.pages[si].title().to_string()));
+        }
+    }
+    for c in &p.fm.conditions {
+        if let Some(&ci) = site.conditions.get(c.get_ref()) {
+            text.push((Field::Meta, site.pages[ci].title().to_string()));
+        }
+    }
+    for pr in &p.fm.providers {
+        if let Some(&pi) = site.provider_by_id.get(pr.get_ref()) {
+            text.push((Field::Meta, site.providers[pi].name().to_string()));
+        }
+    }
+    text.push((Field::Body, plain));
+    Doc {
+        path: p.path.clone(),
+        title: p.title().to_string(),
+        kind: env.theme.sub("page_kinds", p.kind.name()),
+        description: p.description().to_string(),
+        headings,
+        text,
+    }
+}
+
+/// The document of provider `j`.
+pub fn provider_doc(env: &Env, j: usize) -> Doc {
+    let site = env.site;
+    let pr = &site.providers[j];
+    let d = &pr.data;
+    let kind = d
+        .kind
+        .as_ref()
+        .map(|k| env.theme.sub("kinds", k.get_ref()))
+        .unwrap_or_else(|| env.theme.sub("page_kinds", "provider"));
+    let mut text: Vec<(Field, String)> = vec![(Field::Meta, kind.clone())];
+    for s in &d.services {
+        if let Some(&si) = site.services.get(s.get_ref()) {
+            text.push((Field::Meta, site.pages[si].title().to_string()));
+        }
+    }
+    for c in &d.conditions {
+        if let Some(&ci) = site.conditions.get(c.get_ref()) {
+            text.push((Field::Meta, site.pages[ci].title().to_string()));
+        }
+    }
+    let facet_names = |facet: Facet, ids: &[toml::Spanned<String>]| -> Vec<String> {
+        ids.iter()
+            .filter(|v| facet.values().contains(&v.get_ref().as_str()))
+            .map(|v| env.theme.sub(facet.strings_table(), v.get_ref()))
+            .collect()
+    };
+    for s in facet_names(Facet::Settings, &d.settings) {
+        text.push((Field::Meta, s));
+    }
+    for s in facet_names(Facet::Funding, &d.funding.types) {
+        text.push((Field::Meta, s));
+    }
+    for s in facet_names(Facet::ReferralRoutes, &d.referral.routes) {
+        text.push((Field::Body, s));
+    }
+    if let Some(r) = d
+        .cqc
+        .as_ref()
+        .and_then(|c| c.rating.as_ref())
+        .and_then(|r| vocab::rating_id(r.get_ref()))
+    {
+        text.push((Field::Body, env.theme.sub("ratings", r)));
+    }
+    for a in &d.areas_served {
+        text.push((Field::Meta, a.get_ref().clone()));
+    }
+    if let Some(a) = &d.address {
+        text.push((Field::Body, a.lines.join(" ")));
+        text.push((Field::Meta, a.town.clone()));
+        if let Some(pc) = &a.postcode {
+            if let Some(district) = uk::district_of(pc.get_ref()) {
+                text.push((Field::Meta, district));
+            }
+            text.push((Field::Body, pc.get_ref().clone()));
+        }
+    }
+    text.push((Field::Body, d.summary.clone()));
+    text.push((Field::Body, d.referral.how.clone()));
+    text.push((Field::Body, d.referral.have_ready.join(" ")));
+    text.push((Field::Body, d.funding.cost_notes.clone()));
+    text.push((Field::Body, d.languages.join(" ")));
+    text.push((Field::Body, d.accessibility.clone()));
+    text.push((Field::Body, d.opening_hours.notes.clone()));
+    Doc {
+        path: pr.path(),
+        title: pr.name().to_string(),
+        kind,
+        description: d.summary.clone(),
+        headings: Vec::new(),
+        text,
+    }
 }
 
 fn flatten_toc(toc: &[TocEntry], out: &mut Vec<(String, String)>) {
