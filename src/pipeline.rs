@@ -1,7 +1,7 @@
 //! Runs load -> resolve -> render in memory, collecting every diagnostic,
 //! for `build`, `check` and `serve` alike.
 
-use crate::check::links::{Published, ScanSink};
+use crate::check::links::{Known, Published, ScanSink};
 use crate::check::{self, Checked};
 use crate::diagnostics::Diagnostics;
 use crate::load::{self, LoadOptions};
@@ -83,7 +83,12 @@ pub fn compile_into(
     };
     // A streamed build scans each file for the link check on its way to
     // disk; otherwise the check reads the files in memory.
-    let scanner = sink.map(|s| ScanSink::new(s, &site.config.base_url));
+    let scanner = sink.map(|s| {
+        let pages = render::job_paths(&site);
+        let assets = theme.assets.iter().map(|(p, _)| p.clone());
+        let known = Known::new(pages.into_iter().chain(assets), &site.config.base_path());
+        ScanSink::new(s, &site.config.base_url, known)
+    });
     let mut render = render::render_site_into(
         &site,
         &theme,

@@ -17,6 +17,9 @@ pub struct PageTime {
     pub template: String,
     /// Markdown rendering (zero for generated pages).
     pub markdown: Duration,
+    /// Checks of the page's text (reading age, plain language) and its
+    /// search terms, done as it renders (zero for generated pages).
+    pub text: Duration,
     /// Building the template context.
     pub context: Duration,
     /// Rendering the template.
@@ -25,7 +28,7 @@ pub struct PageTime {
 
 impl PageTime {
     pub fn total(&self) -> Duration {
-        self.markdown + self.context + self.template_time
+        self.markdown + self.text + self.context + self.template_time
     }
 }
 
@@ -49,6 +52,9 @@ pub struct Timings {
     pub templates: BTreeMap<String, TemplateTime>,
     /// The slowest pages, slowest first (at most [`SLOWEST_PAGES`]).
     pub slowest: Vec<PageTime>,
+    /// Markdown, text checks and search terms, contexts and templates,
+    /// each summed over every page.
+    pub work: [Duration; 4],
 }
 
 impl Timings {
@@ -77,6 +83,9 @@ impl Timings {
             e.max = e.max.max(t.max);
         }
         self.add_slowest(other.slowest);
+        for (a, b) in self.work.iter_mut().zip(other.work) {
+            *a += b;
+        }
     }
 
     /// Count pages into the per-template totals and keep the slowest.
@@ -87,6 +96,13 @@ impl Timings {
             e.pages += 1;
             e.total += t;
             e.max = e.max.max(t);
+            for (w, d) in self
+                .work
+                .iter_mut()
+                .zip([p.markdown, p.text, p.context, p.template_time])
+            {
+                *w += d;
+            }
         }
         self.add_slowest(pages);
     }
@@ -118,6 +134,22 @@ impl Timings {
             let threads = rayon::current_num_threads();
             let _ = writeln!(
                 s,
+                "Page work (summed over {threads} thread{}):",
+                if threads == 1 { "" } else { "s" }
+            );
+            for (name, d) in [
+                "markdown",
+                "text checks + search terms",
+                "template contexts",
+                "templates",
+            ]
+            .iter()
+            .zip(self.work)
+            {
+                let _ = writeln!(s, "  {name:<26} {:>9.1} ms", ms(d));
+            }
+            let _ = writeln!(
+                s,
                 "Templates (context + render, summed over {threads} thread{}):",
                 if threads == 1 { "" } else { "s" }
             );
@@ -144,11 +176,12 @@ impl Timings {
             for p in &self.slowest {
                 let _ = writeln!(
                     s,
-                    "  {:>9.2} ms  {} ({}; markdown {:.2}, context {:.2}, template {:.2})",
+                    "  {:>9.2} ms  {} ({}; markdown {:.2}, text checks {:.2}, context {:.2}, template {:.2})",
                     ms(p.total()),
                     p.path,
                     p.template,
                     ms(p.markdown),
+                    ms(p.text),
                     ms(p.context),
                     ms(p.template_time)
                 );
@@ -175,6 +208,7 @@ mod tests {
             path: path.into(),
             template: template.into(),
             markdown: Duration::ZERO,
+            text: Duration::ZERO,
             context: Duration::ZERO,
             template_time: Duration::from_micros(micros),
         }

@@ -20,7 +20,7 @@ use crate::resolve::Site;
 use memchr::{memchr, memmem};
 use rayon::prelude::*;
 use std::borrow::Cow;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::sync::Mutex;
 
 /// Links between pages made by their markdown, for the editorial report.
@@ -41,14 +41,19 @@ pub struct Scan<'a> {
 }
 
 impl Scan<'_> {
-    /// The scan with its own copies of the text, without repeated links and
-    /// without links that leave the site (absolute URLs not under `base_url`),
-    /// so that it can outlive the HTML it was read from.
-    pub fn into_owned(self, base_url: &str) -> Scan<'static> {
-        let mut seen: HashSet<&str> = HashSet::new();
+    /// The scan with its own copies of the text, without repeated links,
+    /// links that leave the site (absolute URLs not under `base_url`) and
+    /// plain links to files in `known` (which will be published), so that
+    /// it can outlive the HTML it was read from and take little memory.
+    pub fn into_owned(self, base_url: &str, known: &Known) -> Scan<'static> {
+        let mut seen: FastSet<&str> = FastSet::default();
         let mut links = Vec::new();
+        let base_path = known.base_path.as_str();
         for l in &self.links {
             let l: &str = l.as_ref();
+            if plain_path(l, base_path).is_some_and(|p| known.paths.contains(p)) {
+                continue;
+            }
             if seen.insert(l) && !leaves_site(l, base_url) {
                 links.push(Cow::Owned(l.to_string()));
             }
@@ -104,13 +109,44 @@ fn scan_output(o: &Output) -> Option<Scan<'_>> {
 pub struct ScanSink<'s> {
     inner: &'s dyn OutputSink,
     base_url: String,
+    known: Known,
     found: Mutex<Vec<(String, Option<Scan<'static>>)>>,
 }
 
+/// Files a build will certainly publish (its pages and assets), by every
+/// path that serves them, and the site's base path.
+pub struct Known {
+    paths: FastSet<String>,
+    base_path: String,
+}
+
+impl Known {
+    /// `paths`: output paths (`a/b/index.html`).
+    pub fn new(paths: impl IntoIterator<Item = String>, base_path: &str) -> Self {
+        let mut set = FastSet::default();
+        for p in paths {
+            if p == "index.html" {
+                set.insert(String::new());
+            } else if let Some(dir) = p.strip_suffix("/index.html") {
+                set.insert(format!("{dir}/"));
+                set.insert(dir.to_string());
+            }
+            set.insert(p);
+        }
+        Known {
+            paths: set,
+            base_path: base_path.to_string(),
+        }
+    }
+}
+
 impl<'s> ScanSink<'s> {
-    pub fn new(inner: &'s dyn OutputSink, base_url: &str) -> Self {
+    /// A sink passing files on to `inner`; links to files in `known` are
+    /// taken as good without being kept.
+    pub fn new(inner: &'s dyn OutputSink, base_url: &str, known: Known) -> Self {
         ScanSink {
             inner,
+            known,
             base_url: base_url.to_string(),
             found: Mutex::new(Vec::new()),
         }
@@ -131,7 +167,7 @@ impl<'s> ScanSink<'s> {
 
 impl OutputSink for ScanSink<'_> {
     fn put(&self, output: Output) {
-        let scanned = scan_output(&output).map(|s| s.into_owned(&self.base_url));
+        let scanned = scan_output(&output).map(|s| s.into_owned(&self.base_url, &self.known));
         let path = output.path.clone();
         self.inner.put(output);
         self.found

@@ -6,6 +6,10 @@ use serde_json::{Value, json};
 /// unicode escapes so no field can close the script element.
 pub fn to_script_json(v: &Value) -> String {
     let s = serde_json::to_string(v).unwrap_or_else(|_| "{}".to_string());
+    // Most values have nothing to escape.
+    if !s.contains(['<', '>', '&', '\u{2028}', '\u{2029}']) {
+        return s;
+    }
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {

@@ -169,6 +169,7 @@ pub fn render_site_into(
             || base.clone(),
             |worker, &spec| {
                 let mut markdown = Duration::ZERO;
+                let mut text = Duration::ZERO;
                 let mut kept = None;
                 let t = Instant::now();
                 let job = match spec {
@@ -177,6 +178,7 @@ pub fn render_site_into(
                         markdown = t.elapsed();
                         let html = sink.map(|_| std::mem::take(&mut r.html));
                         let job = page_job(&env, i, &r, faq.clone(), html);
+                        let job_done = t.elapsed();
                         let found = page_checks
                             .as_ref()
                             .map(|c| c.page(site, i, &r))
@@ -189,6 +191,7 @@ pub fn render_site_into(
                         };
                         let entry = indexer.entry(&search::page_doc(&env, i, &r, &faq, plain));
                         kept = Some((i, (r, faq), found, entry));
+                        text = t.elapsed() - job_done;
                         job
                     }
                     PageSpec::Generated(g) => Ok(generated::job(&env, g)),
@@ -197,7 +200,7 @@ pub fn render_site_into(
                     Ok(j) => j,
                     Err(d) => return (Err(d), None, kept),
                 };
-                let context = t.elapsed() - markdown;
+                let context = t.elapsed() - markdown - text;
                 let t = Instant::now();
                 let path = job.path.clone();
                 let template = job.template.clone();
@@ -206,6 +209,7 @@ pub fn render_site_into(
                     path,
                     template,
                     markdown,
+                    text,
                     context,
                     template_time: t.elapsed(),
                 };
@@ -368,6 +372,16 @@ pub struct Rendering {
     pub job_paths: Vec<String>,
 }
 
+/// The output path of every template job (pages, providers, generated
+/// pages), known before anything is rendered.
+pub fn job_paths(site: &Site) -> Vec<String> {
+    generated::specs(site)
+        .into_iter()
+        .map(|g| generated::spec_path(site, g))
+        .chain(site.pages.iter().map(|p| output_path(&p.path)))
+        .collect()
+}
+
 /// Where the dev server puts the search index: one fixed folder, so that an
 /// edit does not change the search page's link to it.
 pub const LIVE_SEARCH_DIR: &str = "search/live/";
@@ -458,11 +472,7 @@ pub fn render_outputs<M: Borrow<(Rendered, Vec<Value>)> + Sync>(
     );
     let job_paths: Vec<String> = match only {
         Some(s) => s.job_paths.clone(),
-        None => generated::specs(site)
-            .into_iter()
-            .map(|g| generated::spec_path(site, g))
-            .chain(site.pages.iter().map(|p| output_path(&p.path)))
-            .collect(),
+        None => job_paths(site),
     };
     let results: Vec<Result<Output, Diagnostic>> = specs
         .par_iter()

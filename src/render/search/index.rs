@@ -93,32 +93,52 @@ pub fn tokenize(text: &str) -> Vec<String> {
 /// Call `f` with each word of `text`, folded as [`tokenize`] folds it (not
 /// yet stemmed). ASCII, nearly all of most sites' text, takes a fast path.
 fn for_each_word(text: &str, mut f: impl FnMut(&str)) {
-    // Split on ASCII separators first: a run of plain ASCII letters and
-    // digits (most words) is passed on without copying; anything else goes
-    // through the full Unicode folding below.
+    // Split on ASCII separators first, a byte at a time: a run of plain
+    // lower-case ASCII letters and digits (most words) is passed on without
+    // copying; anything beyond ASCII goes through the full Unicode folding.
+    let b = text.as_bytes();
     let mut buf = String::new();
-    for raw in text.split(|c: char| c.is_ascii() && !c.is_ascii_alphanumeric() && c != '\'') {
-        if raw.is_empty() {
-            continue;
+    let mut start = 0;
+    let (mut ascii, mut fold) = (true, false);
+    let mut emit = |w: &str, ascii: bool, fold: bool| {
+        if !ascii {
+            fold_words(w, &mut f);
+            return;
         }
-        if !raw.is_ascii() {
-            fold_words(raw, &mut f);
-            continue;
-        }
-        let w: &str = if raw.bytes().any(|c| c.is_ascii_uppercase() || c == b'\'') {
+        let w: &str = if fold {
             buf.clear();
             buf.extend(
-                raw.bytes()
+                w.bytes()
                     .filter(|&c| c != b'\'')
                     .map(|c| char::from(c.to_ascii_lowercase())),
             );
             &buf
         } else {
-            raw
+            w
         };
         if !w.is_empty() && w.len() <= MAX_WORD {
             f(w);
         }
+    };
+    for (i, &c) in b.iter().enumerate() {
+        if c.is_ascii_lowercase() || c.is_ascii_digit() {
+            continue;
+        }
+        if c >= 0x80 {
+            ascii = false;
+        } else if c.is_ascii_uppercase() || c == b'\'' {
+            fold = true;
+        } else {
+            // A separator (ASCII, so `i` is a character boundary).
+            if i > start {
+                emit(&text[start..i], ascii, fold);
+            }
+            start = i + 1;
+            (ascii, fold) = (true, false);
+        }
+    }
+    if b.len() > start {
+        emit(&text[start..], ascii, fold);
     }
 }
 
@@ -314,8 +334,9 @@ impl Terms {
 pub struct Entry {
     /// Site path, for ordering.
     pub path: String,
-    /// `[path, title, kind, description, [[id, heading], ...]]`.
-    shown: Value,
+    /// `[path, title, kind, description, [[id, heading], ...]]`, as script
+    /// JSON (kept as text: far smaller than a `Value`).
+    shown: String,
     terms: Terms,
 }
 
@@ -393,13 +414,13 @@ impl Indexer {
             .collect();
         Entry {
             path: doc.path.clone(),
-            shown: json!([
+            shown: to_script_json(&json!([
                 doc.path,
                 doc.title,
                 doc.kind,
                 truncate_chars(&doc.description, MAX_DESCRIPTION),
                 hs
-            ]),
+            ])),
             terms,
         }
     }
@@ -465,10 +486,10 @@ pub fn build_entries(entries: &[Entry], indexer: &Indexer) -> Built {
         ));
     }
     for (n, chunk) in entries.chunks(DOC_CHUNK).enumerate() {
-        let list: Vec<&Value> = chunk.iter().map(|e| &e.shown).collect();
+        let list: Vec<&str> = chunk.iter().map(|e| e.shown.as_str()).collect();
         bodies.push((
             format!("d{n}.js"),
-            format!("carehubSearch.d({n},{});\n", to_script_json(&json!(list))),
+            format!("carehubSearch.d({n},[{}]);\n", list.join(",")),
         ));
     }
     let manifest = json!({
