@@ -41,6 +41,18 @@ pub struct Scan<'a> {
 }
 
 impl Scan<'_> {
+    /// A scan borrowing this one's text.
+    pub fn borrowed(&self) -> Scan<'_> {
+        Scan {
+            ids: self.ids.iter().map(|i| Cow::Borrowed(i.as_ref())).collect(),
+            links: self
+                .links
+                .iter()
+                .map(|l| Cow::Borrowed(l.as_ref()))
+                .collect(),
+        }
+    }
+
     /// The scan with its own copies of the text, without repeated links,
     /// links that leave the site (absolute URLs not under `base_url`) and
     /// plain links to files in `known` (which will be published), so that

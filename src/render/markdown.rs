@@ -53,6 +53,25 @@ pub struct Rendered {
     pub diagnostics: Vec<Diagnostic>,
 }
 
+impl Rendered {
+    /// A copy without the HTML and the text (for checks whose findings on
+    /// the text are already known).
+    pub fn without_text(&self) -> Rendered {
+        Rendered {
+            html: String::new(),
+            toc: self.toc.clone(),
+            heading_ids: self.heading_ids.clone(),
+            fragment_links: self.fragment_links.clone(),
+            links_out: self.links_out.clone(),
+            word_count: self.word_count,
+            plain: String::new(),
+            prose: Vec::new(),
+            link_sources: self.link_sources.clone(),
+            diagnostics: self.diagnostics.clone(),
+        }
+    }
+}
+
 /// A link or image URL written into a page, and the markdown it came from.
 #[derive(Debug, Clone)]
 pub struct LinkSource {

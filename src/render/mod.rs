@@ -400,7 +400,7 @@ pub fn search_index<M: Borrow<(Rendered, Vec<Value>)>>(
 }
 
 /// Move a search index into [`LIVE_SEARCH_DIR`].
-fn relocate_live(mut built: search::index::Built) -> search::index::Built {
+pub fn relocate_live(mut built: search::index::Built) -> search::index::Built {
     let version_dir = built
         .manifest
         .rsplit_once('/')

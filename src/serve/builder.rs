@@ -21,7 +21,8 @@
 //! is left to [`Builder::finish`], which the dev server calls once the new
 //! pages are served. A build with errors leaves the last good site in place.
 
-use crate::check;
+use crate::check::links::Scan;
+use crate::check::{self, PageChecks, PageFindings};
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Diagnostics, SourceFile};
 use crate::load::{self, Item, LoadOptions, Loaded, walk};
@@ -31,7 +32,7 @@ use crate::pipeline::SiteOptions;
 use crate::render::context::Env;
 use crate::render::markdown::Rendered;
 use crate::render::theme::{self, Theme};
-use crate::render::{self, RenderOptions, Selection};
+use crate::render::{self, RenderOptions, Selection, search};
 use crate::resolve::{self, Site};
 use rayon::prelude::*;
 use serde_json::Value;
@@ -95,6 +96,36 @@ pub struct Finished {
 
 /// A page's rendered markdown and FAQ answers.
 type Md = Arc<(Rendered, Vec<Value>)>;
+
+/// What [`Builder::finish`] worked out for pages and files that have not
+/// changed since, so that after an edit it redoes only what the edit
+/// touched. Each result is kept with the `Arc`s it was made from, and used
+/// only while those are the same (held here, they cannot be freed and
+/// their addresses reused).
+#[derive(Default)]
+struct FinishCache {
+    /// Search entries of pages by path: the page's source text and
+    /// markdown, the site's names that documents show, and the entry.
+    entries: HashMap<String, (Arc<str>, Md, u64, search::index::Entry)>,
+    /// Reading age and plain language by page path: source, markdown,
+    /// page index (the lint knows pages by index) and what was found.
+    findings: HashMap<String, (Arc<str>, Md, usize, PageFindings)>,
+    /// Link scans by output path.
+    scans: HashMap<String, (Arc<[u8]>, Arc<Scan<'static>>)>,
+}
+
+/// A hash of the names that pages' search documents show besides their
+/// own text: services, conditions and providers.
+fn names_hash(site: &Site) -> u64 {
+    let mut h = DefaultHasher::new();
+    for (id, &i) in site.services.iter().chain(site.conditions.iter()) {
+        (id, site.pages[i].title()).hash(&mut h);
+    }
+    for p in &site.providers {
+        (&p.id, p.name()).hash(&mut h);
+    }
+    h.finish()
+}
 
 /// The last build that succeeded.
 struct Good {
@@ -214,6 +245,7 @@ pub struct Builder {
     /// between failed), and whether anything else changed since.
     pending: BTreeSet<String>,
     pending_all: bool,
+    cache: FinishCache,
 }
 
 /// Times of the steps of a build.
@@ -251,6 +283,7 @@ impl Builder {
             unfinished: false,
             pending: BTreeSet::new(),
             pending_all: true,
+            cache: FinishCache::default(),
         }
     }
 
@@ -278,7 +311,7 @@ impl Builder {
         let good = self.good.as_mut()?;
         let theme = self.theme.as_ref()?;
         let env = Env::new(&good.site, theme);
-        let index = render::search_index(&env, &good.markdown, true);
+        let index = render::relocate_live(search_index(&mut self.cache, &env, &good.markdown));
         let mut files: Files = (*good.files).clone();
         files.retain(|k, _| !k.starts_with(render::LIVE_SEARCH_DIR));
         for o in index.files {
@@ -289,7 +322,7 @@ impl Builder {
         let search = start.elapsed();
         let t = Instant::now();
         let mut diags = Diagnostics {
-            items: run_checks(&good.site, &files, &good.markdown),
+            items: run_checks(&mut self.cache, &good.site, &files, &good.markdown),
         };
         diags.sort();
         Some(Finished {
@@ -324,6 +357,10 @@ impl Builder {
         let mut laps = Laps::new();
         self.pending.extend(changes.files.iter().cloned());
         self.pending_all |= changes.config || changes.theme || changes.rescan;
+        if changes.config || changes.theme {
+            // Search documents and checks depend on both.
+            self.cache = FinishCache::default();
+        }
         // Read the changed files (all of them on a rescan).
         let root = self.opts.root.clone();
         let lopts = self.load_options();
@@ -737,28 +774,85 @@ fn merge(
 /// The editorial checks `carehub build` runs (links and anchors in the
 /// rendered pages, review dates, reading age...), on the whole site as it
 /// will be served.
-fn run_checks(site: &Site, files: &Files, markdown: &[Md]) -> Vec<Diagnostic> {
-    // Scanned where they are: the files are not copied.
+fn run_checks(
+    cache: &mut FinishCache,
+    site: &Site,
+    files: &Files,
+    markdown: &[Md],
+) -> Vec<Diagnostic> {
+    // Files are scanned where they are (not copied), and only those that
+    // changed since the last check.
     let mut paths: Vec<&str> = files.keys().map(String::as_str).collect();
     paths.sort_unstable();
-    let scans = paths
+    let no_known = check::links::Known::new(Vec::new(), "");
+    let base_url = site.config.base_url.as_str();
+    let scanned: Vec<Option<Arc<Scan<'static>>>> = paths
         .par_iter()
         .map(|p| {
             if !p.ends_with(".html") {
                 return None;
             }
-            files
-                .get(*p)
-                .and_then(|b| std::str::from_utf8(b).ok())
-                .map(check::links::scan)
+            let bytes = files.get(*p)?;
+            if let Some((b, s)) = cache.scans.get(*p)
+                && Arc::ptr_eq(b, bytes)
+            {
+                return Some(s.clone());
+            }
+            let html = std::str::from_utf8(bytes).ok()?;
+            Some(Arc::new(
+                check::links::scan(html).into_owned(base_url, &no_known),
+            ))
         })
         .collect();
+    let mut scans_cache = HashMap::with_capacity(paths.len());
+    for (p, s) in paths.iter().zip(&scanned) {
+        if let (Some(s), Some(b)) = (s, files.get(*p)) {
+            scans_cache.insert(p.to_string(), (b.clone(), s.clone()));
+        }
+    }
+    cache.scans = scans_cache;
+    let scans = scanned
+        .iter()
+        .map(|s| s.as_ref().map(|s| s.borrowed()))
+        .collect();
     let published = check::links::Published { paths, scans };
+    // Reading age and plain language, for pages that changed.
+    let checks = PageChecks::new(site);
+    let findings: Vec<PageFindings> = site
+        .pages
+        .par_iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let md = markdown.get(i)?;
+            if let Some((src, m, at, f)) = cache.findings.get(&p.rel)
+                && Arc::ptr_eq(src, &p.src.text)
+                && Arc::ptr_eq(m, md)
+                && *at == i
+            {
+                return Some(f.clone());
+            }
+            Some(checks.page(site, i, &md.0))
+        })
+        .map(Option::unwrap_or_default)
+        .collect();
+    cache.findings = site
+        .pages
+        .iter()
+        .enumerate()
+        .filter_map(|(i, p)| {
+            let md = markdown.get(i)?;
+            Some((
+                p.rel.clone(),
+                (p.src.text.clone(), md.clone(), i, findings[i].clone()),
+            ))
+        })
+        .collect();
     let result = render::RenderResult {
         outputs: Vec::new(),
         paths: Vec::new(),
-        findings: Vec::new(),
-        rendered: markdown.iter().map(|m| m.0.clone()).collect(),
+        // What the checks read besides the text, whose findings are above.
+        rendered: markdown.iter().map(|m| m.0.without_text()).collect(),
+        findings,
         diagnostics: Diagnostics::default(),
         timings: Default::default(),
     };
@@ -769,6 +863,51 @@ fn run_checks(site: &Site, files: &Files, markdown: &[Md]) -> Vec<Diagnostic> {
     });
     diags.extend(check::run_published(site, &result, &published, today).diagnostics);
     diags
+}
+
+/// The site's search index, tokenising only the pages that changed since
+/// the last one.
+fn search_index(cache: &mut FinishCache, env: &Env, markdown: &[Md]) -> search::index::Built {
+    let site = env.site;
+    let indexer = search::index::Indexer::new(&site.config.language);
+    let names = names_hash(site);
+    let pages: Vec<search::index::Entry> = site
+        .pages
+        .par_iter()
+        .enumerate()
+        .filter_map(|(i, p)| {
+            let md = markdown.get(i)?;
+            if let Some((src, m, h, e)) = cache.entries.get(&p.path)
+                && Arc::ptr_eq(src, &p.src.text)
+                && Arc::ptr_eq(m, md)
+                && *h == names
+            {
+                return Some(e.clone());
+            }
+            let (r, faq) = &**md;
+            Some(indexer.entry(&search::page_doc(env, i, r, faq, r.plain.clone())))
+        })
+        .collect();
+    cache.entries = site
+        .pages
+        .iter()
+        .zip(markdown)
+        .zip(&pages)
+        .map(|((p, md), e)| {
+            (
+                p.path.clone(),
+                (p.src.text.clone(), md.clone(), names, e.clone()),
+            )
+        })
+        .collect();
+    let mut entries = pages;
+    entries.par_extend(
+        (0..site.providers.len())
+            .into_par_iter()
+            .map(|j| indexer.entry(&search::provider_doc(env, j))),
+    );
+    entries.sort_by(|a, b| a.path.cmp(&b.path));
+    search::index::build_entries(&entries, &indexer)
 }
 
 fn spare_of(fingerprint: u64, site: &Site, markdown: &[Md]) -> Spare {
@@ -1108,6 +1247,43 @@ mod tests {
         let files = o.files.unwrap();
         assert!(!files.contains_key("other/index.html"));
         same(&files, &full(root));
+    }
+
+    /// Checks kept from unchanged pages between rebuilds give what a
+    /// full build's checks give, and follow each edit.
+    #[test]
+    fn cached_checks_follow_edits() {
+        let t = site();
+        let root = t.path();
+        let mut b = built(root);
+        let messages = |o: &Outcome| -> Vec<String> {
+            let mut v: Vec<String> = o
+                .diagnostics
+                .iter()
+                .map(|d| format!("{}:{} {}", d.path, d.line, d.message))
+                .collect();
+            v.sort();
+            v
+        };
+        let full_messages = || {
+            let mut f = Builder::new(SiteOptions {
+                root: root.to_path_buf(),
+                ..Default::default()
+            });
+            messages(&f.build_and_finish(&Changes::all()))
+        };
+        for body in [
+            "We will ascertain what you need. See [a page](/nowhere/).",
+            "We will find out what you need.",
+        ] {
+            fs::write(root.join("content/other.md"), page("Other", "", body)).unwrap();
+            let c = Changes::from_paths(root, &[root.join("content/other.md")]);
+            let o = b.build_and_finish(&c);
+            let found = messages(&o);
+            let warned = found.iter().any(|m| m.contains("\"ascertain\""));
+            assert_eq!(warned, body.contains("ascertain"), "{found:?}");
+            assert_eq!(found, full_messages());
+        }
     }
 
     #[test]
