@@ -172,7 +172,10 @@ impl Timings {
             }
         }
         if !self.slowest.is_empty() {
-            let _ = writeln!(s, "Slowest pages (markdown + context + template):");
+            let _ = writeln!(
+                s,
+                "Slowest pages (markdown + text checks + context + template):"
+            );
             for p in &self.slowest {
                 let _ = writeln!(
                     s,
