@@ -129,27 +129,9 @@ pub fn write_site(root: &Path, target: &Path, outputs: &[Output]) -> Result<(), 
         }
     }
     check_conflicts(outputs)?;
-    let target_abs = absolutize(target);
-    let parent = target_abs
-        .parent()
-        .map(Path::to_path_buf)
-        .unwrap_or_else(|| PathBuf::from("."));
-    fs::create_dir_all(&parent).map_err(|e| WriteError::Io(parent.clone(), e))?;
-    let name = target_abs
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "public".into());
-    remove_stale(&parent, &name);
-    let stage = parent.join(format!(".{name}.carehub-new-{}", std::process::id()));
-    if stage.exists() {
-        fs::remove_dir_all(&stage).map_err(|e| WriteError::Io(stage.clone(), e))?;
-    }
-    let res = fill(&stage, outputs);
-    if let Err(e) = res {
-        let _ = fs::remove_dir_all(&stage);
-        return Err(e);
-    }
-    swap(&stage, &target_abs, &parent, &name)
+    let staged = stream::Staged::begin(root, target)?;
+    outputs.par_iter().try_for_each(|o| staged.write(o))?;
+    staged.finish()
 }
 
 /// Every output path must be unique, and none may be a folder of another.
@@ -220,30 +202,7 @@ fn still_running(pid: u32, path: &Path) -> bool {
     age.is_none_or(|a| a.as_secs() < 3600)
 }
 
-fn fill(stage: &Path, outputs: &[Output]) -> Result<(), WriteError> {
-    fs::create_dir_all(stage).map_err(|e| WriteError::Io(stage.to_path_buf(), e))?;
-    // The marker goes in first: it tells a later build this folder is ours.
-    let marker = stage.join(MARKER);
-    fs::write(
-        &marker,
-        "This folder was made by carehub build; carehub replaces it on the next build.\n",
-    )
-    .map_err(|e| WriteError::Io(marker, e))?;
-    let mut dirs: Vec<PathBuf> = outputs
-        .iter()
-        .filter_map(|o| Path::new(&o.path).parent().map(|p| stage.join(p)))
-        .collect();
-    dirs.sort();
-    dirs.dedup();
-    for d in &dirs {
-        fs::create_dir_all(d).map_err(|e| WriteError::Io(d.clone(), e))?;
-    }
-    outputs.par_iter().try_for_each(|o| {
-        let p = stage.join(&o.path);
-        fs::write(&p, &o.bytes).map_err(|e| WriteError::Io(p, e))
-    })
-}
-
+/// Put the finished staging folder in the target's place.
 fn swap(stage: &Path, target: &Path, parent: &Path, name: &str) -> Result<(), WriteError> {
     if !target.exists() {
         return fs::rename(stage, target).map_err(|e| WriteError::Io(target.to_path_buf(), e));

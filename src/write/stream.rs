@@ -80,7 +80,8 @@ impl Staged {
             .is_some()
     }
 
-    fn write(&self, o: &Output) -> Result<(), WriteError> {
+    /// Write one file into the staging folder.
+    pub(super) fn write(&self, o: &Output) -> Result<(), WriteError> {
         if !is_safe_output_path(&o.path) {
             return Err(WriteError::UnsafePath(o.path.clone()));
         }
