@@ -3,7 +3,7 @@
 
 use crate::check::links::{Known, Published, ScanSink};
 use crate::check::{self, Checked};
-use crate::diagnostics::Diagnostics;
+use crate::diagnostics::{Diagnostic, Diagnostics, Severity};
 use crate::load::{self, LoadOptions};
 use crate::render::theme::{self, Theme};
 use crate::render::{self, OutputSink, RenderOptions, RenderResult};
@@ -77,6 +77,19 @@ pub fn compile_into(
         }
     };
     timings.stage("theme", t.elapsed());
+    // A file where another file needs a folder (a static file `about` and
+    // the page `about/`) cannot be written: say so before writing anything.
+    let mut planned = render::job_paths(&site);
+    planned.extend(theme.assets.iter().map(|(p, _)| p.clone()));
+    planned.extend(theme.static_files.iter().map(|(p, _)| p.clone()));
+    planned.extend(site.content_assets.iter().map(|(_, rel)| rel.clone()));
+    let planned: Vec<&str> = planned.iter().map(String::as_str).collect();
+    if let Err(e) = crate::write::folder_conflict(&planned) {
+        diags.push(
+            Diagnostic::file(Severity::Error, "output-conflict", "content", e.to_string())
+                .with_hint("rename the page, or the file in static/ or content/"),
+        );
+    }
     let render_opts = RenderOptions {
         live_reload: opts.live_reload,
         ..Default::default()

@@ -301,6 +301,21 @@ fn unsafe_aliases_are_rejected_with_their_position() {
 }
 
 #[test]
+fn a_file_where_a_page_needs_a_folder_is_refused_before_writing() {
+    let (site, snap) = built();
+    // A static file named like the page's folder: both cannot exist.
+    site.write("static/about", "notes");
+    fails_unchanged(
+        &site,
+        &snap,
+        &[
+            "error: `about` would be written as a file, but `about/index.html` needs a folder of that name",
+        ],
+    );
+    assert_eq!(work_folders(site.root()), Vec::<String>::new());
+}
+
+#[test]
 fn an_alias_over_a_generated_file_is_refused() {
     let (site, snap) = built();
     site.write(

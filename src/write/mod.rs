@@ -142,13 +142,18 @@ fn check_conflicts(outputs: &[Output]) -> Result<(), WriteError> {
             return Err(WriteError::Conflict(o.path.clone(), o.path.clone()));
         }
     }
-    for o in outputs {
-        for (i, _) in o.path.match_indices('/') {
-            if files.contains(&o.path[..i]) {
-                return Err(WriteError::Conflict(
-                    o.path[..i].to_string(),
-                    o.path.clone(),
-                ));
+    let paths: Vec<&str> = outputs.iter().map(|o| o.path.as_str()).collect();
+    folder_conflict(&paths)
+}
+
+/// No output path may be a folder another needs (`about` and
+/// `about/index.html`): checked before a streamed build writes anything.
+pub fn folder_conflict(paths: &[&str]) -> Result<(), WriteError> {
+    let files: std::collections::HashSet<&str> = paths.iter().copied().collect();
+    for p in paths {
+        for (i, _) in p.match_indices('/') {
+            if files.contains(&p[..i]) {
+                return Err(WriteError::Conflict(p[..i].to_string(), p.to_string()));
             }
         }
     }

@@ -86,13 +86,14 @@ pub struct Built {
 /// stem. `search.js` does exactly the same.
 pub fn tokenize(text: &str) -> Vec<String> {
     let mut out = Vec::new();
-    for_each_word(text, |w| out.push(stem(w)));
+    for_each_word(text, |w, _| out.push(stem(w)));
     out
 }
 
 /// Call `f` with each word of `text`, folded as [`tokenize`] folds it (not
-/// yet stemmed). ASCII, nearly all of most sites' text, takes a fast path.
-fn for_each_word(text: &str, mut f: impl FnMut(&str)) {
+/// yet stemmed), and with the same word as a slice of `text` when folding
+/// left it as it was. ASCII, nearly all of most sites' text, takes a fast path.
+fn for_each_word<'a>(text: &'a str, mut f: impl FnMut(&str, Option<&'a str>)) {
     // Split on ASCII separators first, a byte at a time: a run of plain
     // lower-case ASCII letters and digits (most words) is passed on without
     // copying; anything beyond ASCII goes through the full Unicode folding.
@@ -100,24 +101,25 @@ fn for_each_word(text: &str, mut f: impl FnMut(&str)) {
     let mut buf = String::new();
     let mut start = 0;
     let (mut ascii, mut fold) = (true, false);
-    let mut emit = |w: &str, ascii: bool, fold: bool| {
+    let mut emit = |w: &'a str, ascii: bool, fold: bool| {
         if !ascii {
-            fold_words(w, &mut f);
+            fold_words(w, |x| f(x, None));
             return;
         }
-        let w: &str = if fold {
-            buf.clear();
-            buf.extend(
-                w.bytes()
-                    .filter(|&c| c != b'\'')
-                    .map(|c| char::from(c.to_ascii_lowercase())),
-            );
-            &buf
-        } else {
-            w
-        };
-        if !w.is_empty() && w.len() <= MAX_WORD {
-            f(w);
+        if !fold {
+            if w.len() <= MAX_WORD {
+                f(w, Some(w));
+            }
+            return;
+        }
+        buf.clear();
+        buf.extend(
+            w.bytes()
+                .filter(|&c| c != b'\'')
+                .map(|c| char::from(c.to_ascii_lowercase())),
+        );
+        if !buf.is_empty() && buf.len() <= MAX_WORD {
+            f(&buf, None);
         }
     };
     for (i, &c) in b.iter().enumerate() {
@@ -367,18 +369,27 @@ impl Indexer {
     }
 
     /// The entry for `doc`: its weighted terms and what a result shows.
-    pub fn entry(&self, doc: &Doc) -> Entry {
-        let mut counts: FastMap<String, Counts> = FastMap::default();
+    pub fn entry<'d>(&self, doc: &'d Doc) -> Entry {
+        // Keys borrow the document's text where they can: most words need
+        // no copy.
+        let mut counts: FastMap<Cow<'d, str>, Counts> = FastMap::default();
         let mut title_words = 0;
-        for_each_word(&doc.title, |_| title_words += 1);
-        let mut add = |field: Field, text: &str| {
-            for_each_word(text, |w| {
+        for_each_word(&doc.title, |_, _| title_words += 1);
+        let mut add = |field: Field, text: &'d str| {
+            for_each_word(text, |w, in_text| {
                 // Stop words are counted too, and left out once below: one
                 // look-up per word instead of two.
                 let t = stem_cow(w);
                 let c = match counts.get_mut(t.as_ref()) {
                     Some(c) => c,
-                    None => counts.entry(t.into_owned()).or_default(),
+                    None => {
+                        let key = match (in_text, &t) {
+                            // The stem of a word is a prefix of it.
+                            (Some(orig), Cow::Borrowed(s)) => Cow::Borrowed(&orig[..s.len()]),
+                            _ => Cow::Owned(t.into_owned()),
+                        };
+                        counts.entry(key).or_default()
+                    }
                 };
                 match field {
                     Field::Title => c.title = true,
