@@ -171,7 +171,9 @@ pub fn render_site_into(
         PageSpec::Page(i) => site.pages[i].kind != PageKind::Article,
         PageSpec::Generated(g) => !matches!(g, generated::Spec::Provider(_)),
     };
-    let (first, second): (Vec<(usize, PageSpec)>, Vec<(usize, PageSpec)>) = specs
+    // (position in `specs`, spec)
+    type Placed = Vec<(usize, PageSpec)>;
+    let (first, second): (Placed, Placed) = specs
         .iter()
         .copied()
         .enumerate()
@@ -191,7 +193,7 @@ pub fn render_site_into(
                             let (mut r, faq) = render_page_markdown(site, &labels, &site.pages[i]);
                             markdown = t.elapsed();
                             let html = sink.map(|_| std::mem::take(&mut r.html));
-                            let job = page_job(&env, i, &r, faq.clone(), html);
+                            let job = page_job(env, i, &r, faq.clone(), html);
                             let job_done = t.elapsed();
                             let found = page_checks
                                 .as_ref()
@@ -203,12 +205,12 @@ pub fn render_site_into(
                             } else {
                                 r.plain.clone()
                             };
-                            let entry = indexer.entry(&search::page_doc(&env, i, &r, &faq, plain));
+                            let entry = indexer.entry(&search::page_doc(env, i, &r, &faq, plain));
                             kept = Some((i, (r, faq), found, entry));
                             text = t.elapsed() - job_done;
                             job
                         }
-                        PageSpec::Generated(g) => Ok(generated::job(&env, g)),
+                        PageSpec::Generated(g) => Ok(generated::job(env, g)),
                     };
                     let job = match job {
                         Ok(j) => j,
