@@ -73,6 +73,7 @@ impl Scan<'_> {
                 links.push(Cow::Owned(l.to_string()));
             }
         }
+        links.shrink_to_fit();
         Scan {
             ids: self.ids.packed(),
             links,

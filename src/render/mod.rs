@@ -206,6 +206,7 @@ pub fn render_site_into(
                                 r.plain.clone()
                             };
                             let entry = indexer.entry(&search::page_doc(env, i, &r, &faq, plain));
+                            r.shrink_kept();
                             kept = Some((i, (r, faq), found, entry));
                             text = t.elapsed() - job_done;
                             job
