@@ -14,6 +14,7 @@ pub mod config;
 pub mod diagnostics;
 pub mod import;
 pub mod load;
+pub mod memory;
 pub mod model;
 pub mod pipeline;
 pub mod render;

@@ -4,5 +4,6 @@
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() {
+    carehub::memory::configure();
     std::process::exit(carehub::cli::run());
 }

@@ -35,7 +35,7 @@ pub struct LinkStats {
 /// The ids and internal-link candidates of one HTML file.
 #[derive(Debug, Default)]
 pub struct Scan<'a> {
-    pub ids: FastSet<Cow<'a, str>>,
+    pub ids: Ids<'a>,
     /// Attribute values that hold URLs, as written (entities not decoded).
     pub links: Vec<Cow<'a, str>>,
 }
@@ -44,7 +44,10 @@ impl Scan<'_> {
     /// A scan borrowing this one's text.
     pub fn borrowed(&self) -> Scan<'_> {
         Scan {
-            ids: self.ids.iter().map(|i| Cow::Borrowed(i.as_ref())).collect(),
+            ids: Ids {
+                set: self.ids.iter().map(Cow::Borrowed).collect(),
+                ..Ids::default()
+            },
             links: self
                 .links
                 .iter()
@@ -70,13 +73,82 @@ impl Scan<'_> {
                 links.push(Cow::Owned(l.to_string()));
             }
         }
+        links.shrink_to_fit();
         Scan {
-            ids: self
-                .ids
-                .into_iter()
-                .map(|i| Cow::Owned(i.into_owned()))
-                .collect(),
+            ids: self.ids.packed(),
             links,
+        }
+    }
+}
+
+/// The ids of one HTML file: a set while it is scanned, and kept (by
+/// [`Scan::into_owned`]) as one sorted string, which takes far less memory
+/// than a set of small strings when every page's ids are kept.
+#[derive(Debug, Default, Clone)]
+pub struct Ids<'a> {
+    set: FastSet<Cow<'a, str>>,
+    /// Packed ids, sorted and distinct: id `k` is `text[ends[k - 1]..ends[k]]`.
+    text: Box<str>,
+    ends: Box<[usize]>,
+}
+
+impl<'a> Ids<'a> {
+    pub fn insert(&mut self, id: Cow<'a, str>) {
+        self.set.insert(id);
+    }
+
+    pub fn contains(&self, id: &str) -> bool {
+        if self.set.contains(id) {
+            return true;
+        }
+        let (mut lo, mut hi) = (0, self.ends.len());
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            match self.packed_id(mid).cmp(id) {
+                std::cmp::Ordering::Less => lo = mid + 1,
+                std::cmp::Ordering::Greater => hi = mid,
+                std::cmp::Ordering::Equal => return true,
+            }
+        }
+        false
+    }
+
+    /// Every id once, in no particular order.
+    pub fn iter(&self) -> impl Iterator<Item = &str> {
+        self.set
+            .iter()
+            .map(|c| c.as_ref())
+            .chain((0..self.ends.len()).map(|k| self.packed_id(k)))
+    }
+
+    pub fn len(&self) -> usize {
+        self.set.len() + self.ends.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    fn packed_id(&self, k: usize) -> &str {
+        let start = k.checked_sub(1).map_or(0, |j| self.ends[j]);
+        &self.text[start..self.ends[k]]
+    }
+
+    /// The same ids, packed, with their own copy of the text.
+    fn packed(&self) -> Ids<'static> {
+        let mut ids: Vec<&str> = self.iter().collect();
+        ids.sort_unstable();
+        ids.dedup();
+        let mut text = String::with_capacity(ids.iter().map(|i| i.len()).sum());
+        let mut ends = Vec::with_capacity(ids.len());
+        for id in ids {
+            text.push_str(id);
+            ends.push(text.len());
+        }
+        Ids {
+            set: FastSet::default(),
+            text: text.into_boxed_str(),
+            ends: ends.into_boxed_slice(),
         }
     }
 }
@@ -856,7 +928,7 @@ impl<'a> Hints<'a> {
                         .get(*target)
                         .and_then(|s| s.as_ref())
                         .map(|s| {
-                            let mut v: Vec<&str> = s.ids.iter().map(|c| c.as_ref()).collect();
+                            let mut v: Vec<&str> = s.ids.iter().collect();
                             v.sort();
                             v
                         })
@@ -1017,6 +1089,24 @@ mod tests {
     use super::*;
 
     #[test]
+    fn owned_scan_keeps_every_id_once() {
+        let s = scan(r#"<p id="b"></p><p id="a"></p><a name="c&amp;d"></a><p id="a"></p>"#);
+        let o = s.into_owned("https://example.org/", &Known::new(Vec::new(), "/"));
+        let mut ids: Vec<&str> = o.ids.iter().collect();
+        ids.sort();
+        assert_eq!(ids, ["a", "b", "c&d"]);
+        assert_eq!(o.ids.len(), 3);
+        for id in ["a", "b", "c&d"] {
+            assert!(o.ids.contains(id), "{id}");
+        }
+        for id in ["", "c", "ab", "z", "0"] {
+            assert!(!o.ids.contains(id), "{id}");
+        }
+        let b = o.borrowed();
+        assert!(b.ids.contains("c&d") && !b.ids.contains("c"));
+    }
+
+    #[test]
     fn scanner_reads_ids_and_urls_but_not_text_or_scripts() {
         let html = r#"<!DOCTYPE html><html><head><title>a <a href="/no/"></title>
 <script type="application/ld+json">{"url": "<a href=\"/nope/\">"}</script>
@@ -1037,7 +1127,7 @@ mod tests {
                 "x"
             ]
         );
-        let mut ids: Vec<&str> = s.ids.iter().map(|c| c.as_ref()).collect();
+        let mut ids: Vec<&str> = s.ids.iter().collect();
         ids.sort();
         assert_eq!(ids, ["old", "q", "top", "unq"]);
     }

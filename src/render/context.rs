@@ -25,6 +25,8 @@ pub struct Env<'a> {
     provider_order: OnceLock<(Vec<usize>, Vec<usize>)>,
     recent: OnceLock<Recent>,
     nav_urls: OnceLock<Vec<String>>,
+    /// Set by [`Env::release_summaries`].
+    summaries_released: bool,
 }
 
 /// Pages by how recently they changed, and the most recent articles about
@@ -49,6 +51,7 @@ impl<'a> Env<'a> {
             provider_order: OnceLock::new(),
             recent: OnceLock::new(),
             nav_urls: OnceLock::new(),
+            summaries_released: false,
         }
     }
 
@@ -151,6 +154,15 @@ impl<'a> Env<'a> {
         self.nav_urls();
     }
 
+    /// Drop the page and provider summaries, for when the pages that list
+    /// many have been made: from now on each summary asked for is built
+    /// afresh (the same value) and not kept.
+    pub fn release_summaries(&mut self) {
+        self.page_summaries.take();
+        self.provider_summaries.take();
+        self.summaries_released = true;
+    }
+
     /// Providers in display order (by name, then id).
     pub fn providers_sorted(&self) -> &[usize] {
         &self.provider_order().0
@@ -223,6 +235,13 @@ impl<'a> Env<'a> {
 
     /// A short summary of a page, for lists (built once for every page).
     pub fn page_summary(&self, i: usize) -> Value {
+        if self.summaries_released {
+            return if i < self.site.pages.len() {
+                self.build_page_summary(i)
+            } else {
+                Value::Null
+            };
+        }
         self.page_summaries
             .get_or_init(|| {
                 (0..self.site.pages.len())
@@ -330,6 +349,13 @@ impl<'a> Env<'a> {
 
     /// A provider as shown in lists (built once for every provider).
     pub fn provider_summary(&self, i: usize) -> Value {
+        if self.summaries_released {
+            return if i < self.site.providers.len() {
+                self.build_provider_summary(i)
+            } else {
+                Value::Null
+            };
+        }
         self.provider_summaries
             .get_or_init(|| {
                 (0..self.site.providers.len())

@@ -5,7 +5,16 @@ use serde_json::{Value, json};
 /// Serialise for embedding in HTML: `<`, `>` and `&` are escaped as JSON
 /// unicode escapes so no field can close the script element.
 pub fn to_script_json(v: &Value) -> String {
-    let s = serde_json::to_string(v).unwrap_or_else(|_| "{}".to_string());
+    script_safe(serde_json::to_string(v).unwrap_or_else(|_| "{}".to_string()))
+}
+
+/// [`to_script_json`] of a string value, without copying it into a `Value`.
+pub fn to_script_json_str(s: &str) -> String {
+    script_safe(serde_json::to_string(s).unwrap_or_else(|_| "\"\"".to_string()))
+}
+
+/// JSON text made safe inside `<script>`.
+fn script_safe(s: String) -> String {
     // Most values have nothing to escape.
     if !s.contains(['<', '>', '&', '\u{2028}', '\u{2029}']) {
         return s;

@@ -54,6 +54,32 @@ pub struct Rendered {
 }
 
 impl Rendered {
+    /// Give back the spare capacity of what is kept of a page after it is
+    /// made (not the HTML and the text): every page's are kept to the end
+    /// of the build.
+    pub fn shrink_kept(&mut self) {
+        fn toc(v: &mut Vec<TocEntry>) {
+            v.shrink_to_fit();
+            for e in v {
+                e.id.shrink_to_fit();
+                e.title.shrink_to_fit();
+                toc(&mut e.children);
+            }
+        }
+        toc(&mut self.toc);
+        self.heading_ids.shrink_to_fit();
+        for h in &mut self.heading_ids {
+            h.shrink_to_fit();
+        }
+        self.fragment_links.shrink_to_fit();
+        self.links_out.shrink_to_fit();
+        self.link_sources.shrink_to_fit();
+        for l in &mut self.link_sources {
+            l.url.shrink_to_fit();
+        }
+        self.diagnostics.shrink_to_fit();
+    }
+
     /// A copy without the HTML and the text (for checks whose findings on
     /// the text are already known).
     pub fn without_text(&self) -> Rendered {

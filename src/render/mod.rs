@@ -123,7 +123,7 @@ pub fn render_site_into(
     opts: &RenderOptions,
     sink: Option<&dyn OutputSink>,
 ) -> RenderResult {
-    let env = Env::new(site, theme);
+    let mut env = Env::new(site, theme);
     let labels = labels(theme);
     let mut diags = Diagnostics::default();
     let mut timings = Timings::default();
@@ -163,69 +163,97 @@ pub fn render_site_into(
             search::index::Entry,
         )>,
     );
-    let results: Vec<PageResult> = specs
-        .par_iter()
-        .map_init(
-            || base.clone(),
-            |worker, &spec| {
-                let mut markdown = Duration::ZERO;
-                let mut text = Duration::ZERO;
-                let mut kept = None;
-                let t = Instant::now();
-                let job = match spec {
-                    PageSpec::Page(i) => {
-                        let (mut r, faq) = render_page_markdown(site, &labels, &site.pages[i]);
-                        markdown = t.elapsed();
-                        let html = sink.map(|_| std::mem::take(&mut r.html));
-                        let job = page_job(&env, i, &r, faq.clone(), html);
-                        let job_done = t.elapsed();
-                        let found = page_checks
-                            .as_ref()
-                            .map(|c| c.page(site, i, &r))
-                            .unwrap_or_default();
-                        let plain = if stream {
-                            r.prose = Vec::new();
-                            std::mem::take(&mut r.plain)
-                        } else {
-                            r.plain.clone()
-                        };
-                        let entry = indexer.entry(&search::page_doc(&env, i, &r, &faq, plain));
-                        kept = Some((i, (r, faq), found, entry));
-                        text = t.elapsed() - job_done;
-                        job
-                    }
-                    PageSpec::Generated(g) => Ok(generated::job(&env, g)),
-                };
-                let job = match job {
-                    Ok(j) => j,
-                    Err(d) => return (Err(d), None, kept),
-                };
-                let context = t.elapsed() - markdown - text;
-                let t = Instant::now();
-                let path = job.path.clone();
-                let template = job.template.clone();
-                let out = render_job(theme, worker, &base, job);
-                let time = PageTime {
-                    path,
-                    template,
-                    markdown,
-                    text,
-                    context,
-                    template_time: t.elapsed(),
-                };
-                let out = match (out, sink) {
-                    (Ok(o), Some(sink)) => {
-                        let path = o.path.clone();
-                        sink.put(o);
-                        Ok(Made::Sent(path))
-                    }
-                    (Ok(o), None) => Ok(Made::Kept(o)),
-                    (Err(d), _) => Err(d),
-                };
-                (out, Some(time), kept)
-            },
-        )
-        .collect();
+    // Listing pages first: they alone need many of the shared page and
+    // provider summaries, which are then dropped before the articles and
+    // providers render (each builds the one or two it needs), so that the
+    // memory they held serves what those pages keep.
+    let lists_many = |spec: &PageSpec| match *spec {
+        PageSpec::Page(i) => site.pages[i].kind != PageKind::Article,
+        PageSpec::Generated(g) => !matches!(g, generated::Spec::Provider(_)),
+    };
+    // (position in `specs`, spec)
+    type Placed = Vec<(usize, PageSpec)>;
+    let (first, second): (Placed, Placed) = specs
+        .iter()
+        .copied()
+        .enumerate()
+        .partition(|(_, s)| lists_many(s));
+    let run = |env: &Env, specs: &[(usize, PageSpec)]| -> Vec<(usize, PageResult)> {
+        specs
+            .par_iter()
+            .map_init(
+                || base.clone(),
+                |worker, &(at, spec)| {
+                    let mut markdown = Duration::ZERO;
+                    let mut text = Duration::ZERO;
+                    let mut kept = None;
+                    let t = Instant::now();
+                    let job = match spec {
+                        PageSpec::Page(i) => {
+                            let (mut r, faq) = render_page_markdown(site, &labels, &site.pages[i]);
+                            markdown = t.elapsed();
+                            let html = sink.map(|_| std::mem::take(&mut r.html));
+                            let job = page_job(env, i, &r, faq.clone(), html);
+                            let job_done = t.elapsed();
+                            let found = page_checks
+                                .as_ref()
+                                .map(|c| c.page(site, i, &r))
+                                .unwrap_or_default();
+                            let plain = if stream {
+                                r.prose = Vec::new();
+                                std::mem::take(&mut r.plain)
+                            } else {
+                                r.plain.clone()
+                            };
+                            let entry = indexer.entry(&search::page_doc(env, i, &r, &faq, plain));
+                            r.shrink_kept();
+                            kept = Some((i, (r, faq), found, entry));
+                            text = t.elapsed() - job_done;
+                            job
+                        }
+                        PageSpec::Generated(g) => Ok(generated::job(env, g)),
+                    };
+                    let job = match job {
+                        Ok(j) => j,
+                        Err(d) => return (at, (Err(d), None, kept)),
+                    };
+                    let context = t.elapsed() - markdown - text;
+                    let t = Instant::now();
+                    let path = job.path.clone();
+                    let template = job.template.clone();
+                    let out = render_job(theme, worker, &base, job);
+                    let time = PageTime {
+                        path,
+                        template,
+                        markdown,
+                        text,
+                        context,
+                        template_time: t.elapsed(),
+                    };
+                    let out = match (out, sink) {
+                        (Ok(o), Some(sink)) => {
+                            let path = o.path.clone();
+                            sink.put(o);
+                            Ok(Made::Sent(path))
+                        }
+                        (Ok(o), None) => Ok(Made::Kept(o)),
+                        (Err(d), _) => Err(d),
+                    };
+                    (at, (out, Some(time), kept))
+                },
+            )
+            .collect()
+    };
+    let mut slots: Vec<Option<PageResult>> = Vec::new();
+    slots.resize_with(specs.len(), || None);
+    for (at, r) in run(&env, &first) {
+        slots[at] = Some(r);
+    }
+    env.release_summaries();
+    for (at, r) in run(&env, &second) {
+        slots[at] = Some(r);
+    }
+    let results: Vec<PageResult> = slots.into_iter().flatten().collect();
     let mut rendered: Vec<(Rendered, Vec<Value>)> = Vec::new();
     rendered.resize_with(site.pages.len(), Default::default);
     let mut findings: Vec<PageFindings> = Vec::new();

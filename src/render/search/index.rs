@@ -20,12 +20,13 @@
 
 use crate::check::{FastMap, FastSet};
 use crate::render::Output;
-use crate::render::jsonld::to_script_json;
+use crate::render::jsonld::{to_script_json, to_script_json_str};
 use rayon::prelude::*;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
+use std::fmt::Write as _;
 
 /// Version of the file format, in the manifest.
 pub const FORMAT: u32 = 1;
@@ -447,14 +448,33 @@ pub fn build(docs: &[Doc], language: &str) -> Built {
 /// Build the index files for `entries` (in the order given; ids are positions).
 pub fn build_entries(entries: &[Entry], indexer: &Indexer) -> Built {
     let stop = &indexer.stop;
-    // term -> postings (doc << 5 | weight), docs ascending.
-    let mut terms: FastMap<&str, Vec<u32>> = FastMap::default();
-    for (id, e) in entries.iter().enumerate() {
-        for (term, w) in e.terms.iter() {
-            terms.entry(term).or_default().push(((id as u32) << 5) | w);
+    // Every term's postings (doc << 5 | weight, docs ascending), in one
+    // list sized exactly: count them first, then fill each term's run.
+    // term -> (postings, end of its run so far).
+    let mut runs: FastMap<&str, (u32, u32)> = FastMap::default();
+    for e in entries {
+        for (term, _) in e.terms.iter() {
+            runs.entry(term).or_default().0 += 1;
         }
     }
-    let mut sorted: Vec<(&str, Vec<u32>)> = terms.into_iter().collect();
+    let mut total = 0u32;
+    for run in runs.values_mut() {
+        run.1 = total;
+        total += run.0;
+    }
+    let mut all = vec![0u32; total as usize];
+    for (id, e) in entries.iter().enumerate() {
+        for (term, w) in e.terms.iter() {
+            if let Some(run) = runs.get_mut(term) {
+                all[run.1 as usize] = ((id as u32) << 5) | w;
+                run.1 += 1;
+            }
+        }
+    }
+    let mut sorted: Vec<(&str, &[u32])> = runs
+        .into_iter()
+        .map(|(term, (n, end))| (term, &all[(end - n) as usize..end as usize]))
+        .collect();
     sorted.sort_unstable_by(|a, b| utf16_cmp(a.0, b.0));
 
     // Pack terms into shards.
@@ -467,7 +487,7 @@ pub fn build_entries(entries: &[Entry], indexer: &Indexer) -> Built {
         entry.push_str(term);
         entry.push(' ');
         let mut prev = 0u32;
-        for &p in postings {
+        for &p in *postings {
             let (doc, w) = (p >> 5, p & 31);
             encode_number((u64::from(doc - prev) << 5) | u64::from(w), &mut entry);
             prev = doc;
@@ -485,23 +505,29 @@ pub fn build_entries(entries: &[Entry], indexer: &Indexer) -> Built {
     if !cur.is_empty() {
         shards.push(cur);
     }
+    drop(entry);
+    drop(sorted);
+    drop(all);
 
     let mut bodies: Vec<(String, String)> = Vec::new();
-    for (n, s) in shards.iter().enumerate() {
-        bodies.push((
-            format!("t{n}.js"),
-            format!(
-                "carehubSearch.t({n},{});\n",
-                to_script_json(&Value::String(s.clone()))
-            ),
-        ));
+    for (n, s) in shards.into_iter().enumerate() {
+        let s = to_script_json_str(&s);
+        let mut body = String::with_capacity(s.len() + 24);
+        let _ = writeln!(body, "carehubSearch.t({n},{s});");
+        bodies.push((format!("t{n}.js"), body));
     }
     for (n, chunk) in entries.chunks(DOC_CHUNK).enumerate() {
-        let list: Vec<&str> = chunk.iter().map(|e| e.shown.as_str()).collect();
-        bodies.push((
-            format!("d{n}.js"),
-            format!("carehubSearch.d({n},[{}]);\n", list.join(",")),
-        ));
+        let len: usize = chunk.iter().map(|e| e.shown.len() + 1).sum();
+        let mut body = String::with_capacity(len + 32);
+        let _ = write!(body, "carehubSearch.d({n},[");
+        for (k, e) in chunk.iter().enumerate() {
+            if k > 0 {
+                body.push(',');
+            }
+            body.push_str(&e.shown);
+        }
+        body.push_str("]);\n");
+        bodies.push((format!("d{n}.js"), body));
     }
     let manifest = json!({
         "format": FORMAT,
