@@ -4,6 +4,5 @@
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() {
-    carehub::memory::configure();
     std::process::exit(carehub::cli::run());
 }
