@@ -27,6 +27,10 @@ pub struct Env<'a> {
     nav_urls: OnceLock<Vec<String>>,
     /// Set by [`Env::release_summaries`].
     summaries_released: bool,
+    /// The page summaries kept by [`Env::release_summaries`]: those later
+    /// pages still ask for often (sections, and the recent articles that
+    /// provider pages list).
+    kept_summaries: HashMap<usize, Value>,
 }
 
 /// Pages by how recently they changed, and the most recent articles about
@@ -52,6 +56,7 @@ impl<'a> Env<'a> {
             recent: OnceLock::new(),
             nav_urls: OnceLock::new(),
             summaries_released: false,
+            kept_summaries: HashMap::new(),
         }
     }
 
@@ -158,7 +163,19 @@ impl<'a> Env<'a> {
     /// many have been made: from now on each summary asked for is built
     /// afresh (the same value) and not kept.
     pub fn release_summaries(&mut self) {
-        self.page_summaries.take();
+        let pages = &self.site.pages;
+        let mut keep: Vec<usize> = (0..pages.len())
+            .filter(|&i| matches!(pages[i].kind, PageKind::Home | PageKind::Section))
+            .collect();
+        let recent = self.recent();
+        keep.extend(recent.by_service.values().flatten());
+        keep.extend(recent.by_condition.values().flatten());
+        if let Some(all) = self.page_summaries.take() {
+            self.kept_summaries = keep
+                .into_iter()
+                .filter_map(|i| Some((i, all.get(i)?.clone())))
+                .collect();
+        }
         self.provider_summaries.take();
         self.summaries_released = true;
     }
@@ -236,6 +253,9 @@ impl<'a> Env<'a> {
     /// A short summary of a page, for lists (built once for every page).
     pub fn page_summary(&self, i: usize) -> Value {
         if self.summaries_released {
+            if let Some(v) = self.kept_summaries.get(&i) {
+                return v.clone();
+            }
             return if i < self.site.pages.len() {
                 self.build_page_summary(i)
             } else {
