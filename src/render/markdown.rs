@@ -21,15 +21,6 @@ pub struct TocEntry {
     pub children: Vec<TocEntry>,
 }
 
-/// A `@/page.md#fragment` link whose fragment is checked once every page
-/// has been rendered and its heading ids are known.
-#[derive(Debug, Clone)]
-pub struct FragmentLink {
-    pub span: Range<usize>,
-    pub target: Target,
-    pub fragment: String,
-}
-
 /// The result of rendering one markdown text.
 #[derive(Debug, Default, Clone)]
 pub struct Rendered {
@@ -37,7 +28,6 @@ pub struct Rendered {
     pub toc: Vec<TocEntry>,
     /// Every id given to a heading, in order.
     pub heading_ids: Vec<String>,
-    pub fragment_links: Vec<FragmentLink>,
     /// Internal link targets, for "links in and out".
     pub links_out: Vec<Target>,
     pub word_count: usize,
@@ -71,7 +61,6 @@ impl Rendered {
         for h in &mut self.heading_ids {
             h.shrink_to_fit();
         }
-        self.fragment_links.shrink_to_fit();
         self.links_out.shrink_to_fit();
         self.link_sources.shrink_to_fit();
         for l in &mut self.link_sources {
@@ -87,7 +76,6 @@ impl Rendered {
             html: String::new(),
             toc: self.toc.clone(),
             heading_ids: self.heading_ids.clone(),
-            fragment_links: self.fragment_links.clone(),
             links_out: self.links_out.clone(),
             word_count: self.word_count,
             plain: String::new(),
@@ -351,13 +339,6 @@ pub fn render(text: &str, ctx: &Ctx) -> Rendered {
                                 url: r.url.clone(),
                                 span: span.clone(),
                             });
-                            if let Some(f) = r.fragment {
-                                out.fragment_links.push(FragmentLink {
-                                    span: span.clone(),
-                                    target: r.target,
-                                    fragment: f,
-                                });
-                            }
                             r.url
                         }
                         Err((msg, hint)) => {

@@ -780,7 +780,6 @@ pub fn render_page_markdown(site: &Site, labels: &Labels, p: &Page) -> (Rendered
         r.heading_ids.push(id.clone());
         r.diagnostics.extend(a.diagnostics);
         r.links_out.extend(a.links_out);
-        r.fragment_links.extend(a.fragment_links);
         r.link_sources.extend(a.link_sources);
         r.prose.extend(a.prose);
         r.word_count += a.word_count + e.question.split_whitespace().count();
