@@ -1,5 +1,6 @@
-//! Runs load -> resolve -> render in memory, collecting every diagnostic,
-//! for `build`, `check` and `serve` alike.
+//! Runs load -> resolve -> render -> checks, collecting every diagnostic,
+//! for `build` and `check` alike: in memory, or (a plain `build`) streaming
+//! each file to an [`OutputSink`] as it is rendered.
 
 use crate::check::links::{Known, Published, ScanSink};
 use crate::check::{self, Checked};

@@ -749,7 +749,7 @@ pub struct SentenceScore {
 }
 
 /// Score a page's prose blocks. Returns the totals and the page's
-/// hardest sentences (at most [`HARDEST`]), hardest first.
+/// hardest sentences (at most `HARDEST`), hardest first.
 pub fn score_blocks(blocks: &[ProseBlock]) -> (Counts, Vec<SentenceScore>) {
     let mut total = Counts::default();
     // (grade, words, block, range): only the few hardest keep their text.
