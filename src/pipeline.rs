@@ -93,7 +93,6 @@ pub fn compile_into(
     }
     let render_opts = RenderOptions {
         live_reload: opts.live_reload,
-        ..Default::default()
     };
     // A streamed build scans each file for the link check on its way to
     // disk; otherwise the check reads the files in memory.

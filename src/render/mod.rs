@@ -39,9 +39,6 @@ pub struct Output {
 pub struct RenderOptions {
     /// Add the dev server's live-reload script (never in `build`).
     pub live_reload: bool,
-    /// Leave the search index out, pointing pages at [`LIVE_SEARCH_DIR`]:
-    /// the dev server makes it with [`search_index`] once the pages are served.
-    pub defer_search: bool,
 }
 
 /// Everything rendering produced.
@@ -289,22 +286,11 @@ pub fn render_site_into(
     // The search index needs every page's text; only the search page needs
     // the index, so it is made last.
     let t = Instant::now();
-    let search_index = if opts.defer_search {
-        deferred_search_index()
+    let built = search::build_with_providers(&env, &indexer, entries);
+    let search_index = if opts.live_reload {
+        relocate_live(built)
     } else {
-        let providers: Vec<search::index::Entry> = (0..site.providers.len())
-            .into_par_iter()
-            .map(|j| indexer.entry(&search::provider_doc(&env, j)))
-            .collect();
-        entries.extend(providers);
-        entries.sort_by(|a, b| a.path.cmp(&b.path));
-        let built = search::index::build_entries(&entries, &indexer);
-        drop(entries);
-        if opts.live_reload {
-            relocate_live(built)
-        } else {
-            built
-        }
+        built
     };
     put(
         &mut base,
@@ -411,21 +397,9 @@ pub fn job_paths(site: &Site) -> Vec<String> {
 }
 
 /// Where the dev server puts the search index: one fixed folder, so that an
-/// edit does not change the search page's link to it.
-pub const LIVE_SEARCH_DIR: &str = "search/live/";
-
-/// The search index of the site; while serving (`live`), in
-/// [`LIVE_SEARCH_DIR`] rather than a folder named by its content, so that
-/// an edit does not change the search page's link to it (the dev server
+/// edit does not change the search page's link to it (the dev server
 /// sends everything with no-store).
-pub fn search_index<M: Borrow<(Rendered, Vec<Value>)>>(
-    env: &Env,
-    markdown: &[M],
-    live: bool,
-) -> search::index::Built {
-    let built = search::build(env, markdown);
-    if live { relocate_live(built) } else { built }
-}
+pub const LIVE_SEARCH_DIR: &str = "search/live/";
 
 /// Move a search index into [`LIVE_SEARCH_DIR`].
 pub fn relocate_live(mut built: search::index::Built) -> search::index::Built {
@@ -457,7 +431,9 @@ fn deferred_search_index() -> search::index::Built {
 /// every page (`markdown[i]` belongs to `site.pages[i]`), with the
 /// diagnostics of that markdown and of the templates. `only` limits the
 /// template jobs run; `None` runs them all. The dev server keeps each
-/// page's markdown between rebuilds and calls this.
+/// page's markdown between rebuilds and calls this; the search index is
+/// left out (pages point at [`LIVE_SEARCH_DIR`]), as the dev server makes
+/// it once the pages are served.
 pub fn render_outputs<M: Borrow<(Rendered, Vec<Value>)> + Sync>(
     site: &Site,
     theme: &Theme,
@@ -471,11 +447,9 @@ pub fn render_outputs<M: Borrow<(Rendered, Vec<Value>)> + Sync>(
     for m in markdown {
         diags.extend(m.borrow().0.diagnostics.iter().cloned());
     }
-    let search_index = if opts.defer_search {
-        deferred_search_index()
-    } else {
-        search_index(&env, markdown, opts.live_reload)
-    };
+    // The dev server makes the search index once the pages are served
+    // (`serve::builder`); pages point at where it will be.
+    let search_index = deferred_search_index();
     let mut base = base_context(&env, opts);
     put(
         &mut base,

@@ -446,10 +446,7 @@ impl Builder {
             job_paths: good.job_paths.clone(),
             ..Default::default()
         };
-        let ropts = RenderOptions {
-            live_reload: true,
-            defer_search: true,
-        };
+        let ropts = RenderOptions { live_reload: true };
         let render::Rendering {
             outputs,
             diagnostics: rdiags,
@@ -601,10 +598,7 @@ impl Builder {
             }
             _ => None,
         };
-        let ropts = RenderOptions {
-            live_reload: true,
-            defer_search: true,
-        };
+        let ropts = RenderOptions { live_reload: true };
         let render::Rendering {
             outputs,
             diagnostics: rdiags,
@@ -900,14 +894,7 @@ fn search_index(cache: &mut FinishCache, env: &Env, markdown: &[Md]) -> search::
             )
         })
         .collect();
-    let mut entries = pages;
-    entries.par_extend(
-        (0..site.providers.len())
-            .into_par_iter()
-            .map(|j| indexer.entry(&search::provider_doc(env, j))),
-    );
-    entries.sort_by(|a, b| a.path.cmp(&b.path));
-    search::index::build_entries(&entries, &indexer)
+    search::build_with_providers(env, &indexer, pages)
 }
 
 fn spare_of(fingerprint: u64, site: &Site, markdown: &[Md]) -> Spare {

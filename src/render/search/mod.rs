@@ -9,21 +9,8 @@ use super::markdown::{Rendered, TocEntry};
 use crate::model::uk;
 use crate::model::vocab::{self, Facet};
 use index::{Doc, Field};
+use rayon::prelude::*;
 use serde_json::Value;
-use std::borrow::Borrow;
-
-/// The documents to index: every page, then every provider, sorted by path.
-pub fn docs<M: Borrow<(Rendered, Vec<Value>)>>(env: &Env, rendered: &[M]) -> Vec<Doc> {
-    let site = env.site;
-    let mut docs: Vec<Doc> = Vec::with_capacity(site.pages.len() + site.providers.len());
-    for (i, m) in rendered.iter().enumerate().take(site.pages.len()) {
-        let (r, faq) = m.borrow();
-        docs.push(page_doc(env, i, r, faq, r.plain.clone()));
-    }
-    docs.extend((0..site.providers.len()).map(|j| provider_doc(env, j)));
-    docs.sort_by(|a, b| a.path.cmp(&b.path));
-    docs
-}
 
 /// The document of page `i`, whose markdown is `r` (with FAQ answers
 /// `faq`) and whose text is `plain`.
@@ -149,7 +136,20 @@ fn flatten_toc(toc: &[TocEntry], out: &mut Vec<(String, String)>) {
     }
 }
 
-/// Build the search index for the site.
-pub fn build<M: Borrow<(Rendered, Vec<Value>)>>(env: &Env, rendered: &[M]) -> index::Built {
-    index::build(&docs(env, rendered), &env.site.config.language)
+/// The site's search index from its pages' entries (made as each page
+/// renders, or kept by the dev server): the providers' entries are added,
+/// every entry is ordered by path (document ids are positions) and the
+/// index files are made.
+pub fn build_with_providers(
+    env: &Env,
+    indexer: &index::Indexer,
+    mut entries: Vec<index::Entry>,
+) -> index::Built {
+    entries.par_extend(
+        (0..env.site.providers.len())
+            .into_par_iter()
+            .map(|j| indexer.entry(&provider_doc(env, j))),
+    );
+    entries.sort_by(|a, b| a.path.cmp(&b.path));
+    index::build_entries(&entries, indexer)
 }
