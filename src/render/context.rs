@@ -139,21 +139,18 @@ impl<'a> Env<'a> {
     /// pages in parallel; the first page to ask builds them otherwise (on
     /// one thread, as building them inside a parallel job could re-enter).
     pub fn prepare(&self) {
-        let site = self.site;
-        if self.page_summaries.get().is_none() {
-            let v = (0..site.pages.len())
-                .into_par_iter()
-                .map(|i| self.build_page_summary(i))
-                .collect();
-            let _ = self.page_summaries.set(v);
-        }
-        if self.provider_summaries.get().is_none() {
-            let v = (0..site.providers.len())
-                .into_par_iter()
-                .map(|i| self.build_provider_summary(i))
-                .collect();
-            let _ = self.provider_summaries.set(v);
-        }
+        let fill =
+            |cache: &OnceLock<Vec<Value>>, len: usize, build: &(dyn Fn(usize) -> Value + Sync)| {
+                if cache.get().is_none() {
+                    let _ = cache.set((0..len).into_par_iter().map(build).collect());
+                }
+            };
+        fill(&self.page_summaries, self.site.pages.len(), &|i| {
+            self.build_page_summary(i)
+        });
+        fill(&self.provider_summaries, self.site.providers.len(), &|i| {
+            self.build_provider_summary(i)
+        });
         self.provider_order();
         self.recent();
         self.nav_urls();
@@ -252,25 +249,30 @@ impl<'a> Env<'a> {
 
     /// A short summary of a page, for lists (built once for every page).
     pub fn page_summary(&self, i: usize) -> Value {
-        if self.summaries_released {
-            if let Some(v) = self.kept_summaries.get(&i) {
-                return v.clone();
-            }
-            return if i < self.site.pages.len() {
-                self.build_page_summary(i)
-            } else {
-                Value::Null
-            };
+        if let Some(v) = self.kept_summaries.get(&i) {
+            return v.clone();
         }
-        self.page_summaries
-            .get_or_init(|| {
-                (0..self.site.pages.len())
-                    .map(|i| self.build_page_summary(i))
-                    .collect()
-            })
-            .get(i)
-            .cloned()
-            .unwrap_or(Value::Null)
+        self.summary(&self.page_summaries, self.site.pages.len(), i, |i| {
+            self.build_page_summary(i)
+        })
+    }
+
+    /// Summary `i` of `len`: from `cache` (filled with `build` on first
+    /// use), or built afresh once the summaries are released.
+    fn summary(
+        &self,
+        cache: &OnceLock<Vec<Value>>,
+        len: usize,
+        i: usize,
+        build: impl Fn(usize) -> Value,
+    ) -> Value {
+        if i >= len {
+            return Value::Null;
+        }
+        if self.summaries_released {
+            return build(i);
+        }
+        cache.get_or_init(|| (0..len).map(&build).collect())[i].clone()
     }
 
     fn build_page_summary(&self, i: usize) -> Value {
@@ -369,22 +371,12 @@ impl<'a> Env<'a> {
 
     /// A provider as shown in lists (built once for every provider).
     pub fn provider_summary(&self, i: usize) -> Value {
-        if self.summaries_released {
-            return if i < self.site.providers.len() {
-                self.build_provider_summary(i)
-            } else {
-                Value::Null
-            };
-        }
-        self.provider_summaries
-            .get_or_init(|| {
-                (0..self.site.providers.len())
-                    .map(|i| self.build_provider_summary(i))
-                    .collect()
-            })
-            .get(i)
-            .cloned()
-            .unwrap_or(Value::Null)
+        self.summary(
+            &self.provider_summaries,
+            self.site.providers.len(),
+            i,
+            |i| self.build_provider_summary(i),
+        )
     }
 
     fn build_provider_summary(&self, i: usize) -> Value {
