@@ -312,24 +312,12 @@ pub fn render_site_into(
     let t = Instant::now();
     let mut paths_so_far: Vec<String> = made.paths().cloned().collect();
     paths_so_far.extend(rest.iter().map(|o| o.path.clone()));
-    rest.push(sitemap::sitemap(
-        &env,
-        paths_so_far.iter().map(String::as_str),
-    ));
-    rest.push(sitemap::robots(&env));
-    rest.push(feed::atom(&env));
-    paths_so_far.extend(rest[rest.len() - 3..].iter().map(|o| o.path.clone()));
-    let assets = published_files(site, theme, &mut diags);
-    paths_so_far.extend(assets.iter().map(|o| o.path.clone()));
-    let mut aliases = generated::aliases(
+    rest.extend(site_files(
         &env,
         &base,
         paths_so_far.iter().map(String::as_str),
         &mut diags,
-    );
-    add_csp(&mut aliases);
-    rest.extend(aliases);
-    rest.extend(assets);
+    ));
     // Static files come last, so on disk they replace a generated file at
     // the same path, as `dedupe` does in memory.
     for o in rest {
@@ -419,14 +407,6 @@ pub fn relocate_live(mut built: search::index::Built) -> search::index::Built {
     built
 }
 
-/// No index yet: pages point at the one the dev server will make.
-fn deferred_search_index() -> search::index::Built {
-    search::index::Built {
-        files: Vec::new(),
-        manifest: format!("{LIVE_SEARCH_DIR}m.js"),
-    }
-}
-
 /// Render the site's files in memory from markdown already rendered for
 /// every page (`markdown[i]` belongs to `site.pages[i]`), with the
 /// diagnostics of that markdown and of the templates. `only` limits the
@@ -449,12 +429,11 @@ pub fn render_outputs<M: Borrow<(Rendered, Vec<Value>)> + Sync>(
     }
     // The dev server makes the search index once the pages are served
     // (`serve::builder`); pages point at where it will be.
-    let search_index = deferred_search_index();
     let mut base = base_context(&env, opts);
     put(
         &mut base,
         "search",
-        json!({ "index": env.url(&search_index.manifest) }),
+        json!({ "index": env.url(&format!("{LIVE_SEARCH_DIR}m.js")) }),
     );
 
     let mut specs: Vec<PageSpec> = Vec::new();
@@ -499,30 +478,53 @@ pub fn render_outputs<M: Borrow<(Rendered, Vec<Value>)> + Sync>(
             Err(d) => diags.push(d),
         }
     }
-    outputs.push(sitemap::sitemap(&env, job_paths.iter().map(String::as_str)));
-    outputs.push(sitemap::robots(&env));
-    outputs.push(feed::atom(&env));
-    outputs.extend(search_index.files);
-    let files = published_files(site, theme, &mut diags);
-    let mut aliases = generated::aliases(
+    let site_wide = site_files(
         &env,
         &base,
         outputs
             .iter()
-            .chain(files.iter())
             .map(|o| o.path.as_str())
             .chain(job_paths.iter().map(String::as_str)),
         &mut diags,
     );
-    add_csp(&mut aliases);
-    outputs.extend(aliases);
-    outputs.extend(files);
+    outputs.extend(site_wide);
     let outputs = dedupe(outputs, theme, &mut diags);
     Rendering {
         outputs,
         diagnostics: diags,
         job_paths,
     }
+}
+
+/// The files every build makes besides its pages: the sitemap, robots.txt,
+/// the feed, alias redirects and the published files (last, so that a
+/// static file replaces a generated one at its path). `pages`: the path
+/// of every other output (the sitemap lists its pages; no alias may take
+/// any of them).
+fn site_files<'a>(
+    env: &Env,
+    base: &tera::Context,
+    pages: impl Iterator<Item = &'a str> + Clone,
+    diags: &mut Diagnostics,
+) -> Vec<Output> {
+    let mut out = vec![
+        sitemap::sitemap(env, pages.clone()),
+        sitemap::robots(env),
+        feed::atom(env),
+    ];
+    let files = published_files(env.site, env.theme, diags);
+    // Pushed one by one, so that they take the shorter lifetime of the
+    // paths made here.
+    let mut taken: Vec<&str> = Vec::new();
+    for p in pages {
+        taken.push(p);
+    }
+    taken.extend(out.iter().chain(&files).map(|o| o.path.as_str()));
+    let mut aliases = generated::aliases(env, base, taken, diags);
+    add_csp(&mut aliases);
+    out.extend(aliases);
+    out.extend(files);
+    out
 }
 
 /// The theme's assets, the site's static files, and the files kept beside
