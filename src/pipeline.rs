@@ -78,13 +78,18 @@ pub fn compile_into(
         }
     };
     timings.stage("theme", t.elapsed());
+    // Every page's output path, known before anything is rendered.
+    let jobs = render::job_paths(&site);
+    let assets = || theme.assets.iter().map(|(p, _)| p.as_str());
     // A file where another file needs a folder (a static file `about` and
     // the page `about/`) cannot be written: say so before writing anything.
-    let mut planned = render::job_paths(&site);
-    planned.extend(theme.assets.iter().map(|(p, _)| p.clone()));
-    planned.extend(theme.static_files.iter().map(|(p, _)| p.clone()));
-    planned.extend(site.content_assets.iter().map(|(_, rel)| rel.clone()));
-    let planned: Vec<&str> = planned.iter().map(String::as_str).collect();
+    let planned: Vec<&str> = jobs
+        .iter()
+        .map(String::as_str)
+        .chain(assets())
+        .chain(theme.static_files.iter().map(|(p, _)| p.as_str()))
+        .chain(site.content_assets.iter().map(|(_, rel)| rel.as_str()))
+        .collect();
     if let Err(e) = crate::write::folder_conflict(&planned) {
         diags.push(
             Diagnostic::file(Severity::Error, "output-conflict", "content", e.to_string())
@@ -97,9 +102,13 @@ pub fn compile_into(
     // A streamed build scans each file for the link check on its way to
     // disk; otherwise the check reads the files in memory.
     let scanner = sink.map(|s| {
-        let pages = render::job_paths(&site);
-        let assets = theme.assets.iter().map(|(p, _)| p.clone());
-        let known = Known::new(pages.into_iter().chain(assets), &site.config.base_path());
+        let known = Known::new(
+            jobs.iter()
+                .map(String::as_str)
+                .chain(assets())
+                .map(str::to_string),
+            &site.config.base_path(),
+        );
         ScanSink::new(s, &site.config.base_url, known)
     });
     let mut render = render::render_site_into(
