@@ -805,11 +805,10 @@ fn run_checks(
         }
     }
     cache.scans = scans_cache;
-    let scans = scanned
-        .iter()
-        .map(|s| s.as_ref().map(|s| s.borrowed()))
-        .collect();
-    let published = check::links::Published { paths, scans };
+    let published = check::links::Published {
+        paths,
+        scans: scanned,
+    };
     // Reading age and plain language, for pages that changed.
     let checks = PageChecks::new(site);
     let findings: Vec<PageFindings> = site
