@@ -300,19 +300,19 @@ fn provider_jsonld(env: &Env, i: usize, full: &Value) -> Value {
     node
 }
 
-fn facet_value(env: &Env, facet: Facet) -> (Value, String, String) {
+/// A facet as templates see it, its title and intro, and its index's path.
+fn facet_value(env: &Env, facet: Facet) -> (Value, String, String, String) {
     let title = env.theme.sub("facets", facet.id());
     let intro = env.theme.sub("facet_intros", facet.id());
     let index_path = format!("{}/", facet.id());
     let v =
         json!({ "id": facet.id(), "title": title, "intro": intro, "url": env.url(&index_path) });
-    (v, title, intro)
+    (v, title, intro, index_path)
 }
 
 fn facet_index_job(env: &Env, facet: Facet) -> Job {
     let site = env.site;
-    let (facet_v, title, intro) = facet_value(env, facet);
-    let index_path = format!("{}/", facet.id());
+    let (facet_v, title, intro, index_path) = facet_value(env, facet);
     let terms: Vec<Value> = facet
         .values()
         .iter()
@@ -340,8 +340,7 @@ fn facet_index_job(env: &Env, facet: Facet) -> Job {
 
 fn facet_term_job(env: &Env, facet: Facet, v: &str) -> Job {
     let site = env.site;
-    let (facet_v, title, intro) = facet_value(env, facet);
-    let index_path = format!("{}/", facet.id());
+    let (facet_v, title, intro, index_path) = facet_value(env, facet);
     let term = env.facet_link(facet, v);
     let path = format!("{}/{}/", facet.id(), v);
     let term_title = term["title"].as_str().unwrap_or(v).to_string();
