@@ -101,49 +101,102 @@ impl Score {
 /// Count a piece of prose as one or more sentences.
 pub fn count(text: &str) -> Counts {
     let mut c = Counts::default();
-    for s in sentences(text) {
-        c.add(count_sentence(&text[s]));
-    }
+    CACHE.with_borrow_mut(|cache| {
+        for s in sentences(text) {
+            c.add(count_sentence_cached(&text[s], cache));
+        }
+    });
     c
 }
 
-/// Syllable counts of the words already seen on a page, by a hash of the
-/// word: words repeat, and counting them again is most of the cost of
-/// scoring a page. Direct-mapped, so a lookup costs a few instructions.
+/// Syllable counts of words already seen, by the word's exact bytes (ASCII
+/// words of up to [`KEY_BYTES`] bytes): words repeat, within a page and
+/// across a site, and counting them again was most of the cost of scoring a
+/// page. Direct-mapped, so a look-up costs a few instructions; a word that
+/// lands on another's slot replaces it. One per thread serves every page
+/// that thread scores (see [`score_blocks`]).
 pub struct SyllableCache {
-    keys: Vec<u64>,
-    values: Vec<u8>,
+    slots: Vec<Slot>,
 }
 
-const CACHE_SLOTS: usize = 1024;
-const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
-const FNV_PRIME: u64 = 0x0100_0000_01b3;
+/// Longest word the cache keeps, in bytes (longer ones are counted each time).
+const KEY_BYTES: usize = 24;
+/// log2 of the number of slots (8,192 slots of 32 bytes: 256 KiB).
+const CACHE_BITS: u32 = 13;
+
+/// A cached word: its bytes, zero-padded, and its syllables. An empty
+/// slot has `len` 0, which no word has.
+#[derive(Clone, Copy, Default)]
+struct Slot {
+    key: [u64; 3],
+    len: u8,
+    syllables: u16,
+}
 
 impl Default for SyllableCache {
     fn default() -> Self {
         SyllableCache {
-            keys: vec![0; CACHE_SLOTS],
-            values: vec![0; CACHE_SLOTS],
+            slots: vec![Slot::default(); 1 << CACHE_BITS],
         }
     }
 }
 
 impl SyllableCache {
-    fn get_or(&mut self, hash: u64, f: impl FnOnce() -> usize) -> usize {
-        let slot = (hash as usize ^ (hash >> 32) as usize) % CACHE_SLOTS;
-        if self.keys[slot] == hash {
-            return usize::from(self.values[slot]);
+    /// The syllables of the word `b[start..end]`, ASCII that starts and
+    /// ends with a letter or digit (see [`ascii_word_syllables`]).
+    fn word(&mut self, b: &[u8], start: usize, end: usize) -> usize {
+        let len = end - start;
+        if len > KEY_BYTES {
+            return ascii_word_syllables(&b[start..end]);
         }
-        let n = f();
-        self.keys[slot] = hash;
-        self.values[slot] = n.min(255) as u8;
+        // The word's bytes eight at a time, read straight from the text
+        // (copying them first costs more than the rest of the look-up).
+        let mut key = [0u64; 3];
+        for (j, k) in key.iter_mut().enumerate() {
+            let off = 8 * j;
+            if off >= len {
+                break;
+            }
+            let take = (len - off).min(8);
+            let at = start + off;
+            let mut c = [0u8; 8];
+            match b.get(at..at + 8) {
+                Some(s) => c.copy_from_slice(s),
+                None => c[..take].copy_from_slice(&b[at..at + take]),
+            }
+            let v = u64::from_le_bytes(c);
+            *k = if take == 8 {
+                v
+            } else {
+                v & ((1u64 << (8 * take)) - 1)
+            };
+        }
+        const K: u64 = 0x9E37_79B9_7F4A_7C15;
+        let h = ((key[0].wrapping_mul(K) ^ key[1]).wrapping_mul(K) ^ key[2]).wrapping_mul(K);
+        let slot = &mut self.slots[(h >> (64 - CACHE_BITS)) as usize];
+        if usize::from(slot.len) == len && slot.key == key {
+            return usize::from(slot.syllables);
+        }
+        let n = ascii_word_syllables(&b[start..end]);
+        if let Ok(syllables) = u16::try_from(n) {
+            *slot = Slot {
+                key,
+                len: len as u8,
+                syllables,
+            };
+        }
         n
     }
 }
 
+thread_local! {
+    /// This thread's syllable counts, kept from page to page.
+    static CACHE: std::cell::RefCell<SyllableCache> = std::cell::RefCell::new(SyllableCache::default());
+}
+
 /// Words, syllables and complex words of one sentence (counted as one sentence).
 pub fn count_sentence(s: &str) -> Counts {
-    count_sentence_cached(s, &mut SyllableCache::default())
+    CACHE.with_borrow_mut(|cache| count_sentence_cached(s, cache))
 }
 
 /// [`count_sentence`], remembering each word's syllables in `cache`.
@@ -171,75 +224,156 @@ impl Counts {
     }
 }
 
-/// [`words`] and [`word_syllables`] for ASCII text in one pass over its
-/// bytes (the common case, and the hot loop of the reading-age check).
+/// The next word of ASCII text `b` from `i`, as [`words`] finds it: its
+/// range without leading and trailing punctuation (it starts and ends with
+/// a letter or digit), and where the scan stopped (the `/` or white space
+/// after it, or the end); or `None` when white space or the end comes
+/// first (with where that is).
+#[inline]
+fn next_ascii_word(b: &[u8], mut i: usize) -> Result<(usize, usize, usize), usize> {
+    let n = b.len();
+    while i < n && CLASS[b[i] as usize] & (ALNUM | SPACE) == 0 {
+        i += 1;
+    }
+    if i >= n || CLASS[b[i] as usize] & SPACE != 0 {
+        return Err(i);
+    }
+    let start = i;
+    while i < n && CLASS[b[i] as usize] & END == 0 {
+        i += 1;
+    }
+    let mut end = i;
+    while CLASS[b[end - 1] as usize] & ALNUM == 0 {
+        end -= 1;
+    }
+    Ok((start, end, i))
+}
+
+/// [`words`] and [`word_syllables`] for ASCII text (the common case, and
+/// the hot loop of the reading-age check).
 fn count_ascii(b: &[u8], cache: &mut SyllableCache) -> Counts {
     let mut c = Counts::default();
+    let mut i = 0;
+    while i < b.len() {
+        match next_ascii_word(b, i) {
+            Ok((start, end, next)) => {
+                c.add_word(cache.word(b, start, end));
+                i = next;
+            }
+            Err(next) => i = next + 1,
+        }
+    }
+    c
+}
+
+/// [`sentences`] and [`count_sentence_cached`] for an ASCII text in one
+/// pass: calls `f` with the range and counts of each sentence that has a
+/// word, in order. A sentence can only end at white space, so it ends with
+/// the white-space-separated token before it: each token is counted, then
+/// checked for an ending.
+fn score_ascii(text: &str, cache: &mut SyllableCache, mut f: impl FnMut(Range<usize>, Counts)) {
+    let b = text.as_bytes();
     let n = b.len();
+    let mut emit = |start: usize, end: usize, mut c: Counts| {
+        if c.words == 0 {
+            return;
+        }
+        c.sentences = 1;
+        let s = &text[start..end];
+        let lead = s.len() - s.trim_start().len();
+        let len = s.trim().len();
+        f(start + lead..start + lead + len, c);
+    };
+    let (mut start, mut seg) = (0, Counts::default());
     let mut i = 0;
     while i < n {
-        while i < n && !b[i].is_ascii_alphanumeric() {
+        if CLASS[b[i] as usize] & SPACE != 0 {
             i += 1;
+            continue;
         }
-        if i >= n {
-            break;
+        let token = i;
+        // Its words, split at `/`.
+        let end = loop {
+            match next_ascii_word(b, i) {
+                Ok((ws, we, next)) => {
+                    seg.add_word(cache.word(b, ws, we));
+                    i = next;
+                }
+                Err(at) => break at,
+            }
+        };
+        i = end;
+        // The token ends a sentence when it ends with a mark and closing
+        // punctuation (`end.`, `so?"`, `(see below):`), as [`sentences`] says.
+        let Some(pos) = sentence_mark(&b[token..end]).map(|p| token + p) else {
+            continue;
+        };
+        let abbreviation = b[pos] == b'.'
+            && (text[end..]
+                .trim_start()
+                .chars()
+                .next()
+                .is_some_and(char::is_lowercase)
+                || is_abbreviation(&text[start..pos]));
+        if !abbreviation {
+            emit(start, end, std::mem::take(&mut seg));
+            start = end;
         }
-        // One word: up to a space or `/`; `-` separates its parts.
+    }
+    emit(start, n, seg);
+}
+
+/// Where the mark that ends a token as a sentence is: the first `.`, `!`,
+/// `?`, `:` or `;` followed only by closing punctuation (`. ! ? " ' ) ]`).
+fn sentence_mark(t: &[u8]) -> Option<usize> {
+    let closer = |c: u8| matches!(c, b'.' | b'!' | b'?' | b'"' | b'\'' | b')' | b']');
+    let mut q = t.len();
+    while q > 0 && closer(t[q - 1]) {
+        q -= 1;
+    }
+    if q > 0 && matches!(t[q - 1], b':' | b';') {
+        return Some(q - 1);
+    }
+    (q..t.len()).find(|&p| matches!(t[p], b'.' | b'!' | b'?'))
+}
+
+/// Syllables of one ASCII word (from its first to its last letter or
+/// digit): the sum of its parts between hyphens, at least one.
+fn ascii_word_syllables(w: &[u8]) -> usize {
+    let mut sum = 0;
+    for part in w.split(|&c| c == b'-') {
         let mut buf = [0u8; 48];
         let (mut len, mut alpha, mut upper, mut alnum) = (0usize, 0usize, 0usize, false);
-        let mut hash = FNV_OFFSET;
-        let (mut parts, mut sum) = (0usize, 0usize);
-        let mut hyphen = false;
-        loop {
-            let class = if i < n { CLASS[b[i] as usize] } else { END };
-            let end = class == END;
-            if end || class == HYPHEN {
-                if alnum && (hyphen || !end) {
-                    parts += 1;
-                    sum += part_syllables(&buf[..len], alpha, upper);
-                } else if alnum {
-                    parts += 1;
-                    let (word, a, u) = (&buf[..len], alpha, upper);
-                    sum += cache.get_or(hash, || part_syllables(word, a, u));
-                }
-                if end {
-                    break;
-                }
-                hyphen = true;
-                hash = (hash ^ u64::from(b'-')).wrapping_mul(FNV_PRIME);
-                (len, alpha, upper, alnum) = (0, 0, 0, false);
-                i += 1;
-                continue;
-            }
-            let ch = b[i];
+        for &ch in part {
+            let class = CLASS[ch as usize];
             if class & ALNUM != 0 {
                 alnum = true;
-                hash = (hash ^ u64::from(ch)).wrapping_mul(FNV_PRIME);
                 if class & LETTER != 0 {
                     alpha += 1;
-                    upper += usize::from(class == UPPER);
+                    upper += usize::from(class & UPPER == UPPER);
                     if len < buf.len() {
                         buf[len] = ch | 0x20;
                         len += 1;
                     }
                 }
             }
-            i += 1;
         }
-        if parts > 0 {
-            c.add_word(sum.max(1));
+        if alnum {
+            sum += part_syllables(&buf[..len], alpha, upper);
         }
     }
-    c
+    sum.max(1)
 }
 
-// Byte classes for [`count_ascii`].
+// Byte classes for the ASCII fast paths.
 const ALNUM: u8 = 1;
 const LETTER: u8 = 2;
 const LOWER: u8 = ALNUM | LETTER;
 const UPPER: u8 = ALNUM | LETTER | 4;
+/// Ends a word: white space or `/`.
 const END: u8 = 8;
-const HYPHEN: u8 = 16;
+/// White space (ends a word and may end a sentence).
+const SPACE: u8 = 16;
 static CLASS: [u8; 256] = {
     let mut t = [0u8; 256];
     let mut c = 0;
@@ -251,10 +385,10 @@ static CLASS: [u8; 256] = {
             UPPER
         } else if b.is_ascii_digit() {
             ALNUM
-        } else if b.is_ascii_whitespace() || b == b'/' {
+        } else if b.is_ascii_whitespace() {
+            END | SPACE
+        } else if b == b'/' {
             END
-        } else if b == b'-' {
-            HYPHEN
         } else {
             0
         };
@@ -754,22 +888,30 @@ pub fn score_blocks(blocks: &[ProseBlock]) -> (Counts, Vec<SentenceScore>) {
     let mut total = Counts::default();
     // (grade, words, block, range): only the few hardest keep their text.
     let mut top: Vec<(f64, usize, usize, Range<usize>)> = Vec::with_capacity(HARDEST + 1);
-    let mut cache = SyllableCache::default();
-    for (bi, b) in blocks.iter().enumerate() {
-        for r in sentences(&b.text) {
-            let c = count_sentence_cached(&b.text[r.clone()], &mut cache);
-            total.add(c);
-            if c.words < 3 {
-                continue;
-            }
-            let g = c.grade();
-            if top.len() < HARDEST || g > top[top.len() - 1].0 {
-                let at = top.partition_point(|t| t.0 >= g);
-                top.insert(at, (g, c.words, bi, r));
-                top.truncate(HARDEST);
+    CACHE.with_borrow_mut(|cache| {
+        for (bi, b) in blocks.iter().enumerate() {
+            let mut sentence = |r: Range<usize>, c: Counts| {
+                total.add(c);
+                if c.words < 3 {
+                    return;
+                }
+                let g = c.grade();
+                if top.len() < HARDEST || g > top[top.len() - 1].0 {
+                    let at = top.partition_point(|t| t.0 >= g);
+                    top.insert(at, (g, c.words, bi, r));
+                    top.truncate(HARDEST);
+                }
+            };
+            if b.text.is_ascii() {
+                score_ascii(&b.text, cache, sentence);
+            } else {
+                for r in sentences(&b.text) {
+                    let c = count_sentence_cached(&b.text[r.clone()], cache);
+                    sentence(r, c);
+                }
             }
         }
-    }
+    });
     let hardest = top
         .into_iter()
         .map(|(grade, words, bi, r)| SentenceScore {
@@ -1051,5 +1193,119 @@ mod tests {
             "{:?}",
             d.hint
         );
+    }
+
+    /// The first version of [`count_ascii`], a byte at a time (without
+    /// its cache), to check the faster one against.
+    fn reference_count_ascii(b: &[u8]) -> Counts {
+        let mut c = Counts::default();
+        let n = b.len();
+        let mut i = 0;
+        while i < n {
+            while i < n && !b[i].is_ascii_alphanumeric() {
+                i += 1;
+            }
+            if i >= n {
+                break;
+            }
+            let mut buf = [0u8; 48];
+            let (mut len, mut alpha, mut upper, mut alnum) = (0usize, 0usize, 0usize, false);
+            let (mut parts, mut sum) = (0usize, 0usize);
+            loop {
+                let ch = b.get(i).copied().unwrap_or(b' ');
+                if ch.is_ascii_whitespace() || ch == b'/' || ch == b'-' {
+                    if alnum {
+                        parts += 1;
+                        sum += part_syllables(&buf[..len], alpha, upper);
+                    }
+                    if ch != b'-' {
+                        break;
+                    }
+                    (len, alpha, upper, alnum) = (0, 0, 0, false);
+                    i += 1;
+                    continue;
+                }
+                if ch.is_ascii_alphanumeric() {
+                    alnum = true;
+                    if ch.is_ascii_alphabetic() {
+                        alpha += 1;
+                        upper += usize::from(ch.is_ascii_uppercase());
+                        if len < buf.len() {
+                            buf[len] = ch | 0x20;
+                            len += 1;
+                        }
+                    }
+                }
+                i += 1;
+            }
+            if parts > 0 {
+                c.add_word(sum.max(1));
+            }
+        }
+        c
+    }
+
+    /// The sentences of `text` and their counts, by [`sentences`] and
+    /// [`reference_count_ascii`].
+    fn reference_scores(text: &str) -> Vec<(Range<usize>, Counts)> {
+        sentences(text)
+            .into_iter()
+            .map(|r| {
+                let mut c = reference_count_ascii(text[r.clone()].as_bytes());
+                c.sentences = usize::from(c.words > 0);
+                (r, c)
+            })
+            .collect()
+    }
+
+    fn one_pass_scores(text: &str) -> Vec<(Range<usize>, Counts)> {
+        let mut got = Vec::new();
+        let mut cache = SyllableCache::default();
+        for _ in 0..2 {
+            got.clear();
+            score_ascii(text, &mut cache, |r, c| got.push((r, c)));
+        }
+        got
+    }
+
+    #[test]
+    fn one_pass_finds_the_same_sentences_and_counts() {
+        let texts = [
+            "Call us on 0300 123 4567. We are open 9.30am to 5pm: every day! Is it free? Yes, e.g. for NHS care. Dr Smith said so",
+            "He said \"stop.\" Then (see below): more... And? \"Yes!\" ok. no. Etc. St. Mary's/St. John's (Tel. 111).",
+            "end-of-life care / DNACPR forms - well- known x-ray. A-Z: 42; -- ... . ? \x0b. Next\x0b sentence .\t\n  ",
+            "",
+            "   ",
+            ".",
+            "a",
+            "Comprehensive multidisciplinary palliative interventions necessitate coordination between numerous professional organisations.",
+        ];
+        for t in texts {
+            assert_eq!(one_pass_scores(t), reference_scores(t), "{t:?}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn one_pass_matches_on_any_ascii_text(
+            parts in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "care", "Care", "NHS", "e.g.", "i.e.", "Dr", "dr.", "etc.", "approx", "tel.",
+                    "palliative", "end-of-life", "x-", "-y", "24/7", "and/or", "it's", "9.30am",
+                    ".", "!", "?", ":", ";", "...", "\"", "'", ")", "]", "(", ",", "-", "/",
+                    " ", " ", " ", "  ", "\n", "\t", "\x0b", "\r", "a", "B", "1", "\x00",
+                    "Supercalifragilisticexpialidocious", "internationalisation-related",
+                ]),
+                0..60,
+            )
+        ) {
+            let text: String = parts.concat();
+            proptest::prop_assert_eq!(one_pass_scores(&text), reference_scores(&text));
+            let mut cache = SyllableCache::default();
+            proptest::prop_assert_eq!(
+                count_ascii(text.as_bytes(), &mut cache),
+                reference_count_ascii(text.as_bytes())
+            );
+        }
     }
 }
