@@ -92,58 +92,117 @@ pub fn tokenize(text: &str) -> Vec<String> {
 }
 
 /// Call `f` with each word of `text`, folded as [`tokenize`] folds it (not
-/// yet stemmed), and with the same word as a slice of `text` when folding
-/// left it as it was. ASCII, nearly all of most sites' text, takes a fast path.
-fn for_each_word<'a>(text: &'a str, mut f: impl FnMut(&str, Option<&'a str>)) {
-    // Split on ASCII separators first, a byte at a time: a run of plain
-    // lower-case ASCII letters and digits (most words) is passed on without
-    // copying; anything beyond ASCII goes through the full Unicode folding.
+/// yet stemmed), and with bytes that hold it and where (`(b, at)` with
+/// `b[at..at + w.len()] == w`: the text itself when folding left the word as
+/// it was), so that it can be read eight bytes at a time. ASCII, nearly all
+/// of most sites' text, takes a fast path.
+fn for_each_word(text: &str, mut f: impl FnMut(&str, (&[u8], usize))) {
+    // Split on ASCII separators first: a run of plain lower-case ASCII
+    // letters and digits (most words) is passed on without copying;
+    // anything beyond ASCII goes through the full Unicode folding. The
+    // text is read 64 bytes at a time into bit masks (separators, and bytes
+    // that need folding), and words are found in the masks: no branch on
+    // each byte.
     let b = text.as_bytes();
-    let mut buf = String::new();
-    let mut start = 0;
-    let (mut ascii, mut fold) = (true, false);
-    let mut emit = |w: &'a str, ascii: bool, fold: bool| {
-        if !ascii {
-            fold_words(w, |x| f(x, None));
-            return;
-        }
-        if !fold {
+    let mut emit = |start: usize, end: usize, odd: bool| {
+        // `start` and `end` are at ASCII bytes (or the end): character boundaries.
+        let w = &text[start..end];
+        if !odd {
             if w.len() <= MAX_WORD {
-                f(w, Some(w));
+                f(w, (b, start));
             }
-            return;
-        }
-        buf.clear();
-        buf.extend(
-            w.bytes()
-                .filter(|&c| c != b'\'')
-                .map(|c| char::from(c.to_ascii_lowercase())),
-        );
-        if !buf.is_empty() && buf.len() <= MAX_WORD {
-            f(&buf, None);
+        } else if !w.is_ascii() {
+            fold_words(w, |x| f(x, (x.as_bytes(), 0)));
+        } else {
+            // Lower-case, without apostrophes, on the stack.
+            let mut buf = [0u8; MAX_WORD];
+            let mut len = 0;
+            for &c in w.as_bytes() {
+                if c != b'\'' {
+                    if len == MAX_WORD {
+                        return;
+                    }
+                    buf[len] = c.to_ascii_lowercase();
+                    len += 1;
+                }
+            }
+            if let Ok(x) = std::str::from_utf8(&buf[..len])
+                && !x.is_empty()
+            {
+                f(x, (&buf, 0));
+            }
         }
     };
-    for (i, &c) in b.iter().enumerate() {
-        if c.is_ascii_lowercase() || c.is_ascii_digit() {
-            continue;
+    // The word being read: where it started and whether it needs folding.
+    let mut word: Option<(usize, bool)> = None;
+    for (block, chunk) in b.chunks(64).enumerate() {
+        let base = block * 64;
+        let (mut sep, mut odd) = (0u64, 0u64);
+        for (k, &c) in chunk.iter().enumerate() {
+            let class = WORD_CLASS[c as usize];
+            sep |= u64::from(class == SEPARATOR) << k;
+            odd |= u64::from(class & (FOLD | BEYOND_ASCII) != 0) << k;
         }
-        if c >= 0x80 {
-            ascii = false;
-        } else if c.is_ascii_uppercase() || c == b'\'' {
-            fold = true;
-        } else {
-            // A separator (ASCII, so `i` is a character boundary).
-            if i > start {
-                emit(&text[start..i], ascii, fold);
+        let mut k = 0u32;
+        while k < 64 {
+            match word {
+                Some((start, folds)) => {
+                    let rest = sep >> k;
+                    if rest == 0 {
+                        // The word goes on past this block (or to the end).
+                        word = Some((start, folds || odd >> k != 0));
+                        break;
+                    }
+                    let e = k + rest.trailing_zeros();
+                    let folds = folds || (odd >> k) & ((1u64 << (e - k)) - 1) != 0;
+                    emit(start, base + e as usize, folds);
+                    word = None;
+                    k = e;
+                }
+                None => {
+                    let rest = !sep >> k;
+                    if rest == 0 {
+                        break;
+                    }
+                    k += rest.trailing_zeros();
+                    if base + k as usize >= b.len() {
+                        break;
+                    }
+                    word = Some((base + k as usize, false));
+                }
             }
-            start = i + 1;
-            (ascii, fold) = (true, false);
         }
     }
-    if b.len() > start {
-        emit(&text[start..], ascii, fold);
+    if let Some((start, folds)) = word {
+        emit(start, b.len(), folds);
     }
 }
+
+// Byte classes for [`for_each_word`].
+/// A lower-case ASCII letter or a digit.
+const PLAIN: u8 = 0;
+/// An upper-case ASCII letter or an apostrophe: part of a word, folded.
+const FOLD: u8 = 1;
+/// A byte of a character beyond ASCII.
+const BEYOND_ASCII: u8 = 2;
+/// Any other ASCII character.
+const SEPARATOR: u8 = 4;
+static WORD_CLASS: [u8; 256] = {
+    let mut t = [SEPARATOR; 256];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        if b.is_ascii_lowercase() || b.is_ascii_digit() {
+            t[c] = PLAIN;
+        } else if b.is_ascii_uppercase() || b == b'\'' {
+            t[c] = FOLD;
+        } else if b >= 0x80 {
+            t[c] = BEYOND_ASCII;
+        }
+        c += 1;
+    }
+    t
+};
 
 /// [`for_each_word`] for text with characters beyond ASCII.
 fn fold_words(text: &str, mut f: impl FnMut(&str)) {
@@ -232,6 +291,18 @@ struct Counts {
     heading: u32,
     meta: u32,
     body: u32,
+}
+
+impl Counts {
+    /// Count `n` more uses in field `f` (title, heading, meta, body).
+    fn add(&mut self, f: usize, n: u32) {
+        match f {
+            0 => self.title |= n > 0,
+            1 => self.heading += n,
+            2 => self.meta += n,
+            _ => self.body += n,
+        }
+    }
 }
 
 /// The weight of a term in a document, 1..=31.
@@ -349,75 +420,30 @@ pub struct Indexer {
     stop: Vec<&'static str>,
     /// The same, for looking up every word.
     stop_set: FastSet<&'static str>,
-    /// The longest stop word, in bytes: longer words need no look-up.
-    stop_max: usize,
 }
 
 impl Indexer {
     pub fn new(language: &str) -> Self {
         let mut stop = stop_words(language);
         stop.sort_unstable();
-        let stop_max = stop.iter().map(|w| w.len()).max().unwrap_or(0);
         Indexer {
             stop_set: stop.iter().copied().collect(),
             stop,
-            stop_max,
         }
-    }
-
-    fn is_stop(&self, t: &str) -> bool {
-        t.len() <= self.stop_max && self.stop_set.contains(t)
     }
 
     /// The entry for `doc`: its weighted terms and what a result shows.
-    pub fn entry<'d>(&self, doc: &'d Doc) -> Entry {
-        // Keys borrow the document's text where they can: most words need
-        // no copy.
-        let mut counts: FastMap<Cow<'d, str>, Counts> = FastMap::default();
+    pub fn entry(&self, doc: &Doc) -> Entry {
         let mut title_words = 0;
         for_each_word(&doc.title, |_, _| title_words += 1);
-        let mut add = |field: Field, text: &'d str| {
-            for_each_word(text, |w, in_text| {
-                // Stop words are counted too, and left out once below: one
-                // look-up per word instead of two.
-                let t = stem_cow(w);
-                let c = match counts.get_mut(t.as_ref()) {
-                    Some(c) => c,
-                    None => {
-                        let key = match (in_text, &t) {
-                            // The stem of a word is a prefix of it.
-                            (Some(orig), Cow::Borrowed(s)) => Cow::Borrowed(&orig[..s.len()]),
-                            _ => Cow::Owned(t.into_owned()),
-                        };
-                        counts.entry(key).or_default()
-                    }
-                };
-                match field {
-                    Field::Title => c.title = true,
-                    Field::Heading => c.heading += 1,
-                    Field::Meta => c.meta += 1,
-                    Field::Body => c.body += 1,
-                }
-            });
-        };
-        add(Field::Title, &doc.title);
-        for (f, t) in &doc.text {
-            add(*f, t);
-        }
-        let mut terms = Terms {
-            text: String::with_capacity(counts.keys().map(|k| k.len() + 1).sum()),
-            weights: Vec::with_capacity(counts.len()),
-        };
-        for (t, c) in counts {
-            if self.is_stop(&t) {
-                continue;
+        let terms = VOCAB.with_borrow_mut(|v| {
+            v.start(&self.stop);
+            v.add(&doc.title, Field::Title, &self.stop_set);
+            for (f, t) in &doc.text {
+                v.add(t, *f, &self.stop_set);
             }
-            if !terms.text.is_empty() {
-                terms.text.push('\n');
-            }
-            terms.text.push_str(&t);
-            terms.weights.push(weight(&c, title_words) as u8);
-        }
+            v.terms(title_words)
+        });
         let hs: Vec<Value> = doc
             .headings
             .iter()
@@ -435,6 +461,283 @@ impl Indexer {
             ])),
             terms,
         }
+    }
+}
+
+thread_local! {
+    /// This thread's words, kept from document to document.
+    static VOCAB: std::cell::RefCell<Vocab> = std::cell::RefCell::new(Vocab::default());
+}
+
+/// Words of up to this many bytes are kept in [`Vocab`]'s own table.
+const SHORT: usize = 16;
+/// A [`Vocab`] with more terms than this starts again (between documents),
+/// so that its memory stays bounded whatever the text.
+const MAX_TERMS: usize = 1 << 20;
+
+/// The words one thread has indexed, each with its term (its stem), so that
+/// a word seen before costs one look-up in a table of its own: no stemming,
+/// no stop-word test, no copy, no per-document map to grow. A word's counts
+/// in the current document are kept in its slot of the table, and added up
+/// by term at the end of the document.
+#[derive(Default)]
+struct Vocab {
+    /// The stop words this was made for (an [`Indexer`]'s, sorted).
+    stop: Vec<&'static str>,
+    /// Open addressing, linear probing; at most half full.
+    slots: Vec<WordSlot>,
+    used: usize,
+    /// Words longer than [`SHORT`] bytes, and their terms.
+    long: FastMap<Box<str>, u32>,
+    /// Term text -> term id, for words not yet seen.
+    ids: FastMap<Box<str>, u32>,
+    /// Term id -> its text, and its counts in the document it was last
+    /// counted in.
+    terms: Vec<TermState>,
+    /// The current document's number (0: none yet).
+    doc: u32,
+    /// Slots counted in the current document, not yet added to their terms.
+    words: Vec<u32>,
+    /// Terms the current document uses, in order of first use.
+    touched: Vec<u32>,
+}
+
+/// A word of up to [`SHORT`] bytes (zero-padded), its term and its counts in
+/// document `doc`, by field (title, heading, meta, body; saturating: the
+/// weights do not tell apart counts above 64).
+#[derive(Clone, Copy, Default)]
+struct WordSlot {
+    key: [u64; 2],
+    /// The term id, or [`STOP`].
+    term: u32,
+    doc: u32,
+    counts: [u8; 4],
+    /// 0 for an empty slot.
+    len: u8,
+}
+
+/// The term of a stop word: not indexed.
+const STOP: u32 = u32::MAX;
+
+struct TermState {
+    text: Box<str>,
+    doc: u32,
+    counts: Counts,
+}
+
+const K: u64 = 0x9E37_79B9_7F4A_7C15;
+
+fn slot_hash(key: [u64; 2], len: usize) -> u64 {
+    ((key[0] ^ len as u64).wrapping_mul(K) ^ key[1]).wrapping_mul(K)
+}
+
+impl Vocab {
+    /// Get ready for a new document (with an indexer whose stop words are `stop`).
+    fn start(&mut self, stop: &[&'static str]) {
+        if self.stop != stop || self.terms.len() > MAX_TERMS || self.doc == u32::MAX {
+            *self = Vocab {
+                stop: stop.to_vec(),
+                ..Vocab::default()
+            };
+        }
+        if self.slots.is_empty() {
+            self.slots = vec![WordSlot::default(); 1 << 12];
+        }
+        self.doc += 1;
+        self.words.clear();
+        self.touched.clear();
+    }
+
+    /// Count the words of `text`, found in `field`.
+    fn add(&mut self, text: &str, field: Field, stop: &FastSet<&'static str>) {
+        let f = match field {
+            Field::Title => 0,
+            Field::Heading => 1,
+            Field::Meta => 2,
+            Field::Body => 3,
+        };
+        for_each_word(text, |w, within| self.word(w, within, f, stop));
+    }
+
+    /// Count `w` (a folded word) once in field `f`. `within` holds `w`
+    /// and says where: its bytes are read from there, one load for each
+    /// eight (see [`for_each_word`]).
+    #[inline]
+    fn word(&mut self, w: &str, within: (&[u8], usize), f: usize, stop: &FastSet<&'static str>) {
+        let b = w.as_bytes();
+        if b.len() > SHORT || b.is_empty() {
+            let term = match self.long.get(w) {
+                Some(&t) => t,
+                None => {
+                    let t = self.new_term(w, stop);
+                    self.long.insert(w.into(), t);
+                    t
+                }
+            };
+            if term != STOP {
+                let c = self.touch(term);
+                c.add(f, 1);
+            }
+            return;
+        }
+        let (text, at) = within;
+        let end = at + b.len();
+        let key = [load(text, at, end), load(text, at + 8, end)];
+        let i = match self.find(key, b.len()) {
+            Ok(i) => i,
+            Err(mut i) => {
+                if (self.used + 1) * 2 > self.slots.len() {
+                    self.grow();
+                    i = self.find(key, b.len()).unwrap_or_else(|e| e);
+                }
+                let term = self.new_term(w, stop);
+                self.slots[i] = WordSlot {
+                    key,
+                    term,
+                    len: b.len() as u8,
+                    ..WordSlot::default()
+                };
+                self.used += 1;
+                i
+            }
+        };
+        let doc = self.doc;
+        let s = &mut self.slots[i];
+        if s.term == STOP {
+            return;
+        }
+        if s.doc != doc {
+            s.doc = doc;
+            s.counts = [0; 4];
+            self.words.push(i as u32);
+        }
+        s.counts[f] = s.counts[f].saturating_add(1);
+    }
+
+    /// The slot of a word, or the empty slot where it would go.
+    #[inline]
+    fn find(&self, key: [u64; 2], len: usize) -> Result<usize, usize> {
+        let mask = self.slots.len() - 1;
+        let mut i = (slot_hash(key, len) >> 32) as usize & mask;
+        loop {
+            let s = &self.slots[i];
+            if s.len == 0 {
+                return Err(i);
+            }
+            if s.key == key && usize::from(s.len) == len {
+                return Ok(i);
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    /// The current document's counts of `term`.
+    fn touch(&mut self, term: u32) -> &mut Counts {
+        let t = &mut self.terms[term as usize];
+        if t.doc != self.doc {
+            t.doc = self.doc;
+            t.counts = Counts::default();
+            self.touched.push(term);
+        }
+        &mut t.counts
+    }
+
+    /// Add the counts kept in word slots to their terms.
+    fn flush(&mut self) {
+        let words = std::mem::take(&mut self.words);
+        for &i in &words {
+            let s = &mut self.slots[i as usize];
+            let (term, counts) = (s.term, s.counts);
+            s.doc = 0;
+            let c = self.touch(term);
+            for (f, n) in counts.into_iter().enumerate() {
+                c.add(f, u32::from(n));
+            }
+        }
+        self.words = words;
+        self.words.clear();
+    }
+
+    /// The term of a word not seen before.
+    #[cold]
+    fn new_term(&mut self, w: &str, stop: &FastSet<&'static str>) -> u32 {
+        let t = stem_cow(w);
+        if stop.contains(t.as_ref()) {
+            return STOP;
+        }
+        if let Some(&id) = self.ids.get(t.as_ref()) {
+            return id;
+        }
+        let id = self.terms.len() as u32;
+        let text: Box<str> = t.as_ref().into();
+        self.ids.insert(text.clone(), id);
+        self.terms.push(TermState {
+            text,
+            doc: 0,
+            counts: Counts::default(),
+        });
+        id
+    }
+
+    /// Double the table (its slots' counts go to their terms first, as
+    /// the slots move).
+    #[cold]
+    fn grow(&mut self) {
+        self.flush();
+        let old = std::mem::take(&mut self.slots);
+        self.slots = vec![WordSlot::default(); old.len() * 2];
+        for s in old.into_iter().filter(|s| s.len != 0) {
+            let i = self.find(s.key, usize::from(s.len)).unwrap_or_else(|e| e);
+            self.slots[i] = s;
+        }
+    }
+
+    /// The current document's terms and weights.
+    fn terms(&mut self, title_words: usize) -> Terms {
+        self.flush();
+        let len = self
+            .touched
+            .iter()
+            .map(|&t| self.terms[t as usize].text.len() + 1)
+            .sum();
+        let mut terms = Terms {
+            text: String::with_capacity(len),
+            weights: Vec::with_capacity(self.touched.len()),
+        };
+        for &t in &self.touched {
+            let t = &self.terms[t as usize];
+            if !terms.text.is_empty() {
+                terms.text.push('\n');
+            }
+            terms.text.push_str(&t.text);
+            terms.weights.push(weight(&t.counts, title_words) as u8);
+        }
+        terms
+    }
+}
+
+/// Bytes `at..at + 8` of `b` as a little-endian number, zero from `end` on.
+#[inline]
+fn load(b: &[u8], at: usize, end: usize) -> u64 {
+    if at >= end {
+        return 0;
+    }
+    let v = match b.get(at..at + 8) {
+        Some(c) => {
+            let mut a = [0u8; 8];
+            a.copy_from_slice(c);
+            u64::from_le_bytes(a)
+        }
+        None => b
+            .get(at..)
+            .unwrap_or_default()
+            .iter()
+            .enumerate()
+            .fold(0, |v, (k, &c)| v | (u64::from(c) << (8 * k))),
+    };
+    match end - at {
+        keep @ 0..8 => v & ((1u64 << (8 * keep)) - 1),
+        _ => v,
     }
 }
 
@@ -900,6 +1203,135 @@ mod tests {
         for (x, y) in a.files.iter().zip(&b.files) {
             assert_eq!(x.path, y.path);
             assert_eq!(x.bytes, y.bytes);
+        }
+    }
+
+    /// The words of `text` as the first version of [`for_each_word`] found
+    /// them, one character at a time.
+    fn reference_words(text: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        for piece in text.split(|c: char| c.is_ascii() && !c.is_ascii_alphanumeric() && c != '\'') {
+            if piece.is_ascii() {
+                let w: String = piece
+                    .chars()
+                    .filter(|&c| c != '\'')
+                    .map(|c| c.to_ascii_lowercase())
+                    .collect();
+                if !w.is_empty() && w.len() <= MAX_WORD {
+                    out.push(w);
+                }
+            } else {
+                fold_words(piece, |w| out.push(w.to_string()));
+            }
+        }
+        out
+    }
+
+    /// A document's terms and weights as the first version of
+    /// [`Indexer::entry`] counted them, with one map per document.
+    fn reference_terms(doc: &Doc, stop: &[&str]) -> Vec<(String, u32)> {
+        let mut counts: HashMap<String, Counts> = HashMap::new();
+        let title_words = reference_words(&doc.title).len();
+        let fields = std::iter::once((Field::Title, doc.title.as_str()))
+            .chain(doc.text.iter().map(|(f, t)| (*f, t.as_str())));
+        for (field, text) in fields {
+            for w in reference_words(text) {
+                let c = counts.entry(stem(&w)).or_default();
+                match field {
+                    Field::Title => c.title = true,
+                    Field::Heading => c.heading += 1,
+                    Field::Meta => c.meta += 1,
+                    Field::Body => c.body += 1,
+                }
+            }
+        }
+        let mut out: Vec<(String, u32)> = counts
+            .into_iter()
+            .filter(|(t, _)| !stop.contains(&t.as_str()))
+            .map(|(t, c)| (t, weight(&c, title_words)))
+            .collect();
+        out.sort();
+        out
+    }
+
+    fn sorted_terms(e: &Entry) -> Vec<(String, u32)> {
+        let mut v: Vec<(String, u32)> = e.terms.iter().map(|(t, w)| (t.to_string(), w)).collect();
+        v.sort();
+        v
+    }
+
+    const SAMPLE: &str = "Parkinson’s: Carers' SERVICES, café MK6 4AB. It's the NHS-funded \
+        end-of-life care; therapies/stress (bus) — naïve ÉCOLE straße ﬁne 東京 '' ' \
+        internationalisation antidisestablishmentarianism \
+        pneumonoultramicroscopicsilicovolcanoconiosis supercalifragilisticexpialidocious \
+        x0123456789012345678901234567890123456789 services services Services";
+
+    #[test]
+    fn words_are_split_and_folded_as_before() {
+        // Every offset, so that words cross the 64-byte blocks everywhere.
+        for start in 0..SAMPLE.len() {
+            let Some(t) = SAMPLE.get(start..) else {
+                continue;
+            };
+            let mut got = Vec::new();
+            for_each_word(t, |w, (b, at)| {
+                assert_eq!(&b[at..at + w.len()], w.as_bytes());
+                got.push(w.to_string());
+            });
+            assert_eq!(got, reference_words(t), "{t:?}");
+        }
+        assert_eq!(tokenize("Don't STOP"), vec!["dont", "stop"]);
+    }
+
+    #[test]
+    fn entry_terms_match_a_map_per_document() {
+        let indexer = Indexer::new("en-GB");
+        let mut long = String::new();
+        // Enough distinct words to grow the table within one document.
+        for i in 0..6000 {
+            long.push_str(&format!("w{i} care{} ", i % 7));
+        }
+        let docs = [
+            doc("a/", "Respite care", SAMPLE),
+            Doc {
+                text: vec![
+                    (Field::Heading, "Respite for carers".into()),
+                    (Field::Meta, "Hospice, Care home".into()),
+                    (Field::Body, format!("{long} {long}")),
+                ],
+                ..doc("b/", "The Care of families", "")
+            },
+            doc("c/", "", "the and of"),
+            doc("a/", "Respite care", SAMPLE),
+        ];
+        for d in &docs {
+            let e = indexer.entry(d);
+            assert_eq!(
+                sorted_terms(&e),
+                reference_terms(d, &indexer.stop),
+                "{}",
+                d.path
+            );
+        }
+        // Another language's indexer on the same thread: no stop words.
+        let other = Indexer::new("fr");
+        let e = other.entry(&docs[2]);
+        assert_eq!(sorted_terms(&e), reference_terms(&docs[2], &[]));
+        assert_eq!(sorted_terms(&e).len(), 3);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_text_is_indexed_as_before(text in "[a-zA-Z0-9 '.,éÉ’ﬁ-]{0,300}") {
+            let indexer = Indexer::new("en");
+            let d = doc("p/", "Title Words", &text);
+            proptest::prop_assert_eq!(
+                sorted_terms(&indexer.entry(&d)),
+                reference_terms(&d, &indexer.stop)
+            );
+            let mut got = Vec::new();
+            for_each_word(&text, |w, _| got.push(w.to_string()));
+            proptest::prop_assert_eq!(got, reference_words(&text));
         }
     }
 }
