@@ -41,6 +41,10 @@ struct Recent {
     by_condition: HashMap<String, Vec<usize>>,
 }
 
+/// The heading levels at which provider cards are drawn in advance (those
+/// the default theme's lists use).
+pub const CARD_LEVELS: [i64; 2] = [2, 3];
+
 /// How many recent articles per service or condition [`Env::recent_articles_about_service`] keeps.
 pub const RECENT_PER_TERM: usize = 12;
 
@@ -148,12 +152,71 @@ impl<'a> Env<'a> {
         fill(&self.page_summaries, self.site.pages.len(), &|i| {
             self.build_page_summary(i)
         });
-        fill(&self.provider_summaries, self.site.providers.len(), &|i| {
-            self.build_provider_summary(i)
-        });
+        if self.provider_summaries.get().is_none() {
+            let mut all: Vec<Value> = (0..self.site.providers.len())
+                .into_par_iter()
+                .map(|i| self.build_provider_summary(i))
+                .collect();
+            self.add_cards(&mut all);
+            let _ = self.provider_summaries.set(all);
+        }
         self.provider_order();
         self.recent();
         self.nav_urls();
+    }
+
+    /// Give every provider summary its `card`: the theme's `provider_card`
+    /// macro drawn for it at heading levels 2 and 3 (`{ h2, h3 }`),
+    /// once per build, so that lists include the HTML instead of running the
+    /// macro for each of a provider's many appearances. A theme whose
+    /// `macros.html` has no such macro gets no cards (its lists run their
+    /// own macros as before).
+    fn add_cards(&self, summaries: &mut [Value]) {
+        if !self.theme.has_provider_card {
+            return;
+        }
+        let theme = self.theme;
+        let base = {
+            let mut ctx = tera::Context::new();
+            ctx.insert("t", &theme.strings);
+            ctx
+        };
+        let drawn: Option<Vec<Value>> = summaries
+            .par_iter_mut()
+            .map_init(
+                || base.clone(),
+                |ctx, summary| {
+                    super::put(ctx, "p", std::mem::take(summary));
+                    let mut card = serde_json::Map::new();
+                    for level in CARD_LEVELS {
+                        ctx.insert("level", &level);
+                        let html = theme.tera.render(super::theme::PROVIDER_CARD_TEMPLATE, ctx);
+                        card.insert(format!("h{level}"), Value::String(html.ok()?));
+                    }
+                    *summary = ctx.remove("p").unwrap_or_default();
+                    Some(Value::Object(card))
+                },
+            )
+            .collect();
+        // One card that cannot be drawn (a theme whose macro fails, or has
+        // none) and no provider gets one: lists then draw them in place,
+        // where the error, if any, is reported.
+        match drawn {
+            Some(cards) => {
+                for (summary, card) in summaries.iter_mut().zip(cards) {
+                    if let Some(o) = summary.as_object_mut() {
+                        o.insert("card".into(), card);
+                    }
+                }
+            }
+            None => {
+                let fresh: Vec<Value> = (0..summaries.len())
+                    .into_par_iter()
+                    .map(|i| self.build_provider_summary(i))
+                    .collect();
+                summaries.clone_from_slice(&fresh);
+            }
+        }
     }
 
     /// Drop the page and provider summaries, for when the pages that list
