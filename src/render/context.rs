@@ -10,7 +10,7 @@ use crate::resolve::Site;
 use rayon::prelude::*;
 use serde_json::{Value, json};
 use std::collections::HashMap;
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock};
 
 /// Helpers shared by every page's context, and the values many pages list
 /// (page and provider summaries, providers in display order), each built
@@ -19,8 +19,11 @@ pub struct Env<'a> {
     pub site: &'a Site,
     pub theme: &'a Theme,
     pub months: Vec<String>,
-    page_summaries: OnceLock<Vec<Value>>,
-    provider_summaries: OnceLock<Vec<Value>>,
+    page_summaries: OnceLock<Shelf>,
+    provider_summaries: OnceLock<Shelf>,
+    /// Each provider's `card` (see [`Env::prepare`]), for a summary built
+    /// afresh while the shared one is lent out.
+    cards: OnceLock<Vec<Value>>,
     /// Provider indexes in display order, and each provider's place in it.
     provider_order: OnceLock<(Vec<usize>, Vec<usize>)>,
     recent: OnceLock<Recent>,
@@ -33,6 +36,27 @@ pub struct Env<'a> {
     kept_summaries: HashMap<usize, Value>,
 }
 
+/// Which of the shared summaries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Summaries {
+    Pages,
+    Providers,
+}
+
+/// Summaries moved into a page's context under `key` by [`Env::lend`],
+/// handed back with [`Env::give_back`] once the page is rendered.
+#[derive(Debug)]
+pub struct Loan {
+    pub key: &'static str,
+    kind: Summaries,
+    ids: Vec<usize>,
+}
+
+/// Shared summaries by index. Each is lent (moved) to the contexts of the
+/// pages that list it and handed back after their render; `None` while
+/// lent, when a copy is built afresh.
+type Shelf = Mutex<Vec<Option<Value>>>;
+
 /// Pages by how recently they changed, and the most recent articles about
 /// each service and condition.
 struct Recent {
@@ -40,6 +64,10 @@ struct Recent {
     by_service: HashMap<String, Vec<usize>>,
     by_condition: HashMap<String, Vec<usize>>,
 }
+
+/// The heading levels at which provider cards are drawn in advance (those
+/// the default theme's lists use).
+pub const CARD_LEVELS: [i64; 2] = [2, 3];
 
 /// How many recent articles per service or condition [`Env::recent_articles_about_service`] keeps.
 pub const RECENT_PER_TERM: usize = 12;
@@ -52,6 +80,7 @@ impl<'a> Env<'a> {
             months: theme.list("months"),
             page_summaries: OnceLock::new(),
             provider_summaries: OnceLock::new(),
+            cards: OnceLock::new(),
             provider_order: OnceLock::new(),
             recent: OnceLock::new(),
             nav_urls: OnceLock::new(),
@@ -139,21 +168,82 @@ impl<'a> Env<'a> {
     /// pages in parallel; the first page to ask builds them otherwise (on
     /// one thread, as building them inside a parallel job could re-enter).
     pub fn prepare(&self) {
-        let fill =
-            |cache: &OnceLock<Vec<Value>>, len: usize, build: &(dyn Fn(usize) -> Value + Sync)| {
-                if cache.get().is_none() {
-                    let _ = cache.set((0..len).into_par_iter().map(build).collect());
-                }
-            };
-        fill(&self.page_summaries, self.site.pages.len(), &|i| {
-            self.build_page_summary(i)
-        });
-        fill(&self.provider_summaries, self.site.providers.len(), &|i| {
-            self.build_provider_summary(i)
-        });
+        if self.page_summaries.get().is_none() {
+            let all = (0..self.site.pages.len())
+                .into_par_iter()
+                .map(|i| Some(self.build_page_summary(i)))
+                .collect();
+            let _ = self.page_summaries.set(Mutex::new(all));
+        }
+        if self.provider_summaries.get().is_none() {
+            let mut all: Vec<Value> = (0..self.site.providers.len())
+                .into_par_iter()
+                .map(|i| self.build_provider_summary(i))
+                .collect();
+            let cards = self.add_cards(&mut all);
+            let _ = self.cards.set(cards);
+            let all = all.into_iter().map(Some).collect();
+            let _ = self.provider_summaries.set(Mutex::new(all));
+        }
         self.provider_order();
         self.recent();
         self.nav_urls();
+    }
+
+    /// Give every provider summary its `card`: the theme's `provider_card`
+    /// macro drawn for it at heading levels 2 and 3 (`{ h2, h3 }`),
+    /// once per build, so that lists include the HTML instead of running the
+    /// macro for each of a provider's many appearances. A theme whose
+    /// `macros.html` has no such macro gets no cards (its lists run their
+    /// own macros as before).
+    fn add_cards(&self, summaries: &mut [Value]) -> Vec<Value> {
+        if !self.theme.has_provider_card {
+            return Vec::new();
+        }
+        let theme = self.theme;
+        let base = {
+            let mut ctx = tera::Context::new();
+            ctx.insert("t", &theme.strings);
+            ctx
+        };
+        let drawn: Option<Vec<Value>> = summaries
+            .par_iter_mut()
+            .map_init(
+                || base.clone(),
+                |ctx, summary| {
+                    super::put(ctx, "p", std::mem::take(summary));
+                    let mut card = serde_json::Map::new();
+                    for level in CARD_LEVELS {
+                        ctx.insert("level", &level);
+                        let html = theme.tera.render(super::theme::PROVIDER_CARD_TEMPLATE, ctx);
+                        card.insert(format!("h{level}"), Value::String(html.ok()?));
+                    }
+                    *summary = ctx.remove("p").unwrap_or_default();
+                    Some(Value::Object(card))
+                },
+            )
+            .collect();
+        // One card that cannot be drawn (a theme whose macro fails, or has
+        // none) and no provider gets one: lists then draw them in place,
+        // where the error, if any, is reported.
+        match drawn {
+            Some(cards) => {
+                for (summary, card) in summaries.iter_mut().zip(&cards) {
+                    if let Some(o) = summary.as_object_mut() {
+                        o.insert("card".into(), card.clone());
+                    }
+                }
+                cards
+            }
+            None => {
+                let fresh: Vec<Value> = (0..summaries.len())
+                    .into_par_iter()
+                    .map(|i| self.build_provider_summary(i))
+                    .collect();
+                summaries.clone_from_slice(&fresh);
+                Vec::new()
+            }
+        }
     }
 
     /// Drop the page and provider summaries, for when the pages that list
@@ -168,13 +258,80 @@ impl<'a> Env<'a> {
         keep.extend(recent.by_service.values().flatten());
         keep.extend(recent.by_condition.values().flatten());
         if let Some(all) = self.page_summaries.take() {
+            let mut all = all.into_inner().unwrap_or_else(|e| e.into_inner());
             self.kept_summaries = keep
                 .into_iter()
-                .filter_map(|i| Some((i, all.get(i)?.clone())))
+                .filter_map(|i| Some((i, all.get_mut(i)?.take()?)))
                 .collect();
         }
         self.provider_summaries.take();
+        self.cards.take();
         self.summaries_released = true;
+    }
+
+    /// Summaries `ids` for a page's context, as a list under `key` (`put`
+    /// into `ctx`), recorded in `loans`. A listing holds hundreds of
+    /// summaries and each is in many listings: rather than copy each from
+    /// the shared list every time, it is moved into the context and handed
+    /// back after the render ([`Env::give_back`]); one that another page
+    /// holds at the time (or listed twice) is built afresh.
+    pub fn lend(
+        &self,
+        ctx: &mut tera::Context,
+        loans: &mut Vec<Loan>,
+        key: &'static str,
+        kind: Summaries,
+        ids: Vec<usize>,
+    ) {
+        let mut list: Vec<Option<Value>> = match self.shelf(kind) {
+            Some(shelf) => {
+                let mut slots = shelf.lock().unwrap_or_else(|e| e.into_inner());
+                ids.iter()
+                    .map(|&i| slots.get_mut(i).and_then(Option::take))
+                    .collect()
+            }
+            None => Vec::new(),
+        };
+        list.resize(ids.len(), None);
+        let list: Vec<Value> = list
+            .into_iter()
+            .zip(&ids)
+            .map(|(v, &i)| v.unwrap_or_else(|| self.summary_of(kind, i)))
+            .collect();
+        super::put(ctx, key, list);
+        loans.push(Loan { key, kind, ids });
+    }
+
+    /// Take back what [`Env::lend`] lent, from `value`: the list as it was
+    /// taken out of the rendered page's context.
+    pub fn give_back(&self, loan: Loan, value: Value) {
+        let (Value::Array(list), Some(shelf)) = (value, self.shelf(loan.kind)) else {
+            return;
+        };
+        let mut slots = shelf.lock().unwrap_or_else(|e| e.into_inner());
+        for (i, v) in loan.ids.into_iter().zip(list) {
+            if let Some(slot) = slots.get_mut(i).filter(|s| s.is_none()) {
+                *slot = Some(v);
+            }
+        }
+    }
+
+    /// The shared summaries of `kind`, unless released or not built.
+    fn shelf(&self, kind: Summaries) -> Option<&Shelf> {
+        if self.summaries_released {
+            return None;
+        }
+        match kind {
+            Summaries::Pages => self.page_summaries.get(),
+            Summaries::Providers => self.provider_summaries.get(),
+        }
+    }
+
+    fn summary_of(&self, kind: Summaries, i: usize) -> Value {
+        match kind {
+            Summaries::Pages => self.page_summary(i),
+            Summaries::Providers => self.provider_summary(i),
+        }
     }
 
     /// Providers in display order (by name, then id).
@@ -257,11 +414,12 @@ impl<'a> Env<'a> {
         })
     }
 
-    /// Summary `i` of `len`: from `cache` (filled with `build` on first
-    /// use), or built afresh once the summaries are released.
+    /// Summary `i` of `len`: a copy from `cache` (filled with `build` on
+    /// first use), or built afresh once the summaries are released or
+    /// while it is lent out.
     fn summary(
         &self,
-        cache: &OnceLock<Vec<Value>>,
+        cache: &OnceLock<Shelf>,
         len: usize,
         i: usize,
         build: impl Fn(usize) -> Value,
@@ -272,7 +430,13 @@ impl<'a> Env<'a> {
         if self.summaries_released {
             return build(i);
         }
-        cache.get_or_init(|| (0..len).map(&build).collect())[i].clone()
+        let shelf = cache.get_or_init(|| Mutex::new((0..len).map(|i| Some(build(i))).collect()));
+        let copy = shelf
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(i)
+            .and_then(Clone::clone);
+        copy.unwrap_or_else(|| build(i))
     }
 
     fn build_page_summary(&self, i: usize) -> Value {
@@ -375,7 +539,14 @@ impl<'a> Env<'a> {
             &self.provider_summaries,
             self.site.providers.len(),
             i,
-            |i| self.build_provider_summary(i),
+            |i| {
+                let mut v = self.build_provider_summary(i);
+                let card = self.cards.get().and_then(|c| c.get(i));
+                if let (Some(o), Some(card)) = (v.as_object_mut(), card) {
+                    o.insert("card".into(), card.clone());
+                }
+                v
+            },
         )
     }
 
@@ -422,6 +593,10 @@ impl<'a> Env<'a> {
         let p: &Provider = &self.site.providers[i];
         let d = &p.data;
         let mut v = self.provider_summary(i);
+        // The card is for lists.
+        if let Some(o) = v.as_object_mut() {
+            o.remove("card");
+        }
         let address = d.address.as_ref().map(|a| {
             let pc = a
                 .postcode
@@ -549,4 +724,99 @@ pub fn url_encode(s: &str) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pipeline::{Compiled, SiteOptions, compile};
+
+    fn example() -> Compiled {
+        let opts = SiteOptions {
+            root: env!("CARGO_MANIFEST_DIR").into(),
+            ..Default::default()
+        };
+        compile(&opts).0.expect("the example site builds")
+    }
+
+    fn slot(env: &Env, i: usize) -> Option<Value> {
+        let shelf = env.provider_summaries.get().expect("prepared");
+        shelf.lock().unwrap()[i].clone()
+    }
+
+    #[test]
+    fn lent_summaries_come_back() {
+        let c = example();
+        let env = Env::new(&c.site, &c.theme);
+        env.prepare();
+        let want = env.provider_summary(0);
+        let mut ctx = tera::Context::new();
+        let mut loans = Vec::new();
+        env.lend(
+            &mut ctx,
+            &mut loans,
+            "providers",
+            Summaries::Providers,
+            vec![0, 0],
+        );
+        // Moved out while lent; the second copy was built afresh, the same.
+        assert_eq!(slot(&env, 0), None);
+        assert_eq!(
+            ctx.get("providers"),
+            Some(&json!([want.clone(), want.clone()]))
+        );
+        assert_eq!(env.provider_summary(0), want);
+        let loan = loans.pop().unwrap();
+        env.give_back(loan, ctx.remove("providers").unwrap());
+        assert_eq!(slot(&env, 0), Some(want));
+    }
+
+    #[test]
+    fn cards_are_what_the_macro_draws() {
+        let mut c = example();
+        c.theme
+            .tera
+            .add_raw_template(
+                "list.html",
+                "{% import \"macros.html\" as m %}{{ m::provider_list(providers=providers, t=t, level=2) }}|{{ m::provider_list(providers=providers, t=t, level=3) }}",
+            )
+            .unwrap();
+        let env = Env::new(&c.site, &c.theme);
+        env.prepare();
+        let with: Vec<Value> = (0..c.site.providers.len())
+            .map(|i| env.provider_summary(i))
+            .collect();
+        assert!(with.iter().all(|p| p["card"]["h2"].is_string()));
+        let without: Vec<Value> = with
+            .iter()
+            .cloned()
+            .map(|mut p| {
+                p.as_object_mut().unwrap().remove("card");
+                p
+            })
+            .collect();
+        let render = |list: Vec<Value>| {
+            let mut ctx = tera::Context::new();
+            ctx.insert("t", &c.theme.strings);
+            ctx.insert("providers", &list);
+            c.theme.tera.render("list.html", &ctx).unwrap()
+        };
+        let drawn = render(without);
+        assert!(drawn.contains("<h2 class=\"card__title\">"));
+        assert!(drawn.contains("<h3 class=\"card__title\">"));
+        assert_eq!(render(with), drawn);
+    }
+
+    #[test]
+    fn no_cards_without_the_macro() {
+        let mut c = example();
+        c.theme
+            .tera
+            .add_raw_template("macros.html", "{% macro other() %}{% endmacro other %}")
+            .unwrap();
+        let env = Env::new(&c.site, &c.theme);
+        env.prepare();
+        assert!(env.provider_summary(0).get("card").is_none());
+        assert!(env.provider_summary(0)["name"].is_string());
+    }
 }

@@ -2,7 +2,7 @@
 //! find-a-service, the A-to-Z search page, "What's changed", 404 and
 //! redirects for aliases.
 
-use super::context::Env;
+use super::context::{Env, Summaries};
 use super::{Job, Output, absolute, finish_context, output_path, put};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::model::PageKind;
@@ -93,6 +93,7 @@ pub fn job(env: &Env, spec: Spec) -> Job {
                 template: "404.html".into(),
                 ctx: finish_context(env, page, vec![], None),
                 origin: "404 page".into(),
+                loans: Vec::new(),
             }
         }
         Spec::Provider(i) => provider_job(env, i, &providers_crumb(env)),
@@ -114,18 +115,22 @@ fn providers_listing_job(env: &Env) -> Job {
     let crumb = providers_crumb(env);
     let page = env.generated_page("section", &crumb.0, "", "providers/");
     let mut ctx = finish_context(env, page, vec![home_crumb(env)], None);
-    let provs: Vec<Value> = env
-        .providers_sorted()
-        .iter()
-        .map(|&i| env.provider_summary(i))
-        .collect();
-    put(&mut ctx, "providers", provs);
+    let mut loans = Vec::new();
+    let provs = env.providers_sorted().to_vec();
+    env.lend(
+        &mut ctx,
+        &mut loans,
+        "providers",
+        Summaries::Providers,
+        provs,
+    );
     put(&mut ctx, "pages", Vec::<Value>::new());
     Job {
         path: "providers/index.html".into(),
         template: "section.html".into(),
         ctx,
         origin: "providers listing".into(),
+        loans,
     }
 }
 
@@ -142,8 +147,9 @@ fn folder_listing_job(env: &Env, folder: &'static str) -> Job {
     let title = env.theme.sub("facets", folder);
     let page = env.generated_page("section", &title, "", &path);
     let mut ctx = finish_context(env, page, vec![home_crumb(env)], None);
-    let pages: Vec<Value> = ids.values().map(|&i| env.page_summary(i)).collect();
-    put(&mut ctx, "pages", pages);
+    let mut loans = Vec::new();
+    let pages: Vec<usize> = ids.values().copied().collect();
+    env.lend(&mut ctx, &mut loans, "pages", Summaries::Pages, pages);
     put(&mut ctx, "providers", Vec::<Value>::new());
     put(&mut ctx, "section", Value::Null);
     Job {
@@ -151,6 +157,7 @@ fn folder_listing_job(env: &Env, folder: &'static str) -> Job {
         template: "section.html".into(),
         ctx,
         origin: format!("{folder} listing"),
+        loans,
     }
 }
 
@@ -177,6 +184,7 @@ fn provider_job(env: &Env, i: usize, crumb: &(String, String)) -> Job {
         template: "provider.html".into(),
         ctx,
         origin: p.src.path.clone(),
+        loans: Vec::new(),
     }
 }
 
@@ -335,6 +343,7 @@ fn facet_index_job(env: &Env, facet: Facet) -> Job {
         template: "facet_index.html".into(),
         ctx,
         origin: format!("{} listing", facet.id()),
+        loans: Vec::new(),
     }
 }
 
@@ -357,15 +366,22 @@ fn facet_term_job(env: &Env, facet: Facet, v: &str) -> Job {
         .cloned()
         .unwrap_or_default();
     env.sort_providers(&mut provs);
-    let provs: Vec<Value> = provs.iter().map(|&i| env.provider_summary(i)).collect();
     put(&mut ctx, "facet", facet_v);
     put(&mut ctx, "term", term);
-    put(&mut ctx, "providers", provs);
+    let mut loans = Vec::new();
+    env.lend(
+        &mut ctx,
+        &mut loans,
+        "providers",
+        Summaries::Providers,
+        provs,
+    );
     Job {
         path: output_path(&path),
         template: "facet.html".into(),
         ctx,
         origin: format!("{} page {v}", facet.id()),
+        loans,
     }
 }
 
@@ -375,11 +391,7 @@ fn find_job(env: &Env) -> Job {
     let desc = env.theme.s("find_description");
     let page = env.generated_page("find", &title, &desc, "find-a-service/");
     let mut ctx = finish_context(env, page, vec![home_crumb(env)], None);
-    let provs: Vec<Value> = env
-        .providers_sorted()
-        .iter()
-        .map(|&i| env.provider_summary(i))
-        .collect();
+    let provs = env.providers_sorted().to_vec();
     let ids_titles = |items: Vec<(String, String)>| -> Vec<Value> {
         items
             .into_iter()
@@ -406,7 +418,14 @@ fn find_job(env: &Env) -> Job {
                 .collect(),
         )
     };
-    put(&mut ctx, "providers", provs);
+    let mut loans = Vec::new();
+    env.lend(
+        &mut ctx,
+        &mut loans,
+        "providers",
+        Summaries::Providers,
+        provs,
+    );
     put(
         &mut ctx,
         "filters",
@@ -424,6 +443,7 @@ fn find_job(env: &Env) -> Job {
         template: "find.html".into(),
         ctx,
         origin: "find-a-service page".into(),
+        loans,
     }
 }
 
@@ -477,6 +497,7 @@ fn search_job(env: &Env) -> Job {
         template: "search.html".into(),
         ctx,
         origin: "search page".into(),
+        loans: Vec::new(),
     }
 }
 
@@ -506,6 +527,7 @@ fn changes_job(env: &Env) -> Job {
         template: "changes.html".into(),
         ctx,
         origin: "changes page".into(),
+        loans: Vec::new(),
     }
 }
 

@@ -17,7 +17,7 @@ use crate::model::{Page, PageKind};
 use crate::resolve::Site;
 use crate::resolve::slug::slugify;
 use crate::timings::{PageTime, Timings};
-use context::Env;
+use context::{Env, Summaries};
 use markdown::{Labels, Rendered};
 use rayon::prelude::*;
 use serde_json::{Value, json};
@@ -86,6 +86,8 @@ pub struct Job {
     pub ctx: tera::Context,
     /// The source file, for template errors.
     pub origin: String,
+    /// Shared summaries lent to `ctx`, handed back after the render.
+    pub loans: Vec<context::Loan>,
 }
 
 /// What one output page is made from. Its context is built when it is
@@ -218,7 +220,7 @@ pub fn render_site_into(
                     let t = Instant::now();
                     let path = job.path.clone();
                     let template = job.template.clone();
-                    let out = render_job(theme, worker, &base, job);
+                    let out = render_job(env, worker, &base, job);
                     let time = PageTime {
                         path,
                         template,
@@ -301,7 +303,7 @@ pub fn render_site_into(
     for spec in search_specs {
         let mut worker = base.clone();
         let job = generated::job(&env, spec);
-        match render_job(theme, &mut worker, &base, job) {
+        match render_job(&env, &mut worker, &base, job) {
             Ok(o) => rest.push(o),
             Err(d) => diags.push(d),
         }
@@ -467,7 +469,7 @@ pub fn render_outputs<M: Borrow<(Rendered, Vec<Value>)> + Sync>(
                     }
                     PageSpec::Generated(g) => generated::job(&env, g),
                 };
-                render_job(theme, worker, &base, job)
+                render_job(&env, worker, &base, job)
             },
         )
         .collect();
@@ -619,16 +621,18 @@ pub fn put(ctx: &mut tera::Context, key: &str, value: impl Into<Value>) {
 /// values of `base`: the job's own values are moved in for the render and
 /// taken out after, so site-wide data is never copied per page.
 fn render_job(
-    theme: &Theme,
+    env: &Env,
     worker: &mut tera::Context,
     base: &tera::Context,
     job: Job,
 ) -> Result<Output, Diagnostic> {
+    let theme = env.theme;
     let Job {
         path,
         template,
         ctx,
         origin,
+        loans,
     } = job;
     let own = match ctx.into_json() {
         Value::Object(m) => m,
@@ -639,6 +643,11 @@ fn render_job(
         worker.extend(c);
     }
     let result = theme.tera.render(&template, worker);
+    for loan in loans {
+        if let Some(v) = worker.remove(loan.key) {
+            env.give_back(loan, v);
+        }
+    }
     for k in &keys {
         worker.remove(k);
         if let Some(v) = base.get(k) {
@@ -1044,31 +1053,30 @@ fn page_job(
         .map(|&s| env.page_summary(s))
         .unwrap_or(Value::Null);
     put(&mut ctx, "section", section);
+    let mut loans = Vec::new();
     match p.kind {
         PageKind::Home => {
             let mut secs: Vec<usize> = site.children.get(&i).cloned().unwrap_or_default();
             secs.retain(|&c| {
                 site.pages[c].kind == PageKind::Section || site.pages[c].kind == PageKind::Article
             });
-            let list: Vec<Value> = secs.iter().map(|&c| env.page_summary(c)).collect();
-            put(&mut ctx, "sections", list);
+            env.lend(&mut ctx, &mut loans, "sections", Summaries::Pages, secs);
         }
         PageKind::Section => {
-            let kids: Vec<Value> = site
-                .children
-                .get(&i)
-                .map(|v| v.iter().map(|&c| env.page_summary(c)).collect())
-                .unwrap_or_default();
-            put(&mut ctx, "pages", kids);
-            let provs: Vec<Value> = if p.rel == "providers/_index.md" {
-                env.providers_sorted()
-                    .iter()
-                    .map(|&pi| env.provider_summary(pi))
-                    .collect()
+            let kids = site.children.get(&i).cloned().unwrap_or_default();
+            env.lend(&mut ctx, &mut loans, "pages", Summaries::Pages, kids);
+            let provs = if p.rel == "providers/_index.md" {
+                env.providers_sorted().to_vec()
             } else {
                 Vec::new()
             };
-            put(&mut ctx, "providers", provs);
+            env.lend(
+                &mut ctx,
+                &mut loans,
+                "providers",
+                Summaries::Providers,
+                provs,
+            );
         }
         PageKind::Service | PageKind::Condition => {
             let (provs, arts) = if p.kind == PageKind::Service {
@@ -1084,12 +1092,15 @@ fn page_job(
             };
             let mut provs: Vec<usize> = provs.cloned().unwrap_or_default();
             env.sort_providers(&mut provs);
-            let provs: Vec<Value> = provs.iter().map(|&pi| env.provider_summary(pi)).collect();
-            let arts: Vec<Value> = arts
-                .map(|v| v.iter().map(|&a| env.page_summary(a)).collect())
-                .unwrap_or_default();
-            put(&mut ctx, "providers", provs);
-            put(&mut ctx, "articles", arts);
+            let arts = arts.cloned().unwrap_or_default();
+            env.lend(
+                &mut ctx,
+                &mut loans,
+                "providers",
+                Summaries::Providers,
+                provs,
+            );
+            env.lend(&mut ctx, &mut loans, "articles", Summaries::Pages, arts);
         }
         PageKind::Article => {}
     }
@@ -1097,6 +1108,7 @@ fn page_job(
         path: output_path(&p.path),
         template,
         ctx,
+        loans,
         origin: p.src.path.clone(),
     })
 }

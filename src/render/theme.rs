@@ -25,7 +25,20 @@ pub struct Theme {
     pub static_files: Vec<(String, Vec<u8>)>,
     /// Where each template came from, for messages.
     pub template_origins: BTreeMap<String, String>,
+    /// Whether [`PROVIDER_CARD_TEMPLATE`] was added (the theme has a
+    /// `macros.html` to import it from).
+    pub has_provider_card: bool,
 }
+
+/// An internal template that draws one provider card with the theme's own
+/// `provider_card` macro (from `macros.html`), given `p`, `t` and `level`.
+/// A tera macro sees only its arguments, so its output for a provider is
+/// the same wherever it is called: lists include the card made once per
+/// build (`card` in a provider summary) instead of running the macro for
+/// every appearance. The name cannot clash with a template file's.
+pub const PROVIDER_CARD_TEMPLATE: &str = "(carehub) provider card.html";
+const PROVIDER_CARD_SOURCE: &str =
+    "{% import \"macros.html\" as m %}{{ m::provider_card(p=p, t=t, level=level) }}";
 
 /// One file of a theme, wherever it came from.
 struct ThemeFile {
@@ -211,9 +224,16 @@ pub fn load(root: &Path, name: &str, language: &str) -> Result<Theme, Vec<Diagno
         .iter()
         .map(|(k, (_, o))| (k.clone(), o.clone()))
         .collect();
+    let has_macros = templates.contains_key("macros.html");
     let raw: Vec<(String, String)> = templates.into_iter().map(|(k, (s, _))| (k, s)).collect();
+    let mut has_provider_card = false;
     if let Err(e) = tera.add_raw_templates(raw) {
         errors.push(template_error(&e, &template_origins));
+    } else if has_macros {
+        // Without it lists run the macro in place, as before.
+        has_provider_card = tera
+            .add_raw_template(PROVIDER_CARD_TEMPLATE, PROVIDER_CARD_SOURCE)
+            .is_ok();
     }
     if errors.is_empty() {
         Ok(Theme {
@@ -223,6 +243,7 @@ pub fn load(root: &Path, name: &str, language: &str) -> Result<Theme, Vec<Diagno
             asset_paths,
             static_files,
             template_origins,
+            has_provider_card,
         })
     } else {
         Err(errors)
