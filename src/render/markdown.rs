@@ -186,7 +186,7 @@ enum Close {
 /// Render `text` (markdown) to HTML.
 pub fn render(text: &str, ctx: &Ctx) -> Rendered {
     let mut out = Rendered::default();
-    let events: Vec<(Event, Range<usize>)> = Parser::new_ext(text, options())
+    let mut events: Vec<(Event, Range<usize>)> = Parser::new_ext(text, options())
         .into_offset_iter()
         .collect();
     let mut html_events: Vec<Event> = Vec::with_capacity(events.len());
@@ -207,7 +207,10 @@ pub fn render(text: &str, ctx: &Ctx) -> Rendered {
 
     let mut i = 0;
     while i < events.len() {
-        let (ev, range) = &events[i];
+        // Each event is moved into the HTML events, never copied: only later
+        // events are looked at again (a heading's words, a do/don't marker).
+        let range = &events[i].1.clone();
+        let ev = std::mem::replace(&mut events[i].0, Event::Rule);
         if matches!(
             ev,
             Event::Start(Tag::Paragraph | Tag::Item | Tag::Heading { .. } | Tag::CodeBlock(_))
@@ -215,7 +218,7 @@ pub fn render(text: &str, ctx: &Ctx) -> Rendered {
         ) {
             flush_block(&mut block, &mut out.prose);
         }
-        match ev {
+        match &ev {
             Event::Start(Tag::Heading {
                 level, id, classes, ..
             }) => {
@@ -291,7 +294,7 @@ pub fn render(text: &str, ctx: &Ctx) -> Rendered {
                             continue;
                         }
                         None => {
-                            html_events.push(ev.clone());
+                            html_events.push(ev);
                             quote_stack.push(Close::Plain);
                             i += 1;
                             continue;
@@ -303,7 +306,7 @@ pub fn render(text: &str, ctx: &Ctx) -> Rendered {
             }
             Event::End(TagEnd::BlockQuote(_)) => match quote_stack.pop() {
                 Some(Close::Html(s)) => html_events.push(Event::Html(s.into())),
-                _ => html_events.push(ev.clone()),
+                _ => html_events.push(ev),
             },
             Event::Start(Tag::Table(_)) => {
                 in_table += 1;
@@ -315,11 +318,11 @@ pub fn render(text: &str, ctx: &Ctx) -> Rendered {
                     )
                     .into(),
                 ));
-                html_events.push(ev.clone());
+                html_events.push(ev);
             }
             Event::End(TagEnd::Table) => {
                 in_table = in_table.saturating_sub(1);
-                html_events.push(ev.clone());
+                html_events.push(ev);
                 html_events.push(Event::Html("</div>\n".into()));
             }
             Event::Start(Tag::Link {
@@ -409,7 +412,7 @@ pub fn render(text: &str, ctx: &Ctx) -> Rendered {
                 match link_stack.pop() {
                     Some(Close::Drop) => {}
                     Some(Close::External(s)) => html_events.push(Event::Html(s.into())),
-                    _ => html_events.push(ev.clone()),
+                    _ => html_events.push(ev),
                 }
             }
             Event::Start(Tag::Image {
@@ -439,19 +442,19 @@ pub fn render(text: &str, ctx: &Ctx) -> Rendered {
             }
             Event::End(TagEnd::Image) => {
                 in_image = in_image.saturating_sub(1);
-                html_events.push(ev.clone());
+                html_events.push(ev);
             }
             Event::Start(Tag::CodeBlock(_)) => {
                 in_code += 1;
-                html_events.push(ev.clone());
+                html_events.push(ev);
             }
             Event::End(TagEnd::CodeBlock) => {
                 in_code = in_code.saturating_sub(1);
-                html_events.push(ev.clone());
+                html_events.push(ev);
             }
             Event::Text(t) => {
                 if in_code == 0 {
-                    out.word_count += t.split_whitespace().count();
+                    out.word_count += count_words(t);
                     push_plain(&mut out.plain, t);
                     if in_table == 0 && !in_heading && in_image == 0 {
                         block
@@ -459,14 +462,14 @@ pub fn render(text: &str, ctx: &Ctx) -> Rendered {
                             .push(t, ctx.offset + range.start);
                     }
                 }
-                html_events.push(ev.clone());
+                html_events.push(ev);
             }
             Event::SoftBreak | Event::HardBreak => {
                 out.plain.push(' ');
                 if let Some(b) = block.as_mut() {
                     b.text.push(' ');
                 }
-                html_events.push(ev.clone());
+                html_events.push(ev);
             }
             Event::End(TagEnd::Paragraph)
             | Event::End(TagEnd::Item)
@@ -474,16 +477,16 @@ pub fn render(text: &str, ctx: &Ctx) -> Rendered {
                 if !out.plain.ends_with('\n') {
                     out.plain.push('\n');
                 }
-                html_events.push(ev.clone());
+                html_events.push(ev);
             }
             Event::Html(_) | Event::InlineHtml(_) => {
                 if !has_raw_html {
                     first_raw_html = range.clone();
                 }
                 has_raw_html = true;
-                html_events.push(ev.clone());
+                html_events.push(ev);
             }
-            _ => html_events.push(ev.clone()),
+            _ => html_events.push(ev),
         }
         i += 1;
     }
@@ -676,6 +679,48 @@ fn flush_block(block: &mut Option<ProseBlock>, prose: &mut Vec<ProseBlock>) {
     }
 }
 
+/// How many whitespace-separated words `t` has: `t.split_whitespace().count()`,
+/// but for ASCII text (nearly every piece) eight bytes at a time, as it
+/// runs on every piece of every page's text.
+fn count_words(t: &str) -> usize {
+    if !t.is_ascii() {
+        return t.split_whitespace().count();
+    }
+    const LOW: u64 = u64::from_ne_bytes([0x7f; 8]);
+    const HIGH: u64 = u64::from_ne_bytes([0x80; 8]);
+    const fn each(b: u8) -> u64 {
+        u64::from_ne_bytes([b; 8])
+    }
+    // ASCII whitespace as `char::is_whitespace` has it: space, and tab to
+    // carriage return (vertical tab included).
+    let space = |c: u8| (c == b' ') | (c.wrapping_sub(b'\t') < 5);
+    let mut words = 0;
+    // Whether the byte before the next one is a space (or the start).
+    let mut after_space = true;
+    let mut chunks = t.as_bytes().chunks_exact(8);
+    for chunk in &mut chunks {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let v = u64::from_le_bytes(word);
+        // Every byte is below 0x80, so no sum below carries into the next
+        // byte: the top bit of each byte says what that byte is.
+        let x = v ^ each(b' ');
+        let is_space = !(((x & LOW) + LOW) | x) & HIGH;
+        let from_tab = (v + each(0x80 - b'\t')) & HIGH;
+        let from_cr = (v + each(0x80 - b'\r' - 1)) & HIGH;
+        let spaces = is_space | (from_tab & !from_cr);
+        let before = (spaces << 8) | (u64::from(after_space) << 7);
+        words += (!spaces & HIGH & before).count_ones() as usize;
+        after_space = spaces >> 63 == 1;
+    }
+    for &c in chunks.remainder() {
+        let s = space(c);
+        words += usize::from(after_space && !s);
+        after_space = s;
+    }
+    words
+}
+
 fn push_plain(plain: &mut String, t: &str) {
     plain.push_str(t);
 }
@@ -779,6 +824,38 @@ mod tests {
             ids.unique("same".into());
         }
         assert_eq!(ids.unique("same".into()), "same-100000");
+    }
+
+    #[test]
+    fn words_are_counted_as_split_whitespace_does() {
+        let long = "one two  three\tfour\x0bfive\r\nsix ".repeat(9);
+        for t in [
+            "",
+            " ",
+            "word",
+            " word ",
+            "a b",
+            "caf\u{e9} cr\u{e8}me\u{a0}br\u{fb}l\u{e9}e",
+            "x\u{2003}y",
+            &long,
+            &long[1..],
+            &"a".repeat(200),
+            &" ".repeat(130),
+            &"ab ".repeat(64),
+            "\x08\x09\x0a\x0b\x0c\x0d\x0e\x1f\x20\x21\x7f",
+            "a\x08b\x0ec\x1fd\x7fe\x21f\x0ag\x0bh\x0ci\x0d",
+        ] {
+            assert_eq!(count_words(t), t.split_whitespace().count(), "{t:?}");
+        }
+        // Every ASCII byte, at every place in an eight-byte word.
+        for c in 0u8..0x80 {
+            for at in 0..17 {
+                let mut t = "ab cd ef gh ij kl".as_bytes().to_vec();
+                t[at] = c;
+                let t = String::from_utf8(t).unwrap();
+                assert_eq!(count_words(&t), t.split_whitespace().count(), "{t:?}");
+            }
+        }
     }
 
     #[test]
