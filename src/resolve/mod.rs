@@ -55,7 +55,11 @@ impl Site {
 
     /// Absolute-path URL of a site path: `base_path + path`.
     pub fn url(&self, path: &str) -> String {
-        format!("{}{}", self.config.base_path(), path)
+        let base = self.config.base_path_str();
+        let mut url = String::with_capacity(base.len() + path.len());
+        url.push_str(base);
+        url.push_str(path);
+        url
     }
 
     /// Ancestors of a page from the home page down (not including itself).
