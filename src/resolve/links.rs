@@ -35,17 +35,17 @@ pub fn resolve(site: &Site, link: &str) -> Result<Resolved, (String, String)> {
             // base path + page path + `#fragment`, in one allocation.
             let base = site.config.base_path_str();
             let frag_len = fragment.as_ref().map_or(0, |f| f.len() + 1);
-            let provider_path;
-            let path = match t {
-                Target::Page(i) => &site.pages[i].path,
-                Target::Provider(i) => {
-                    provider_path = site.providers[i].path();
-                    &provider_path
-                }
+            // A provider's path is `providers/{id}/` (`Provider::path`).
+            let (folder, path, slash) = match t {
+                Target::Page(i) => ("", site.pages[i].path.as_str(), ""),
+                Target::Provider(i) => ("providers/", site.providers[i].id.as_str(), "/"),
             };
-            let mut url = String::with_capacity(base.len() + path.len() + frag_len);
+            let mut url =
+                String::with_capacity(base.len() + folder.len() + path.len() + 1 + frag_len);
             url.push_str(base);
+            url.push_str(folder);
             url.push_str(path);
+            url.push_str(slash);
             if let Some(f) = &fragment {
                 url.push('#');
                 url.push_str(f);
