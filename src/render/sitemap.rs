@@ -151,19 +151,40 @@ mod tests {
     #[test]
     fn pages_sort_as_their_urls_do() {
         let mut paths = vec![
-            "services", "", "services-x", "a/b", "a", "a-b", "a/b/c", "services", "a.b", "a/", "b",
-            "a0", "a/a", "",
+            "services",
+            "",
+            "services-x",
+            "a/b",
+            "a",
+            "a-b",
+            "a/b/c",
+            "services",
+            "a.b",
+            "a/",
+            "b",
+            "a0",
+            "a/a",
+            "",
         ];
         paths.sort_unstable_by(|a, b| super::url_order(a, b));
         let mut urls: Vec<String> = paths
             .iter()
-            .map(|p| if p.is_empty() { String::new() } else { format!("{p}/") })
+            .map(|p| {
+                if p.is_empty() {
+                    String::new()
+                } else {
+                    format!("{p}/")
+                }
+            })
             .collect();
         let made = urls.clone();
         urls.sort();
         assert_eq!(made, urls);
         assert_eq!(paths[0], "");
-        assert!(paths.iter().position(|p| *p == "services-x") < paths.iter().position(|p| *p == "services"));
+        assert!(
+            paths.iter().position(|p| *p == "services-x")
+                < paths.iter().position(|p| *p == "services")
+        );
     }
 
     #[test]

@@ -464,7 +464,12 @@ pub fn build_entries(entries: &[Entry], indexer: &Indexer) -> Built {
     let mut places: Vec<(&str, usize, usize)> = runs
         .iter()
         .enumerate()
-        .flat_map(|(r, run)| run.terms.iter().enumerate().map(move |(t, &term)| (term, r, t)))
+        .flat_map(|(r, run)| {
+            run.terms
+                .iter()
+                .enumerate()
+                .map(move |(t, &term)| (term, r, t))
+        })
         .collect();
     places.sort_unstable_by(|a, b| utf16_cmp(a.0, b.0).then(a.1.cmp(&b.1)));
     // Each term's entry of its shard, `term postings`, made on every core.
