@@ -934,6 +934,33 @@ mod tests {
     }
 
     #[test]
+    fn postings_gathered_in_runs_match_one_pass() {
+        // Enough documents for several runs of postings: a term's postings
+        // span runs, and its document gaps cross their edges.
+        let n = 1500;
+        let docs: Vec<Doc> = (0..n)
+            .map(|i| {
+                let body = format!("common group{} only{i}", i % 7);
+                doc(&format!("p{i:04}/"), &format!("Page {i}"), &body)
+            })
+            .collect();
+        let idx = read_back(&build(&docs, "en-GB"));
+        let docs_of = |q: &str| -> Vec<usize> {
+            let mut d: Vec<usize> = idx.search(q).into_iter().map(|h| h.doc).collect();
+            d.sort_unstable();
+            d
+        };
+        assert_eq!(docs_of("common"), (0..n).collect::<Vec<_>>());
+        assert_eq!(
+            docs_of("group3"),
+            (0..n).filter(|i| i % 7 == 3).collect::<Vec<_>>()
+        );
+        for i in [0, 255, 256, 257, 700, n - 1] {
+            assert_eq!(docs_of(&format!("only{i}")), vec![i]);
+        }
+    }
+
+    #[test]
     fn shards_split_large_indexes() {
         let docs: Vec<Doc> = (0..400)
             .map(|i| {
