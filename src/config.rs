@@ -203,14 +203,19 @@ impl Config {
 
     /// The path part of base_url, always starting and ending with `/`.
     pub fn base_path(&self) -> String {
+        self.base_path_str().to_string()
+    }
+
+    /// [`Config::base_path`], borrowed (for URLs made once per link).
+    pub fn base_path_str(&self) -> &str {
         let after_scheme = self
             .base_url
             .split_once("://")
             .map(|x| x.1)
             .unwrap_or(&self.base_url);
         match after_scheme.find('/') {
-            Some(i) => after_scheme[i..].to_string(),
-            None => "/".to_string(),
+            Some(i) => &after_scheme[i..],
+            None => "/",
         }
     }
 

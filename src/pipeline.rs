@@ -65,11 +65,26 @@ pub fn compile_into(
     if let Some(u) = &opts.base_url {
         loaded.config.set_base_url(u);
     }
-    let t = Instant::now();
-    let site = resolve::resolve(loaded, &mut diags);
-    timings.stage("resolve", t.elapsed());
-    let t = Instant::now();
-    let theme = match theme::load(&site.root, &site.config.theme, &site.config.language) {
+    // The theme needs only the site's folder and settings: it is read and
+    // its templates compiled on another core while the site resolves.
+    let (root, theme_name, language) = (
+        loaded.root.clone(),
+        loaded.config.theme.clone(),
+        loaded.config.language.clone(),
+    );
+    let ((site, resolve_time), (theme, theme_time)) = rayon::join(
+        || {
+            let t = Instant::now();
+            (resolve::resolve(loaded, &mut diags), t.elapsed())
+        },
+        || {
+            let t = Instant::now();
+            (theme::load(&root, &theme_name, &language), t.elapsed())
+        },
+    );
+    timings.stage("resolve", resolve_time);
+    timings.stage("theme (beside resolve)", theme_time);
+    let theme = match theme {
         Ok(th) => th,
         Err(ds) => {
             diags.extend(ds);
@@ -77,7 +92,6 @@ pub fn compile_into(
             return (None, diags);
         }
     };
-    timings.stage("theme", t.elapsed());
     // Every page's output path, known before anything is rendered.
     let jobs = render::job_paths(&site);
     let assets = || theme.assets.iter().map(|(p, _)| p.as_str());

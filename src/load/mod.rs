@@ -100,19 +100,24 @@ fn collect_items(
     results: Vec<(Item, Vec<Diagnostic>)>,
     diags: &mut Diagnostics,
 ) -> (Vec<Page>, Vec<Provider>) {
+    // Sorted while still boxed (a page is hundreds of bytes; a box is one
+    // pointer), then each moved out once.
     let mut pages = Vec::new();
     let mut providers = Vec::new();
     for (item, ds) in results {
         diags.extend(ds);
         match item {
-            Item::Page(p) => pages.push(*p),
-            Item::Provider(p) => providers.push(*p),
+            Item::Page(p) => pages.push(p),
+            Item::Provider(p) => providers.push(p),
             Item::Skip => {}
         }
     }
     pages.sort_by(|a, b| a.rel.cmp(&b.rel));
     providers.sort_by(|a, b| a.id.cmp(&b.id));
-    (pages, providers)
+    (
+        pages.into_iter().map(|p| *p).collect(),
+        providers.into_iter().map(|p| *p).collect(),
+    )
 }
 
 fn load_content(root: &Path, opts: &LoadOptions, diags: &mut Diagnostics) -> Content {

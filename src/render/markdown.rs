@@ -7,7 +7,9 @@ use crate::diagnostics::{Diagnostic, SourceFile};
 use crate::resolve::Site;
 use crate::resolve::links::{self, Target};
 use crate::resolve::slug::slugify;
-use pulldown_cmark::{BlockQuoteKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{
+    Alignment, BlockQuoteKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd,
+};
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
@@ -185,10 +187,16 @@ enum Close {
 
 /// Render `text` (markdown) to HTML.
 pub fn render(text: &str, ctx: &Ctx) -> Rendered {
-    let mut out = Rendered::default();
-    let events: Vec<(Event, Range<usize>)> = Parser::new_ext(text, options())
-        .into_offset_iter()
-        .collect();
+    let mut out = Rendered {
+        // Most of the text is prose: room for it up front rather than
+        // growing a page's worth of text a doubling at a time.
+        plain: String::with_capacity(text.len()),
+        ..Rendered::default()
+    };
+    // About one event for every 23 bytes of markdown (the 10,000-article
+    // benchmark hub): room for nearly every page's events at once.
+    let mut events: Vec<(Event, Range<usize>)> = Vec::with_capacity(text.len() / 16 + 16);
+    events.extend(Parser::new_ext(text, options()).into_offset_iter());
     let mut html_events: Vec<Event> = Vec::with_capacity(events.len());
     let mut ids = UniqueIds::default();
     let mut quote_stack: Vec<Close> = Vec::new();
@@ -198,24 +206,36 @@ pub fn render(text: &str, ctx: &Ctx) -> Rendered {
     let mut in_code = 0usize;
     // Prose collection: the block being built, and what it must skip.
     let mut block: Option<ProseBlock> = None;
+    // Room for the next block's text: its markdown's length.
+    let mut block_room = 0;
     let mut in_table = 0usize;
     let mut in_heading = false;
     let mut in_image = 0usize;
     let mut link_starts: Vec<usize> = Vec::new();
-    let base_path = ctx.site.config.base_path();
+    let base_path = ctx.site.config.base_path_str();
+    // Table cells: their columns' alignments, whether in the head row, the
+    // column, and whether the open cell's end tag is written here.
+    let mut aligns: Vec<Alignment> = Vec::new();
+    let (mut in_head, mut column, mut cell_tag) = (false, 0usize, false);
     let base_url = ctx.site.config.base_url.as_str();
 
     let mut i = 0;
     while i < events.len() {
-        let (ev, range) = &events[i];
+        // Each event is moved into the HTML events, never copied: only later
+        // events are looked at again (a heading's words, a do/don't marker).
+        let range = &events[i].1.clone();
+        let ev = std::mem::replace(&mut events[i].0, Event::Rule);
         if matches!(
             ev,
             Event::Start(Tag::Paragraph | Tag::Item | Tag::Heading { .. } | Tag::CodeBlock(_))
                 | Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::Heading(_))
         ) {
             flush_block(&mut block, &mut out.prose);
+            if matches!(ev, Event::Start(Tag::Paragraph | Tag::Item)) {
+                block_room = range.len().min(4096);
+            }
         }
-        match ev {
+        match &ev {
             Event::Start(Tag::Heading {
                 level, id, classes, ..
             }) => {
@@ -239,14 +259,19 @@ pub fn render(text: &str, ctx: &Ctx) -> Rendered {
                 };
                 let hid = ids.unique(base);
                 let lvl = heading_num(*level);
-                let class_attr = if classes.is_empty() {
-                    String::new()
-                } else {
-                    format!(" class=\"{}\"", escape_attr(&classes.join(" ")))
-                };
-                html_events.push(Event::Html(
-                    format!("<h{lvl} id=\"{}\"{class_attr}>", escape_attr(&hid)).into(),
-                ));
+                // `<h2 id="..." class="...">`
+                let mut open = String::with_capacity(hid.len() + 16);
+                open.push_str(heading_tag(lvl).0);
+                open.push_str(" id=\"");
+                let _ = pulldown_cmark_escape::escape_html(&mut open, &hid);
+                open.push('"');
+                if !classes.is_empty() {
+                    open.push_str(" class=\"");
+                    let _ = pulldown_cmark_escape::escape_html(&mut open, &classes.join(" "));
+                    open.push('"');
+                }
+                open.push('>');
+                html_events.push(Event::Html(open.into()));
                 add_toc(&mut out.toc, lvl, &hid, title.trim());
                 out.heading_ids.push(hid);
                 in_heading = true;
@@ -256,7 +281,7 @@ pub fn render(text: &str, ctx: &Ctx) -> Rendered {
             Event::End(TagEnd::Heading(level)) => {
                 in_heading = false;
                 out.plain.push_str(".\n");
-                html_events.push(Event::Html(format!("</h{}>\n", heading_num(*level)).into()));
+                html_events.push(Event::Html(heading_tag(heading_num(*level)).1.into()));
             }
             Event::Start(Tag::BlockQuote(kind)) => {
                 let (open, close) = match kind {
@@ -291,7 +316,7 @@ pub fn render(text: &str, ctx: &Ctx) -> Rendered {
                             continue;
                         }
                         None => {
-                            html_events.push(ev.clone());
+                            html_events.push(ev);
                             quote_stack.push(Close::Plain);
                             i += 1;
                             continue;
@@ -303,10 +328,11 @@ pub fn render(text: &str, ctx: &Ctx) -> Rendered {
             }
             Event::End(TagEnd::BlockQuote(_)) => match quote_stack.pop() {
                 Some(Close::Html(s)) => html_events.push(Event::Html(s.into())),
-                _ => html_events.push(ev.clone()),
+                _ => html_events.push(ev),
             },
-            Event::Start(Tag::Table(_)) => {
+            Event::Start(Tag::Table(cols)) => {
                 in_table += 1;
+                aligns.clone_from(cols);
                 // Focusable and named, so a wide table can be scrolled from the keyboard.
                 html_events.push(Event::Html(
                     format!(
@@ -315,11 +341,37 @@ pub fn render(text: &str, ctx: &Ctx) -> Rendered {
                     )
                     .into(),
                 ));
-                html_events.push(ev.clone());
+                // Without alignments: pulldown-cmark would write them as
+                // inline styles; the cells below carry them as classes.
+                html_events.push(Event::Start(Tag::Table(Vec::new())));
+            }
+            Event::Start(Tag::TableHead) => {
+                (in_head, column) = (true, 0);
+                html_events.push(ev);
+            }
+            Event::End(TagEnd::TableHead) => {
+                in_head = false;
+                html_events.push(ev);
+            }
+            Event::Start(Tag::TableRow) => {
+                column = 0;
+                html_events.push(ev);
+            }
+            Event::Start(Tag::TableCell) => {
+                cell_tag = true;
+                match aligns.get(column) {
+                    Some(&a) if a != Alignment::None => {
+                        html_events.push(Event::Html(cell_open(in_head, a).into()));
+                    }
+                    _ => {
+                        cell_tag = false;
+                        html_events.push(ev);
+                    }
+                }
             }
             Event::End(TagEnd::Table) => {
                 in_table = in_table.saturating_sub(1);
-                html_events.push(ev.clone());
+                html_events.push(ev);
                 html_events.push(Event::Html("</div>\n".into()));
             }
             Event::Start(Tag::Link {
@@ -380,7 +432,7 @@ pub fn render(text: &str, ctx: &Ctx) -> Rendered {
                     // follows the site when it is published under a sub-path.
                     let href = if dest.starts_with('/')
                         && !dest.starts_with("//")
-                        && !dest.starts_with(base_path.as_str())
+                        && !dest.starts_with(base_path)
                     {
                         format!("{base_path}{}", &dest[1..])
                     } else {
@@ -409,7 +461,7 @@ pub fn render(text: &str, ctx: &Ctx) -> Rendered {
                 match link_stack.pop() {
                     Some(Close::Drop) => {}
                     Some(Close::External(s)) => html_events.push(Event::Html(s.into())),
-                    _ => html_events.push(ev.clone()),
+                    _ => html_events.push(ev),
                 }
             }
             Event::Start(Tag::Image {
@@ -439,58 +491,76 @@ pub fn render(text: &str, ctx: &Ctx) -> Rendered {
             }
             Event::End(TagEnd::Image) => {
                 in_image = in_image.saturating_sub(1);
-                html_events.push(ev.clone());
+                html_events.push(ev);
             }
             Event::Start(Tag::CodeBlock(_)) => {
                 in_code += 1;
-                html_events.push(ev.clone());
+                html_events.push(ev);
             }
             Event::End(TagEnd::CodeBlock) => {
                 in_code = in_code.saturating_sub(1);
-                html_events.push(ev.clone());
+                html_events.push(ev);
             }
             Event::Text(t) => {
                 if in_code == 0 {
-                    out.word_count += t.split_whitespace().count();
+                    out.word_count += count_words(t);
                     push_plain(&mut out.plain, t);
                     if in_table == 0 && !in_heading && in_image == 0 {
                         block
-                            .get_or_insert_with(ProseBlock::default)
+                            .get_or_insert_with(|| ProseBlock {
+                                text: String::with_capacity(block_room),
+                                pieces: Vec::with_capacity(8),
+                                links: Vec::new(),
+                            })
                             .push(t, ctx.offset + range.start);
                     }
                 }
-                html_events.push(ev.clone());
+                html_events.push(ev);
             }
             Event::SoftBreak | Event::HardBreak => {
                 out.plain.push(' ');
                 if let Some(b) = block.as_mut() {
                     b.text.push(' ');
                 }
-                html_events.push(ev.clone());
+                html_events.push(ev);
             }
-            Event::End(TagEnd::Paragraph)
-            | Event::End(TagEnd::Item)
-            | Event::End(TagEnd::TableCell) => {
+            Event::End(TagEnd::Paragraph) | Event::End(TagEnd::Item) => {
                 if !out.plain.ends_with('\n') {
                     out.plain.push('\n');
                 }
-                html_events.push(ev.clone());
+                html_events.push(ev);
+            }
+            Event::End(TagEnd::TableCell) => {
+                if !out.plain.ends_with('\n') {
+                    out.plain.push('\n');
+                }
+                column += 1;
+                if std::mem::take(&mut cell_tag) {
+                    html_events.push(Event::Html(if in_head { "</th>" } else { "</td>" }.into()));
+                } else {
+                    html_events.push(ev);
+                }
             }
             Event::Html(_) | Event::InlineHtml(_) => {
                 if !has_raw_html {
                     first_raw_html = range.clone();
                 }
                 has_raw_html = true;
-                html_events.push(ev.clone());
+                html_events.push(ev);
             }
-            _ => html_events.push(ev.clone()),
+            _ => html_events.push(ev),
         }
         i += 1;
     }
     flush_block(&mut block, &mut out.prose);
     let mut html = String::with_capacity(text.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, html_events.into_iter());
-    let mut html = align_classes(html);
+    // Only raw HTML can still hold an inline text-align style.
+    let mut html = if has_raw_html {
+        align_classes(html)
+    } else {
+        html
+    };
     if has_raw_html && !ctx.site.config.unsafe_html {
         let (depth, cost) = nesting(&html);
         if cost > MAX_SANITIZE_COST {
@@ -514,6 +584,18 @@ pub fn render(text: &str, ctx: &Ctx) -> Rendered {
     out.plain.shrink_to_fit();
     out.html = html;
     out
+}
+
+/// The opening tag of an aligned table cell: `<th class="align-right">`.
+fn cell_open(head: bool, align: Alignment) -> &'static str {
+    match (head, align) {
+        (true, Alignment::Left) => "<th class=\"align-left\">",
+        (true, Alignment::Center) => "<th class=\"align-center\">",
+        (true, _) => "<th class=\"align-right\">",
+        (false, Alignment::Left) => "<td class=\"align-left\">",
+        (false, Alignment::Center) => "<td class=\"align-center\">",
+        (false, _) => "<td class=\"align-right\">",
+    }
 }
 
 /// Table column alignment as classes (`align-right`) rather than the inline
@@ -618,6 +700,18 @@ fn heading_num(level: HeadingLevel) -> u8 {
     level as u8
 }
 
+/// A heading's opening tag without its `>`, and its end tag: `("<h2", "</h2>\n")`.
+fn heading_tag(level: u8) -> (&'static str, &'static str) {
+    match level {
+        1 => ("<h1", "</h1>\n"),
+        2 => ("<h2", "</h2>\n"),
+        3 => ("<h3", "</h3>\n"),
+        4 => ("<h4", "</h4>\n"),
+        5 => ("<h5", "</h5>\n"),
+        _ => ("<h6", "</h6>\n"),
+    }
+}
+
 fn card(kind: &str, label: &str) -> String {
     format!(
         "<div class=\"care-card care-card--{kind}\"><p class=\"care-card__label\">{}</p><div class=\"care-card__body\">\n",
@@ -676,21 +770,72 @@ fn flush_block(block: &mut Option<ProseBlock>, prose: &mut Vec<ProseBlock>) {
     }
 }
 
+/// How many whitespace-separated words `t` has: `t.split_whitespace().count()`,
+/// but for ASCII text (nearly every piece) eight bytes at a time, as it
+/// runs on every piece of every page's text.
+fn count_words(t: &str) -> usize {
+    if !t.is_ascii() {
+        return t.split_whitespace().count();
+    }
+    const LOW: u64 = u64::from_ne_bytes([0x7f; 8]);
+    const HIGH: u64 = u64::from_ne_bytes([0x80; 8]);
+    const fn each(b: u8) -> u64 {
+        u64::from_ne_bytes([b; 8])
+    }
+    // ASCII whitespace as `char::is_whitespace` has it: space, and tab to
+    // carriage return (vertical tab included).
+    let space = |c: u8| (c == b' ') | (c.wrapping_sub(b'\t') < 5);
+    let mut words = 0;
+    // Whether the byte before the next one is a space (or the start).
+    let mut after_space = true;
+    let mut chunks = t.as_bytes().chunks_exact(8);
+    for chunk in &mut chunks {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let v = u64::from_le_bytes(word);
+        // Every byte is below 0x80, so no sum below carries into the next
+        // byte: the top bit of each byte says what that byte is.
+        let x = v ^ each(b' ');
+        let is_space = !(((x & LOW) + LOW) | x) & HIGH;
+        let from_tab = (v + each(0x80 - b'\t')) & HIGH;
+        let from_cr = (v + each(0x80 - b'\r' - 1)) & HIGH;
+        let spaces = is_space | (from_tab & !from_cr);
+        let before = (spaces << 8) | (u64::from(after_space) << 7);
+        words += (!spaces & HIGH & before).count_ones() as usize;
+        after_space = spaces >> 63 == 1;
+    }
+    for &c in chunks.remainder() {
+        let s = space(c);
+        words += usize::from(after_space && !s);
+        after_space = s;
+    }
+    words
+}
+
 fn push_plain(plain: &mut String, t: &str) {
     plain.push_str(t);
 }
 
 /// `javascript:`, `vbscript:` and `data:` URLs (ignoring case, spaces and control characters).
 pub fn is_unsafe_url(url: &str) -> bool {
-    let compact: String = url
+    // The first 12 such characters, ASCII lower-cased (any other character
+    // is 0xff, which no scheme has).
+    let mut head = [0u8; 12];
+    let mut n = 0;
+    for c in url
         .chars()
         .filter(|c| !c.is_whitespace() && !c.is_control())
-        .take(12)
-        .collect::<String>()
-        .to_ascii_lowercase();
-    compact.starts_with("javascript:")
-        || compact.starts_with("vbscript:")
-        || compact.starts_with("data:")
+        .take(head.len())
+    {
+        head[n] = if c.is_ascii() {
+            c.to_ascii_lowercase() as u8
+        } else {
+            0xff
+        };
+        n += 1;
+    }
+    let head = &head[..n];
+    head.starts_with(b"javascript:") || head.starts_with(b"vbscript:") || head.starts_with(b"data:")
 }
 
 fn is_external(url: &str, base_url: &str) -> bool {
@@ -753,6 +898,10 @@ mod tests {
         assert!(is_unsafe_url("data:text/html,hi"));
         assert!(is_unsafe_url("vbscript:x"));
         assert!(!is_unsafe_url("https://example.org"));
+        assert!(is_unsafe_url("\u{0}java\nscript:x"));
+        assert!(!is_unsafe_url("jav\u{e1}script:x"));
+        assert!(!is_unsafe_url("javascript"));
+        assert!(!is_unsafe_url(""));
     }
 
     #[test]
@@ -779,6 +928,38 @@ mod tests {
             ids.unique("same".into());
         }
         assert_eq!(ids.unique("same".into()), "same-100000");
+    }
+
+    #[test]
+    fn words_are_counted_as_split_whitespace_does() {
+        let long = "one two  three\tfour\x0bfive\r\nsix ".repeat(9);
+        for t in [
+            "",
+            " ",
+            "word",
+            " word ",
+            "a b",
+            "caf\u{e9} cr\u{e8}me\u{a0}br\u{fb}l\u{e9}e",
+            "x\u{2003}y",
+            &long,
+            &long[1..],
+            &"a".repeat(200),
+            &" ".repeat(130),
+            &"ab ".repeat(64),
+            "\x08\x09\x0a\x0b\x0c\x0d\x0e\x1f\x20\x21\x7f",
+            "a\x08b\x0ec\x1fd\x7fe\x21f\x0ag\x0bh\x0ci\x0d",
+        ] {
+            assert_eq!(count_words(t), t.split_whitespace().count(), "{t:?}");
+        }
+        // Every ASCII byte, at every place in an eight-byte word.
+        for c in 0u8..0x80 {
+            for at in 0..17 {
+                let mut t = "ab cd ef gh ij kl".as_bytes().to_vec();
+                t[at] = c;
+                let t = String::from_utf8(t).unwrap();
+                assert_eq!(count_words(&t), t.split_whitespace().count(), "{t:?}");
+            }
+        }
     }
 
     #[test]

@@ -2,12 +2,20 @@
 
 use super::Output;
 use super::context::Env;
+use crate::check::FastMap;
 use crate::model::Date;
-use std::collections::BTreeMap;
+use std::borrow::Cow;
+use std::cmp::Ordering;
 
 /// Escape text for XML and drop characters XML 1.0 does not allow.
 pub fn xml_escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
+    push_xml_escaped(&mut out, s);
+    out
+}
+
+/// [`xml_escape`], appending to `out`.
+fn push_xml_escaped(out: &mut String, s: &str) {
     for c in s.chars() {
         match c {
             '&' => out.push_str("&amp;"),
@@ -20,13 +28,12 @@ pub fn xml_escape(s: &str) -> String {
             c => out.push(c),
         }
     }
-    out
 }
 
 /// When each page last changed, by URL path: the later of `updated` and
 /// `last_reviewed` (or `date`) for pages, `verified` for providers.
-pub fn lastmod(env: &Env) -> BTreeMap<String, Date> {
-    let mut m = BTreeMap::new();
+pub fn lastmod<'a>(env: &Env<'a>) -> FastMap<Cow<'a, str>, Date> {
+    let mut m = FastMap::default();
     for p in &env.site.pages {
         let d = |x: &Option<toml::Spanned<Date>>| x.as_ref().map(|d| *d.get_ref());
         let best = [d(&p.fm.updated), d(&p.fm.last_reviewed), d(&p.fm.date)]
@@ -34,12 +41,12 @@ pub fn lastmod(env: &Env) -> BTreeMap<String, Date> {
             .flatten()
             .max();
         if let Some(b) = best {
-            m.insert(p.path.clone(), b);
+            m.insert(Cow::Borrowed(p.path.as_str()), b);
         }
     }
     for pr in &env.site.providers {
         if let Some(v) = &pr.data.verified {
-            m.insert(pr.path(), *v.get_ref());
+            m.insert(Cow::Owned(pr.path()), *v.get_ref());
         }
     }
     m
@@ -68,14 +75,10 @@ pub fn sitemap<'a>(env: &Env, outputs: impl IntoIterator<Item = &'a str>) -> Out
         })
         .collect();
     // In URL order (`services-x/` before `services/`), as crawlers read it.
-    paths.sort_unstable_by_key(|p| {
-        if p.is_empty() {
-            String::new()
-        } else {
-            format!("{p}/")
-        }
-    });
+    paths.sort_unstable_by(|a, b| url_order(a, b));
     paths.dedup();
+    // Each date written once.
+    let mut iso: FastMap<Date, String> = FastMap::default();
     let mut xml = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
@@ -89,11 +92,12 @@ pub fn sitemap<'a>(env: &Env, outputs: impl IntoIterator<Item = &'a str>) -> Out
             continue;
         }
         xml.push_str("<url><loc>");
-        xml.push_str(&xml_escape(&format!("{base}{path}")));
+        push_xml_escaped(&mut xml, base);
+        push_xml_escaped(&mut xml, &path);
         xml.push_str("</loc>");
-        if let Some(d) = dates.get(&path) {
+        if let Some(d) = dates.get(path.as_str()) {
             xml.push_str("<lastmod>");
-            xml.push_str(&d.iso());
+            xml.push_str(iso.entry(*d).or_insert_with(|| d.iso()));
             xml.push_str("</lastmod>");
         }
         xml.push_str("</url>\n");
@@ -102,6 +106,31 @@ pub fn sitemap<'a>(env: &Env, outputs: impl IntoIterator<Item = &'a str>) -> Out
     Output {
         path: "sitemap.xml".into(),
         bytes: xml.into_bytes(),
+    }
+}
+
+/// The order of two page paths (`x/y`, or empty for the home page) by their
+/// URLs (`x/y/`), without making the URLs.
+fn url_order(a: &str, b: &str) -> Ordering {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    let n = a.len().min(b.len());
+    match a[..n].cmp(&b[..n]) {
+        Ordering::Equal => {}
+        o => return o,
+    }
+    // One is the other and more: after the shorter's own `/` (none for
+    // the home page), its URL ends.
+    let longer_rest = |shorter: &[u8], longer: &[u8]| {
+        if shorter.is_empty() || longer[n] >= b'/' {
+            Ordering::Less
+        } else {
+            Ordering::Greater
+        }
+    };
+    match a.len().cmp(&b.len()) {
+        Ordering::Equal => Ordering::Equal,
+        Ordering::Less => longer_rest(a, b),
+        Ordering::Greater => longer_rest(b, a).reverse(),
     }
 }
 
@@ -119,6 +148,45 @@ pub fn robots(env: &Env) -> Output {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn pages_sort_as_their_urls_do() {
+        let mut paths = vec![
+            "services",
+            "",
+            "services-x",
+            "a/b",
+            "a",
+            "a-b",
+            "a/b/c",
+            "services",
+            "a.b",
+            "a/",
+            "b",
+            "a0",
+            "a/a",
+            "",
+        ];
+        paths.sort_unstable_by(|a, b| super::url_order(a, b));
+        let mut urls: Vec<String> = paths
+            .iter()
+            .map(|p| {
+                if p.is_empty() {
+                    String::new()
+                } else {
+                    format!("{p}/")
+                }
+            })
+            .collect();
+        let made = urls.clone();
+        urls.sort();
+        assert_eq!(made, urls);
+        assert_eq!(paths[0], "");
+        assert!(
+            paths.iter().position(|p| *p == "services-x")
+                < paths.iter().position(|p| *p == "services")
+        );
+    }
+
     #[test]
     fn escapes_and_drops_bad_characters() {
         assert_eq!(

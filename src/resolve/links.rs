@@ -29,32 +29,23 @@ pub fn resolve(site: &Site, link: &str) -> Result<Resolved, (String, String)> {
         None => (inner, None),
     };
     let file = file.trim_start_matches('/');
-    let target = if let Some(&i) = site.by_rel.get(file) {
-        Some(Target::Page(i))
-    } else if let Some(&i) = site.by_rel.get(&format!("{file}.md")) {
-        Some(Target::Page(i))
-    } else if let Some(&i) = site
-        .by_rel
-        .get(&format!("{}/_index.md", file.trim_end_matches('/')))
-    {
-        Some(Target::Page(i))
-    } else if file.is_empty() {
-        site.by_rel.get("_index.md").map(|&i| Target::Page(i))
-    } else if let Some(id) = file
-        .strip_prefix("providers/")
-        .map(|f| f.trim_end_matches(".toml"))
-    {
-        site.provider_by_id.get(id).map(|&i| Target::Provider(i))
-    } else {
-        None
-    };
+    let target = find(site, file);
     match target {
         Some(t) => {
-            let path = match t {
-                Target::Page(i) => site.pages[i].path.clone(),
-                Target::Provider(i) => site.providers[i].path(),
+            // base path + page path + `#fragment`, in one allocation.
+            let base = site.config.base_path_str();
+            let frag_len = fragment.as_ref().map_or(0, |f| f.len() + 1);
+            // A provider's path is `providers/{id}/` (`Provider::path`).
+            let (folder, path, slash) = match t {
+                Target::Page(i) => ("", site.pages[i].path.as_str(), ""),
+                Target::Provider(i) => ("providers/", site.providers[i].id.as_str(), "/"),
             };
-            let mut url = site.url(&path);
+            let mut url =
+                String::with_capacity(base.len() + folder.len() + path.len() + 1 + frag_len);
+            url.push_str(base);
+            url.push_str(folder);
+            url.push_str(path);
+            url.push_str(slash);
             if let Some(f) = &fragment {
                 url.push('#');
                 url.push_str(f);
@@ -90,6 +81,35 @@ pub fn resolve(site: &Site, link: &str) -> Result<Resolved, (String, String)> {
                 hint,
             ))
         }
+    }
+}
+
+/// The page or provider a link's file part (without `@/`) names: the file
+/// itself, or with `.md`, or the folder's `_index.md`, or a provider's TOML.
+fn find(site: &Site, file: &str) -> Option<Target> {
+    if let Some(&i) = site.by_rel.get(file) {
+        return Some(Target::Page(i));
+    }
+    let mut key = String::with_capacity(file.len() + "/_index.md".len());
+    key.push_str(file);
+    key.push_str(".md");
+    if let Some(&i) = site.by_rel.get(&key) {
+        return Some(Target::Page(i));
+    }
+    key.clear();
+    key.push_str(file.trim_end_matches('/'));
+    key.push_str("/_index.md");
+    if let Some(&i) = site.by_rel.get(&key) {
+        Some(Target::Page(i))
+    } else if file.is_empty() {
+        site.by_rel.get("_index.md").map(|&i| Target::Page(i))
+    } else if let Some(id) = file
+        .strip_prefix("providers/")
+        .map(|f| f.trim_end_matches(".toml"))
+    {
+        site.provider_by_id.get(id).map(|&i| Target::Provider(i))
+    } else {
+        None
     }
 }
 

@@ -6,6 +6,7 @@ pub mod links;
 pub mod providers;
 pub mod slug;
 
+use crate::check::FastMap;
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Diagnostics, SourceFile, did_you_mean};
 use crate::load::Loaded;
@@ -24,15 +25,16 @@ pub struct Site {
     pub pages: Vec<Page>,
     pub providers: Vec<Provider>,
     pub content_assets: Vec<(PathBuf, String)>,
-    /// Page by its path under content/ (`services/respite-care.md`).
-    pub by_rel: HashMap<String, usize>,
+    /// Page by its path under content/ (`services/respite-care.md`): looked
+    /// up for every `@/` link, so with a fast hash.
+    pub by_rel: FastMap<String, usize>,
     /// Page by its URL path (`services/respite-care/`).
     pub by_path: HashMap<String, usize>,
     /// Service pages by id, sorted by id.
     pub services: BTreeMap<String, usize>,
     /// Condition pages by id, sorted by id.
     pub conditions: BTreeMap<String, usize>,
-    pub provider_by_id: HashMap<String, usize>,
+    pub provider_by_id: FastMap<String, usize>,
     pub providers_by_service: HashMap<String, Vec<usize>>,
     pub providers_by_condition: HashMap<String, Vec<usize>>,
     /// Providers by facet value, e.g. (Settings, "home").
@@ -55,7 +57,11 @@ impl Site {
 
     /// Absolute-path URL of a site path: `base_path + path`.
     pub fn url(&self, path: &str) -> String {
-        format!("{}{}", self.config.base_path(), path)
+        let base = self.config.base_path_str();
+        let mut url = String::with_capacity(base.len() + path.len());
+        url.push_str(base);
+        url.push_str(path);
+        url
     }
 
     /// Ancestors of a page from the home page down (not including itself).
@@ -95,7 +101,7 @@ pub fn resolve(loaded: Loaded, diags: &mut Diagnostics) -> Site {
 
     assign_paths(&mut pages, diags);
 
-    let mut by_rel = HashMap::new();
+    let mut by_rel = FastMap::default();
     let mut by_path: HashMap<String, usize> = HashMap::new();
     let mut services = BTreeMap::new();
     let mut conditions = BTreeMap::new();
@@ -145,7 +151,7 @@ pub fn resolve(loaded: Loaded, diags: &mut Diagnostics) -> Site {
         });
     }
 
-    let mut provider_by_id = HashMap::new();
+    let mut provider_by_id = FastMap::default();
     for (i, p) in providers.iter().enumerate() {
         provider_by_id.insert(p.id.clone(), i);
         let path = p.path();

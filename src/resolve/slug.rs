@@ -12,7 +12,11 @@ pub fn slugify(text: &str) -> String {
                 out.push('-');
             }
             pending_dash = false;
-            out.extend(ch.to_lowercase());
+            if ch.is_ascii() {
+                out.push(ch.to_ascii_lowercase());
+            } else {
+                out.extend(ch.to_lowercase());
+            }
         } else if ch.is_whitespace() || ch == '-' || ch == '/' || ch == '.' {
             pending_dash = true;
         }

@@ -751,50 +751,58 @@ pub fn build(docs: &[Doc], language: &str) -> Built {
 /// Build the index files for `entries` (in the order given; ids are positions).
 pub fn build_entries(entries: &[Entry], indexer: &Indexer) -> Built {
     let stop = &indexer.stop;
-    // Every term's postings (doc << 5 | weight, docs ascending), in one
-    // list sized exactly: count them first, then fill each term's run.
-    // term -> (postings, end of its run so far).
-    let mut runs: FastMap<&str, (u32, u32)> = FastMap::default();
-    for e in entries {
-        for (term, _) in e.terms.iter() {
-            runs.entry(term).or_default().0 += 1;
-        }
-    }
-    let mut total = 0u32;
-    for run in runs.values_mut() {
-        run.1 = total;
-        total += run.0;
-    }
-    let mut all = vec![0u32; total as usize];
-    for (id, e) in entries.iter().enumerate() {
-        for (term, w) in e.terms.iter() {
-            if let Some(run) = runs.get_mut(term) {
-                all[run.1 as usize] = ((id as u32) << 5) | w;
-                run.1 += 1;
-            }
-        }
-    }
-    let mut sorted: Vec<(&str, &[u32])> = runs
-        .into_iter()
-        .map(|(term, (n, end))| (term, &all[(end - n) as usize..end as usize]))
+    // Postings are gathered a run of documents at a time, on every core;
+    // each term's postings are then its runs' postings in order.
+    let per_run = entries
+        .len()
+        .div_ceil(rayon::current_num_threads() * 4)
+        .max(256);
+    let runs: Vec<RunPostings> = entries
+        .par_chunks(per_run)
+        .enumerate()
+        .map(|(n, chunk)| RunPostings::new(n * per_run, chunk))
         .collect();
-    sorted.sort_unstable_by(|a, b| utf16_cmp(a.0, b.0));
+    // Every term with where its postings are: (term, run, its id in the run),
+    // in term order (UTF-16, as the script compares), then run order.
+    let mut places: Vec<(&str, usize, usize)> = runs
+        .iter()
+        .enumerate()
+        .flat_map(|(r, run)| {
+            run.terms
+                .iter()
+                .enumerate()
+                .map(move |(t, &term)| (term, r, t))
+        })
+        .collect();
+    places.sort_unstable_by(|a, b| utf16_cmp(a.0, b.0).then(a.1.cmp(&b.1)));
+    // Each term's entry of its shard, `term postings`, made on every core.
+    let terms: Vec<(&str, String)> = places
+        .chunk_by(|a, b| a.0 == b.0)
+        .collect::<Vec<_>>()
+        .into_par_iter()
+        .map(|group| {
+            let term = group[0].0;
+            let mut entry = String::with_capacity(term.len() + 1 + 3 * group.len());
+            entry.push_str(term);
+            entry.push(' ');
+            let mut prev = 0u32;
+            for &(_, r, t) in group {
+                for &p in runs[r].postings(t) {
+                    let (doc, w) = (p >> 5, p & 31);
+                    encode_number((u64::from(doc - prev) << 5) | u64::from(w), &mut entry);
+                    prev = doc;
+                }
+            }
+            (term, entry)
+        })
+        .collect();
+    drop(places);
 
     // Pack terms into shards.
     let mut shards: Vec<String> = Vec::new();
     let mut starts: Vec<String> = Vec::new();
     let mut cur = String::new();
-    let mut entry = String::new();
-    for (term, postings) in &sorted {
-        entry.clear();
-        entry.push_str(term);
-        entry.push(' ');
-        let mut prev = 0u32;
-        for &p in *postings {
-            let (doc, w) = (p >> 5, p & 31);
-            encode_number((u64::from(doc - prev) << 5) | u64::from(w), &mut entry);
-            prev = doc;
-        }
+    for (term, entry) in &terms {
         if !cur.is_empty() && cur.len() + entry.len() + 1 > SHARD_TARGET {
             shards.push(std::mem::take(&mut cur));
         }
@@ -803,23 +811,21 @@ pub fn build_entries(entries: &[Entry], indexer: &Indexer) -> Built {
         } else {
             cur.push(',');
         }
-        cur.push_str(&entry);
+        cur.push_str(entry);
     }
     if !cur.is_empty() {
         shards.push(cur);
     }
-    drop(entry);
-    drop(sorted);
-    drop(all);
+    drop(terms);
+    drop(runs);
 
-    let mut bodies: Vec<(String, String)> = Vec::new();
-    for (n, s) in shards.into_iter().enumerate() {
+    let term_files = shards.into_par_iter().enumerate().map(|(n, s)| {
         let s = to_script_json_str(&s);
         let mut body = String::with_capacity(s.len() + 24);
         let _ = writeln!(body, "carehubSearch.t({n},{s});");
-        bodies.push((format!("t{n}.js"), body));
-    }
-    for (n, chunk) in entries.chunks(DOC_CHUNK).enumerate() {
+        (format!("t{n}.js"), body)
+    });
+    let doc_files = entries.par_chunks(DOC_CHUNK).enumerate().map(|(n, chunk)| {
         let len: usize = chunk.iter().map(|e| e.shown.len() + 1).sum();
         let mut body = String::with_capacity(len + 32);
         let _ = write!(body, "carehubSearch.d({n},[");
@@ -830,8 +836,10 @@ pub fn build_entries(entries: &[Entry], indexer: &Indexer) -> Built {
             body.push_str(&e.shown);
         }
         body.push_str("]);\n");
-        bodies.push((format!("d{n}.js"), body));
-    }
+        (format!("d{n}.js"), body)
+    });
+    let mut bodies: Vec<(String, String)> = term_files.collect();
+    bodies.par_extend(doc_files);
     let manifest = json!({
         "format": FORMAT,
         "docs": entries.len(),
@@ -870,6 +878,70 @@ pub fn build_entries(entries: &[Entry], indexer: &Indexer) -> Built {
     Built {
         files,
         manifest: manifest_path,
+    }
+}
+
+/// The postings of a run of consecutive entries: every term they have, and
+/// each term's postings (`doc << 5 | weight`, docs ascending) in one list
+/// sized exactly.
+struct RunPostings<'e> {
+    /// The run's terms, in the order first met.
+    terms: Vec<&'e str>,
+    /// Where each term's postings are in `all`: (start, count).
+    spans: Vec<(u32, u32)>,
+    all: Vec<u32>,
+}
+
+impl<'e> RunPostings<'e> {
+    /// The postings of `entries`, whose first document id is `first`.
+    fn new(first: usize, entries: &'e [Entry]) -> Self {
+        // One look-up per posting: each is noted as its term's number (and
+        // weight), then placed.
+        let mut ids: FastMap<&'e str, u32> = FastMap::default();
+        let mut terms: Vec<&'e str> = Vec::new();
+        let mut spans: Vec<(u32, u32)> = Vec::new();
+        // (term number << 5 | weight) of every posting, entry by entry,
+        // and how many each entry has.
+        let mut noted: Vec<u32> = Vec::new();
+        let mut per_entry: Vec<u32> = Vec::with_capacity(entries.len());
+        for e in entries {
+            let before = noted.len();
+            for (term, w) in e.terms.iter() {
+                let id = *ids.entry(term).or_insert_with(|| {
+                    terms.push(term);
+                    spans.push((0, 0));
+                    (terms.len() - 1) as u32
+                });
+                spans[id as usize].1 += 1;
+                noted.push((id << 5) | (w & 31));
+            }
+            per_entry.push((noted.len() - before) as u32);
+        }
+        drop(ids);
+        let mut total = 0u32;
+        for span in &mut spans {
+            span.0 = total;
+            total += span.1;
+        }
+        // Fill each term's span; `next` is where its next posting goes.
+        let mut next: Vec<u32> = spans.iter().map(|s| s.0).collect();
+        let mut all = vec![0u32; total as usize];
+        let mut noted = noted.into_iter();
+        for (k, &n) in per_entry.iter().enumerate() {
+            let doc = (first + k) as u32;
+            for p in noted.by_ref().take(n as usize) {
+                let at = &mut next[(p >> 5) as usize];
+                all[*at as usize] = (doc << 5) | (p & 31);
+                *at += 1;
+            }
+        }
+        RunPostings { terms, spans, all }
+    }
+
+    /// The postings of term number `t`.
+    fn postings(&self, t: usize) -> &[u32] {
+        let (start, n) = self.spans[t];
+        &self.all[start as usize..(start + n) as usize]
     }
 }
 
@@ -1162,6 +1234,33 @@ mod tests {
         // No page has both words: the best partial matches still show.
         assert_eq!(idx.search("respite talking").len(), 2);
         assert!(idx.search("the").is_empty());
+    }
+
+    #[test]
+    fn postings_gathered_in_runs_match_one_pass() {
+        // Enough documents for several runs of postings: a term's postings
+        // span runs, and its document gaps cross their edges.
+        let n = 1500;
+        let docs: Vec<Doc> = (0..n)
+            .map(|i| {
+                let body = format!("common group{} only{i}", i % 7);
+                doc(&format!("p{i:04}/"), &format!("Page {i}"), &body)
+            })
+            .collect();
+        let idx = read_back(&build(&docs, "en-GB"));
+        let docs_of = |q: &str| -> Vec<usize> {
+            let mut d: Vec<usize> = idx.search(q).into_iter().map(|h| h.doc).collect();
+            d.sort_unstable();
+            d
+        };
+        assert_eq!(docs_of("common"), (0..n).collect::<Vec<_>>());
+        assert_eq!(
+            docs_of("group3"),
+            (0..n).filter(|i| i % 7 == 3).collect::<Vec<_>>()
+        );
+        for i in [0, 255, 256, 257, 700, n - 1] {
+            assert_eq!(docs_of(&format!("only{i}")), vec![i]);
+        }
     }
 
     #[test]
