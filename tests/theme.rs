@@ -99,3 +99,49 @@ fn every_page_is_light_and_csp_clean() {
     }
     assert!(pages > 50, "checked {pages} pages");
 }
+
+/// `templates/footer.html` alone replaces the footer of every page (it is
+/// rendered once per build and written by `base.html` as `site_footer`).
+#[test]
+fn a_site_footer_template_replaces_the_footer_on_every_page() {
+    let site = common::TestSite::new();
+    site.write("content/about.md", &common::page("About", "About us."));
+    site.write(
+        "templates/footer.html",
+        "<footer class=\"mine\"><p>{{ site.title }} {{ base }}</p></footer>\n",
+    );
+    site.build().expect_code(0);
+    for rel in [
+        "public/index.html",
+        "public/about/index.html",
+        "public/404.html",
+    ] {
+        let html = site.read(rel);
+        assert!(
+            html.contains("<footer class=\"mine\"><p>Test Hub /</p></footer>\n"),
+            "{rel}: {html}"
+        );
+        assert!(!html.contains("site-footer"), "{rel}");
+    }
+}
+
+/// The footer is site-wide: a page variable in it is an error naming the
+/// footer, reported once, not once per page.
+#[test]
+fn a_page_variable_in_the_footer_is_one_clear_error() {
+    let site = common::TestSite::new();
+    site.write("content/about.md", &common::page("About", "About us."));
+    site.write(
+        "templates/footer.html",
+        "<footer>{{ page.title }}</footer>\n",
+    );
+    let run = site.build();
+    run.expect_code(1);
+    assert_eq!(
+        run.stderr.matches("rendering the footer").count(),
+        1,
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("footer.html"), "{}", run.stderr);
+}

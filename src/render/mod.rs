@@ -127,6 +127,7 @@ pub fn render_site_into(
     let mut diags = Diagnostics::default();
     let mut timings = Timings::default();
     let mut base = base_context(&env, opts);
+    add_site_footer(&env, &mut base, &mut diags);
 
     // Lists many pages share, built once.
     let t = Instant::now();
@@ -432,6 +433,7 @@ pub fn render_outputs<M: Borrow<(Rendered, Vec<Value>)> + Sync>(
     // The dev server makes the search index once the pages are served
     // (`serve::builder`); pages point at where it will be.
     let mut base = base_context(&env, opts);
+    add_site_footer(&env, &mut base, &mut diags);
     put(
         &mut base,
         "search",
@@ -864,6 +866,31 @@ fn base_context(env: &Env, opts: &RenderOptions) -> tera::Context {
     ctx.insert("live_reload", &opts.live_reload);
     ctx
 }
+
+/// The theme's `footer.html`, rendered once with the site-wide values of
+/// `base` and stored there as `site_footer`: the footer depends on nothing
+/// page-specific, so `base.html` writes the result instead of evaluating the
+/// footer again for every page. Without the template (a theme of its own)
+/// `site_footer` is empty; a template error is reported once.
+fn add_site_footer(env: &Env, base: &mut tera::Context, diags: &mut Diagnostics) {
+    let html = if env.theme.has_template(FOOTER_TEMPLATE) {
+        match env.theme.tera.render(FOOTER_TEMPLATE, base) {
+            Ok(html) => html,
+            Err(e) => {
+                let mut d = theme::template_error(&e, &env.theme.template_origins);
+                d.message = format!("{} (rendering the footer)", d.message);
+                diags.push(d);
+                String::new()
+            }
+        }
+    } else {
+        String::new()
+    };
+    put(base, "site_footer", html);
+}
+
+/// The template of the footer every page shares (see [`add_site_footer`]).
+pub const FOOTER_TEMPLATE: &str = "footer.html";
 
 /// The main menu, with the current page marked.
 pub fn nav(env: &Env, current_url: &str) -> Value {
