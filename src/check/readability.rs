@@ -239,14 +239,61 @@ fn next_ascii_word(b: &[u8], mut i: usize) -> Result<(usize, usize, usize), usiz
         return Err(i);
     }
     let start = i;
-    while i < n && CLASS[b[i] as usize] & END == 0 {
-        i += 1;
+    // The first white space or `/`, eight bytes at a time.
+    loop {
+        let end = word_ends8(b, i);
+        if end != 0 {
+            i += (end.trailing_zeros() / 8) as usize;
+            break;
+        }
+        i += 8;
     }
     let mut end = i;
     while CLASS[b[end - 1] as usize] & ALNUM == 0 {
         end -= 1;
     }
     Ok((start, end, i))
+}
+
+/// Each byte's top bit.
+const HIGH: u64 = 0x8080_8080_8080_8080;
+/// One in each byte.
+const ONES: u64 = 0x0101_0101_0101_0101;
+
+/// For bytes below `0x80`: the top bit of each byte set where the byte is
+/// in `lo..=hi` (no byte's sum carries into the next).
+#[inline]
+fn bytes_in(y: u64, lo: u8, hi: u8) -> u64 {
+    let at_least_lo = y + ONES * u64::from(0x80 - lo);
+    let above_hi = y + ONES * u64::from(0x7f - hi);
+    at_least_lo & !above_hi & HIGH
+}
+
+/// Where bytes `at..at + 8` of `b` end a word (white space or `/`, class
+/// [`END`]): the top bit of byte `k` set when byte `at + k` does. Cheaper
+/// than a look-up per byte. Past the end of `b` reads as white space, so a
+/// scan stops there.
+#[inline]
+fn word_ends8(b: &[u8], at: usize) -> u64 {
+    let x = match b.get(at..at + 8) {
+        Some(c) => {
+            let mut a = [0u8; 8];
+            a.copy_from_slice(c);
+            u64::from_le_bytes(a)
+        }
+        None => {
+            let mut a = [b' '; 8];
+            let rest = b.get(at..).unwrap_or_default();
+            a[..rest.len()].copy_from_slice(rest);
+            u64::from_le_bytes(a)
+        }
+    };
+    let y = x & !HIGH;
+    let ends = bytes_in(y, b'\t', b'\n')
+        | bytes_in(y, 0x0c, b'\r')
+        | bytes_in(y, b' ', b' ')
+        | bytes_in(y, b'/', b'/');
+    ends & !x & HIGH
 }
 
 /// [`words`] and [`word_syllables`] for ASCII text (the common case, and
@@ -1128,6 +1175,29 @@ mod tests {
             // And again from the cache.
             let again = count_ascii(t.as_bytes(), &mut cache);
             assert_eq!(again, fast, "{t}");
+        }
+    }
+
+    #[test]
+    fn word_ends_eight_at_a_time_match_the_table() {
+        for c in 0..=255u8 {
+            for k in 0..8 {
+                for len in k + 1..=10 {
+                    let mut t = [b'Q', b'.', 0xC3, b'x', b'7', b' ', b'/', 0x80, b'\t', b'a'];
+                    t[k] = c;
+                    let t = &t[..len];
+                    for at in 0..=k {
+                        let mut ends = 0u64;
+                        for j in 0..8 {
+                            let class = t.get(at + j).map_or(END, |&b| CLASS[b as usize]);
+                            if class & END != 0 {
+                                ends |= 0x80u64 << (8 * j);
+                            }
+                        }
+                        assert_eq!(word_ends8(t, at), ends, "{c:#x} at {k} of {len}");
+                    }
+                }
+            }
         }
     }
 
