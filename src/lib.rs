@@ -20,6 +20,7 @@ pub mod pipeline;
 pub mod render;
 pub mod resolve;
 pub mod serve;
+pub mod swar;
 pub mod timings;
 pub mod write;
 

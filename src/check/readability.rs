@@ -10,6 +10,7 @@ use crate::diagnostics::{Diagnostic, line_col};
 use crate::model::Page;
 use crate::render::markdown::{ProseBlock, Rendered};
 use crate::resolve::Site;
+use crate::swar::{HIGH, bytes_in, load};
 use rayon::prelude::*;
 use serde::Serialize;
 use std::ops::Range;
@@ -255,39 +256,13 @@ fn next_ascii_word(b: &[u8], mut i: usize) -> Result<(usize, usize, usize), usiz
     Ok((start, end, i))
 }
 
-/// Each byte's top bit.
-const HIGH: u64 = 0x8080_8080_8080_8080;
-/// One in each byte.
-const ONES: u64 = 0x0101_0101_0101_0101;
-
-/// For bytes below `0x80`: the top bit of each byte set where the byte is
-/// in `lo..=hi` (no byte's sum carries into the next).
-#[inline]
-fn bytes_in(y: u64, lo: u8, hi: u8) -> u64 {
-    let at_least_lo = y + ONES * u64::from(0x80 - lo);
-    let above_hi = y + ONES * u64::from(0x7f - hi);
-    at_least_lo & !above_hi & HIGH
-}
-
 /// Where bytes `at..at + 8` of `b` end a word (white space or `/`, class
 /// [`END`]): the top bit of byte `k` set when byte `at + k` does. Cheaper
 /// than a look-up per byte. Past the end of `b` reads as white space, so a
 /// scan stops there.
 #[inline]
 fn word_ends8(b: &[u8], at: usize) -> u64 {
-    let x = match b.get(at..at + 8) {
-        Some(c) => {
-            let mut a = [0u8; 8];
-            a.copy_from_slice(c);
-            u64::from_le_bytes(a)
-        }
-        None => {
-            let mut a = [b' '; 8];
-            let rest = b.get(at..).unwrap_or_default();
-            a[..rest.len()].copy_from_slice(rest);
-            u64::from_le_bytes(a)
-        }
-    };
+    let x = load(b.get(at..).unwrap_or_default(), b' ');
     let y = x & !HIGH;
     let ends = bytes_in(y, b'\t', b'\n')
         | bytes_in(y, 0x0c, b'\r')

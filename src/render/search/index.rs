@@ -21,6 +21,7 @@
 use crate::check::{FastMap, FastSet};
 use crate::render::Output;
 use crate::render::jsonld::{to_script_json, to_script_json_str};
+use crate::swar::{self, HIGH, ONES, bytes_in};
 use rayon::prelude::*;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
@@ -209,20 +210,6 @@ static WORD_CLASS: [u8; 256] = {
     t
 };
 
-/// Each byte's top bit (`0x80`), as used by [`classify8`].
-const HIGH: u64 = 0x8080_8080_8080_8080;
-/// One in each byte.
-const ONES: u64 = 0x0101_0101_0101_0101;
-
-/// For bytes below `0x80` (top bits clear): the top bit of each byte set
-/// where the byte is in `lo..=hi`. No byte's sum carries into the next.
-#[inline]
-fn bytes_in(y: u64, lo: u8, hi: u8) -> u64 {
-    let at_least_lo = y + ONES * u64::from(0x80 - lo);
-    let above_hi = y + ONES * u64::from(0x7f - hi);
-    at_least_lo & !above_hi & HIGH
-}
-
 /// Gather the top bit of each byte into eight bits (byte `k` to bit `k`).
 #[inline]
 fn top_bits(m: u64) -> u64 {
@@ -236,9 +223,7 @@ fn top_bits(m: u64) -> u64 {
 #[inline]
 fn classify8(eight: &[u8]) -> (u64, u64) {
     // Past the end: a plain letter, which sets neither bit.
-    let mut a = [b'a'; 8];
-    a[..eight.len()].copy_from_slice(eight);
-    let x = u64::from_le_bytes(a);
+    let x = swar::load(eight, b'a');
     let beyond = x & HIGH;
     let y = x & !HIGH;
     let plain = bytes_in(y, b'a', b'z') | bytes_in(y, b'0', b'9');

@@ -1,0 +1,56 @@
+//! Byte-class tests on eight bytes at a time ("SIMD within a register"),
+//! shared by the text passes (reading age, search terms): on ASCII prose
+//! they are cheaper than a table look-up per byte.
+
+/// Each byte's top bit.
+pub const HIGH: u64 = 0x8080_8080_8080_8080;
+/// One in each byte.
+pub const ONES: u64 = 0x0101_0101_0101_0101;
+
+/// Up to eight bytes as a little-endian word (byte `k` in bits `8k..8k+8`),
+/// with `pad` in the places past the end of `bytes`.
+#[inline]
+pub fn load(bytes: &[u8], pad: u8) -> u64 {
+    let mut a = [pad; 8];
+    let n = bytes.len().min(8);
+    a[..n].copy_from_slice(&bytes[..n]);
+    u64::from_le_bytes(a)
+}
+
+/// For bytes below `0x80` (top bits clear): the top bit of each byte set
+/// where the byte is in `lo..=hi`. No byte's sum carries into the next.
+#[inline]
+pub fn bytes_in(y: u64, lo: u8, hi: u8) -> u64 {
+    let at_least_lo = y + ONES * u64::from(0x80 - lo);
+    let above_hi = y + ONES * u64::from(0x7f - hi);
+    at_least_lo & !above_hi & HIGH
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bytes_in_marks_exactly_the_bytes_in_range() {
+        for (lo, hi) in [(b'a', b'z'), (b'\t', b'\n'), (b' ', b' '), (0u8, 0x7f)] {
+            for start in 0u8..0x80 {
+                let bytes: Vec<u8> = (0..8).map(|k| (start + k * 13) % 0x80).collect();
+                let m = bytes_in(load(&bytes, 0), lo, hi);
+                for (k, &b) in bytes.iter().enumerate() {
+                    let set = m & (0x80 << (8 * k)) != 0;
+                    assert_eq!(
+                        set,
+                        (lo..=hi).contains(&b),
+                        "byte {b:#x} in {lo:#x}..={hi:#x}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn load_pads_short_input() {
+        assert_eq!(load(b"ab", b' ').to_le_bytes(), *b"ab      ");
+        assert_eq!(load(b"abcdefghij", 0).to_le_bytes(), *b"abcdefgh");
+    }
+}
