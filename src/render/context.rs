@@ -275,7 +275,7 @@ impl<'a> Env<'a> {
     /// the shared list every time, it is moved into the context and handed
     /// back after the render ([`Env::give_back`]); one that another page
     /// holds at the time (or listed twice) is built afresh.
-    pub fn lend(
+    fn lend(
         &self,
         ctx: &mut tera::Context,
         loans: &mut Vec<Loan>,
@@ -300,6 +300,22 @@ impl<'a> Env<'a> {
             .collect();
         super::put(ctx, key, list);
         loans.push(Loan { key, kind, ids });
+    }
+
+    /// Lend provider summaries `ids` to a listing, as `providers` (see [`Env::lend`]).
+    pub fn lend_providers(&self, ctx: &mut tera::Context, loans: &mut Vec<Loan>, ids: Vec<usize>) {
+        self.lend(ctx, loans, "providers", Summaries::Providers, ids);
+    }
+
+    /// Lend page summaries `ids` to a listing, under `key` (see [`Env::lend`]).
+    pub fn lend_pages(
+        &self,
+        ctx: &mut tera::Context,
+        loans: &mut Vec<Loan>,
+        key: &'static str,
+        ids: Vec<usize>,
+    ) {
+        self.lend(ctx, loans, key, Summaries::Pages, ids);
     }
 
     /// Take back what [`Env::lend`] lent, from `value`: the list as it was

@@ -2,7 +2,7 @@
 //! find-a-service, the A-to-Z search page, "What's changed", 404 and
 //! redirects for aliases.
 
-use super::context::{Env, Summaries};
+use super::context::Env;
 use super::{Job, Output, absolute, finish_context, output_path, put};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::model::PageKind;
@@ -117,13 +117,7 @@ fn providers_listing_job(env: &Env) -> Job {
     let mut ctx = finish_context(env, page, vec![home_crumb(env)], None);
     let mut loans = Vec::new();
     let provs = env.providers_sorted().to_vec();
-    env.lend(
-        &mut ctx,
-        &mut loans,
-        "providers",
-        Summaries::Providers,
-        provs,
-    );
+    env.lend_providers(&mut ctx, &mut loans, provs);
     put(&mut ctx, "pages", Vec::<Value>::new());
     Job {
         path: "providers/index.html".into(),
@@ -149,7 +143,7 @@ fn folder_listing_job(env: &Env, folder: &'static str) -> Job {
     let mut ctx = finish_context(env, page, vec![home_crumb(env)], None);
     let mut loans = Vec::new();
     let pages: Vec<usize> = ids.values().copied().collect();
-    env.lend(&mut ctx, &mut loans, "pages", Summaries::Pages, pages);
+    env.lend_pages(&mut ctx, &mut loans, "pages", pages);
     put(&mut ctx, "providers", Vec::<Value>::new());
     put(&mut ctx, "section", Value::Null);
     Job {
@@ -369,13 +363,7 @@ fn facet_term_job(env: &Env, facet: Facet, v: &str) -> Job {
     put(&mut ctx, "facet", facet_v);
     put(&mut ctx, "term", term);
     let mut loans = Vec::new();
-    env.lend(
-        &mut ctx,
-        &mut loans,
-        "providers",
-        Summaries::Providers,
-        provs,
-    );
+    env.lend_providers(&mut ctx, &mut loans, provs);
     Job {
         path: output_path(&path),
         template: "facet.html".into(),
@@ -419,13 +407,7 @@ fn find_job(env: &Env) -> Job {
         )
     };
     let mut loans = Vec::new();
-    env.lend(
-        &mut ctx,
-        &mut loans,
-        "providers",
-        Summaries::Providers,
-        provs,
-    );
+    env.lend_providers(&mut ctx, &mut loans, provs);
     put(
         &mut ctx,
         "filters",

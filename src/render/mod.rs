@@ -17,7 +17,7 @@ use crate::model::{Page, PageKind};
 use crate::resolve::Site;
 use crate::resolve::slug::slugify;
 use crate::timings::{PageTime, Timings};
-use context::{Env, Summaries};
+use context::Env;
 use markdown::{Labels, Rendered};
 use rayon::prelude::*;
 use serde_json::{Value, json};
@@ -1087,23 +1087,17 @@ fn page_job(
             secs.retain(|&c| {
                 site.pages[c].kind == PageKind::Section || site.pages[c].kind == PageKind::Article
             });
-            env.lend(&mut ctx, &mut loans, "sections", Summaries::Pages, secs);
+            env.lend_pages(&mut ctx, &mut loans, "sections", secs);
         }
         PageKind::Section => {
             let kids = site.children.get(&i).cloned().unwrap_or_default();
-            env.lend(&mut ctx, &mut loans, "pages", Summaries::Pages, kids);
+            env.lend_pages(&mut ctx, &mut loans, "pages", kids);
             let provs = if p.rel == "providers/_index.md" {
                 env.providers_sorted().to_vec()
             } else {
                 Vec::new()
             };
-            env.lend(
-                &mut ctx,
-                &mut loans,
-                "providers",
-                Summaries::Providers,
-                provs,
-            );
+            env.lend_providers(&mut ctx, &mut loans, provs);
         }
         PageKind::Service | PageKind::Condition => {
             let (provs, arts) = if p.kind == PageKind::Service {
@@ -1120,14 +1114,8 @@ fn page_job(
             let mut provs: Vec<usize> = provs.cloned().unwrap_or_default();
             env.sort_providers(&mut provs);
             let arts = arts.cloned().unwrap_or_default();
-            env.lend(
-                &mut ctx,
-                &mut loans,
-                "providers",
-                Summaries::Providers,
-                provs,
-            );
-            env.lend(&mut ctx, &mut loans, "articles", Summaries::Pages, arts);
+            env.lend_providers(&mut ctx, &mut loans, provs);
+            env.lend_pages(&mut ctx, &mut loans, "articles", arts);
         }
         PageKind::Article => {}
     }
