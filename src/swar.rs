@@ -17,6 +17,29 @@ pub fn load(bytes: &[u8], pad: u8) -> u64 {
     u64::from_le_bytes(a)
 }
 
+/// Bytes `at..at + 8` of `text`, zero from `end` on (all zero when `at` is
+/// at or past `end`), as a little-endian word: a word's bytes eight at a
+/// time as a hash-table key, read straight from the text around it
+/// (copying the word out first costs more than the look-up).
+#[inline]
+pub fn chunk(text: &[u8], at: usize, end: usize) -> u64 {
+    if at >= end {
+        return 0;
+    }
+    let v = match text.get(at..at + 8) {
+        Some(c) => {
+            let mut a = [0u8; 8];
+            a.copy_from_slice(c);
+            u64::from_le_bytes(a)
+        }
+        None => load(text.get(at..).unwrap_or_default(), 0),
+    };
+    match end - at {
+        keep @ 0..8 => v & ((1u64 << (8 * keep)) - 1),
+        _ => v,
+    }
+}
+
 /// For bytes below `0x80` (top bits clear): the top bit of each byte set
 /// where the byte is in `lo..=hi`. No byte's sum carries into the next.
 #[inline]
@@ -46,6 +69,17 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn chunk_keeps_only_the_word() {
+        let text = b"one twelve-letter word";
+        assert_eq!(chunk(text, 4, 10).to_le_bytes(), *b"twelve\0\0");
+        assert_eq!(chunk(text, 4, 17).to_le_bytes(), *b"twelve-l");
+        assert_eq!(chunk(text, 12, 17).to_le_bytes(), *b"etter\0\0\0");
+        assert_eq!(chunk(text, 18, 22).to_le_bytes(), *b"word\0\0\0\0");
+        assert_eq!(chunk(text, 20, 20), 0);
+        assert_eq!(chunk(text, 24, 22), 0);
     }
 
     #[test]

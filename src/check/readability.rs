@@ -10,7 +10,7 @@ use crate::diagnostics::{Diagnostic, line_col};
 use crate::model::Page;
 use crate::render::markdown::{ProseBlock, Rendered};
 use crate::resolve::Site;
-use crate::swar::{HIGH, bytes_in, load};
+use crate::swar::{HIGH, bytes_in, chunk, load};
 use rayon::prelude::*;
 use serde::Serialize;
 use std::ops::Range;
@@ -150,28 +150,8 @@ impl SyllableCache {
         if len > KEY_BYTES {
             return ascii_word_syllables(&b[start..end]);
         }
-        // The word's bytes eight at a time, read straight from the text
-        // (copying them first costs more than the rest of the look-up).
-        let mut key = [0u64; 3];
-        for (j, k) in key.iter_mut().enumerate() {
-            let off = 8 * j;
-            if off >= len {
-                break;
-            }
-            let take = (len - off).min(8);
-            let at = start + off;
-            let mut c = [0u8; 8];
-            match b.get(at..at + 8) {
-                Some(s) => c.copy_from_slice(s),
-                None => c[..take].copy_from_slice(&b[at..at + take]),
-            }
-            let v = u64::from_le_bytes(c);
-            *k = if take == 8 {
-                v
-            } else {
-                v & ((1u64 << (8 * take)) - 1)
-            };
-        }
+        // The word's bytes eight at a time, zero-padded.
+        let key: [u64; 3] = std::array::from_fn(|j| chunk(b, start + 8 * j, end));
         const K: u64 = 0x9E37_79B9_7F4A_7C15;
         let h = ((key[0].wrapping_mul(K) ^ key[1]).wrapping_mul(K) ^ key[2]).wrapping_mul(K);
         let slot = &mut self.slots[(h >> (64 - CACHE_BITS)) as usize];

@@ -611,7 +611,7 @@ impl Vocab {
         }
         let (text, at) = within;
         let end = at + b.len();
-        let key = [load(text, at, end), load(text, at + 8, end)];
+        let key = [swar::chunk(text, at, end), swar::chunk(text, at + 8, end)];
         let i = match self.find(key, b.len()) {
             Ok(i) => i,
             Err(mut i) => {
@@ -742,31 +742,6 @@ impl Vocab {
             terms.weights.push(weight(&t.counts, title_words) as u8);
         }
         terms
-    }
-}
-
-/// Bytes `at..at + 8` of `b` as a little-endian number, zero from `end` on.
-#[inline]
-fn load(b: &[u8], at: usize, end: usize) -> u64 {
-    if at >= end {
-        return 0;
-    }
-    let v = match b.get(at..at + 8) {
-        Some(c) => {
-            let mut a = [0u8; 8];
-            a.copy_from_slice(c);
-            u64::from_le_bytes(a)
-        }
-        None => b
-            .get(at..)
-            .unwrap_or_default()
-            .iter()
-            .enumerate()
-            .fold(0, |v, (k, &c)| v | (u64::from(c) << (8 * k))),
-    };
-    match end - at {
-        keep @ 0..8 => v & ((1u64 << (8 * keep)) - 1),
-        _ => v,
     }
 }
 
