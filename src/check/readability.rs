@@ -310,14 +310,7 @@ fn score_ascii(text: &str, cache: &mut SyllableCache, mut f: impl FnMut(Range<us
         let Some(pos) = sentence_mark(&b[token..end]).map(|p| token + p) else {
             continue;
         };
-        let abbreviation = b[pos] == b'.'
-            && (text[end..]
-                .trim_start()
-                .chars()
-                .next()
-                .is_some_and(char::is_lowercase)
-                || is_abbreviation(&text[start..pos]));
-        if !abbreviation {
+        if !is_abbreviation_stop(text, start, pos, end) {
             emit(start, end, std::mem::take(&mut seg));
             start = end;
         }
@@ -465,15 +458,7 @@ pub fn sentences(text: &str) -> Vec<Range<usize>> {
             j += c;
         }
         let next_is_space = j >= n || b[j].is_ascii_whitespace();
-        let abbreviation = next_is_space
-            && b[pos] == b'.'
-            && (text[j..]
-                .trim_start()
-                .chars()
-                .next()
-                .is_some_and(char::is_lowercase)
-                || is_abbreviation(&text[start..pos]));
-        if next_is_space && !abbreviation {
+        if next_is_space && !is_abbreviation_stop(text, start, pos, j) {
             push_sentence(&mut out, text, start..j);
             start = j;
         }
@@ -493,6 +478,20 @@ fn push_sentence(out: &mut Vec<Range<usize>>, text: &str, r: Range<usize>) {
         let lead = s.len() - s.trim_start().len();
         out.push(r.start + lead..r.start + lead + t.len());
     }
+}
+
+/// Whether the mark at `pos` (in a sentence begun at `start`, its closing
+/// punctuation ending at `after`) is a full stop that does not end the
+/// sentence: the next word starts in lower case, or the word before is a
+/// common abbreviation (`Dr.`, `e.g.`).
+fn is_abbreviation_stop(text: &str, start: usize, pos: usize, after: usize) -> bool {
+    text.as_bytes()[pos] == b'.'
+        && (text[after..]
+            .trim_start()
+            .chars()
+            .next()
+            .is_some_and(char::is_lowercase)
+            || is_abbreviation(&text[start..pos]))
 }
 
 /// Whether the text before a full stop ends with a common abbreviation.
