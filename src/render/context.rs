@@ -10,52 +10,26 @@ use crate::resolve::Site;
 use rayon::prelude::*;
 use serde_json::{Value, json};
 use std::collections::HashMap;
-use std::sync::{Mutex, OnceLock};
+use std::sync::OnceLock;
 
 /// Helpers shared by every page's context, and the values many pages list
 /// (page and provider summaries, providers in display order), each built
-/// once on first use and shared by every page after that.
+/// once and shared by every page after that.
 pub struct Env<'a> {
     pub site: &'a Site,
     pub theme: &'a Theme,
     pub months: Vec<String>,
-    page_summaries: OnceLock<Shelf>,
-    provider_summaries: OnceLock<Shelf>,
-    /// Each provider's `card` (see [`Env::prepare`]), for a summary built
-    /// afresh while the shared one is lent out.
-    cards: OnceLock<Vec<Value>>,
+    /// Page summaries as template values, by page index. A template value
+    /// shares its text, so a listing's copy costs no copying of strings.
+    page_summaries: OnceLock<Vec<tera::Value>>,
+    /// Provider summaries (with their `card`) as template values; dropped
+    /// by [`Env::release_summaries`].
+    provider_summaries: OnceLock<Vec<tera::Value>>,
     /// Provider indexes in display order, and each provider's place in it.
     provider_order: OnceLock<(Vec<usize>, Vec<usize>)>,
     recent: OnceLock<Recent>,
     nav_urls: OnceLock<Vec<String>>,
-    /// Set by [`Env::release_summaries`].
-    summaries_released: bool,
-    /// The page summaries kept by [`Env::release_summaries`]: those later
-    /// pages still ask for often (sections, and the recent articles that
-    /// provider pages list).
-    kept_summaries: HashMap<usize, Value>,
 }
-
-/// Which of the shared summaries.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Summaries {
-    Pages,
-    Providers,
-}
-
-/// Summaries moved into a page's context under `key` by [`Env::lend`],
-/// handed back with [`Env::give_back`] once the page is rendered.
-#[derive(Debug)]
-pub struct Loan {
-    pub key: &'static str,
-    kind: Summaries,
-    ids: Vec<usize>,
-}
-
-/// Shared summaries by index. Each is lent (moved) to the contexts of the
-/// pages that list it and handed back after their render; `None` while
-/// lent, when a copy is built afresh.
-type Shelf = Mutex<Vec<Option<Value>>>;
 
 /// Pages by how recently they changed, and the most recent articles about
 /// each service and condition.
@@ -80,12 +54,9 @@ impl<'a> Env<'a> {
             months: theme.list("months"),
             page_summaries: OnceLock::new(),
             provider_summaries: OnceLock::new(),
-            cards: OnceLock::new(),
             provider_order: OnceLock::new(),
             recent: OnceLock::new(),
             nav_urls: OnceLock::new(),
-            summaries_released: false,
-            kept_summaries: HashMap::new(),
         }
     }
 
@@ -168,186 +139,106 @@ impl<'a> Env<'a> {
     /// pages in parallel; the first page to ask builds them otherwise (on
     /// one thread, as building them inside a parallel job could re-enter).
     pub fn prepare(&self) {
-        if self.page_summaries.get().is_none() {
-            let all = (0..self.site.pages.len())
-                .into_par_iter()
-                .map(|i| Some(self.build_page_summary(i)))
-                .collect();
-            let _ = self.page_summaries.set(Mutex::new(all));
-        }
-        if self.provider_summaries.get().is_none() {
-            let mut all: Vec<Value> = (0..self.site.providers.len())
-                .into_par_iter()
-                .map(|i| self.build_provider_summary(i))
-                .collect();
-            let cards = self.add_cards(&mut all);
-            let _ = self.cards.set(cards);
-            let all = all.into_iter().map(Some).collect();
-            let _ = self.provider_summaries.set(Mutex::new(all));
-        }
+        self.page_summaries();
+        self.provider_summaries();
         self.provider_order();
         self.recent();
         self.nav_urls();
     }
 
+    fn page_summaries(&self) -> &[tera::Value] {
+        self.page_summaries.get_or_init(|| {
+            (0..self.site.pages.len())
+                .into_par_iter()
+                .map(|i| tera::Value::from_serializable(&self.build_page_summary(i)))
+                .collect()
+        })
+    }
+
+    fn provider_summaries(&self) -> &[tera::Value] {
+        self.provider_summaries.get_or_init(|| {
+            let mut all: Vec<Value> = (0..self.site.providers.len())
+                .into_par_iter()
+                .map(|i| self.build_provider_summary(i))
+                .collect();
+            self.add_cards(&mut all);
+            all.par_iter()
+                .map(tera::Value::from_serializable)
+                .collect()
+        })
+    }
+
     /// Give every provider summary its `card`: the theme's `provider_card`
-    /// macro drawn for it at heading levels 2 and 3 (`{ h2, h3 }`),
+    /// component drawn for it at heading levels 2 and 3 (`{ h2, h3 }`),
     /// once per build, so that lists include the HTML instead of running the
-    /// macro for each of a provider's many appearances. A theme whose
-    /// `macros.html` has no such macro gets no cards (its lists run their
-    /// own macros as before).
-    fn add_cards(&self, summaries: &mut [Value]) -> Vec<Value> {
+    /// component for each of a provider's many appearances. A theme without
+    /// that component gets no cards (its lists run their own components).
+    fn add_cards(&self, summaries: &mut [Value]) {
         if !self.theme.has_provider_card {
-            return Vec::new();
+            return;
         }
         let theme = self.theme;
-        let base = {
-            let mut ctx = tera::Context::new();
-            ctx.insert("t", &theme.strings);
-            ctx
-        };
+        let mut base = tera::Context::new();
+        base.insert("t", &theme.strings);
         let drawn: Option<Vec<Value>> = summaries
-            .par_iter_mut()
-            .map_init(
-                || base.clone(),
-                |ctx, summary| {
-                    super::put(ctx, "p", std::mem::take(summary));
-                    let mut card = serde_json::Map::new();
-                    for level in CARD_LEVELS {
-                        ctx.insert("level", &level);
-                        let html = theme.tera.render(super::theme::PROVIDER_CARD_TEMPLATE, ctx);
-                        card.insert(format!("h{level}"), Value::String(html.ok()?));
-                    }
-                    *summary = ctx.remove("p").unwrap_or_default();
-                    Some(Value::Object(card))
-                },
-            )
-            .collect();
-        // One card that cannot be drawn (a theme whose macro fails, or has
-        // none) and no provider gets one: lists then draw them in place,
-        // where the error, if any, is reported.
-        match drawn {
-            Some(cards) => {
-                for (summary, card) in summaries.iter_mut().zip(&cards) {
-                    if let Some(o) = summary.as_object_mut() {
-                        o.insert("card".into(), card.clone());
-                    }
+            .par_iter()
+            .map(|summary| {
+                let mut ctx = base.clone();
+                ctx.insert("p", summary);
+                let mut card = serde_json::Map::new();
+                for level in CARD_LEVELS {
+                    ctx.insert("level", &level);
+                    let html = theme.tera.render(super::theme::PROVIDER_CARD_TEMPLATE, &ctx);
+                    card.insert(format!("h{level}"), Value::String(html.ok()?));
                 }
-                cards
-            }
-            None => {
-                let fresh: Vec<Value> = (0..summaries.len())
-                    .into_par_iter()
-                    .map(|i| self.build_provider_summary(i))
-                    .collect();
-                summaries.clone_from_slice(&fresh);
-                Vec::new()
+                Some(Value::Object(card))
+            })
+            .collect();
+        // One card that cannot be drawn (a theme whose component fails) and
+        // no provider gets one: lists then draw them in place, where the
+        // error, if any, is reported.
+        if let Some(cards) = drawn {
+            for (summary, card) in summaries.iter_mut().zip(cards) {
+                if let Some(o) = summary.as_object_mut() {
+                    o.insert("card".into(), card);
+                }
             }
         }
     }
 
-    /// Drop the page and provider summaries, for when the pages that list
-    /// many have been made: from now on each summary asked for is built
-    /// afresh (the same value) and not kept.
+    /// Drop the provider summaries, once the pages that list providers have
+    /// been made, so that the memory they held serves the pages still to come.
     pub fn release_summaries(&mut self) {
-        let pages = &self.site.pages;
-        let mut keep: Vec<usize> = (0..pages.len())
-            .filter(|&i| matches!(pages[i].kind, PageKind::Home | PageKind::Section))
-            .collect();
-        let recent = self.recent();
-        keep.extend(recent.by_service.values().flatten());
-        keep.extend(recent.by_condition.values().flatten());
-        if let Some(all) = self.page_summaries.take() {
-            let mut all = all.into_inner().unwrap_or_else(|e| e.into_inner());
-            self.kept_summaries = keep
-                .into_iter()
-                .filter_map(|i| Some((i, all.get_mut(i)?.take()?)))
-                .collect();
-        }
         self.provider_summaries.take();
-        self.cards.take();
-        self.summaries_released = true;
     }
 
-    /// Summaries `ids` for a page's context, as a list under `key` (`put`
-    /// into `ctx`), recorded in `loans`. A listing holds hundreds of
-    /// summaries and each is in many listings: rather than copy each from
-    /// the shared list every time, it is moved into the context and handed
-    /// back after the render ([`Env::give_back`]); one that another page
-    /// holds at the time (or listed twice) is built afresh.
-    fn lend(
-        &self,
-        ctx: &mut tera::Context,
-        loans: &mut Vec<Loan>,
-        key: &'static str,
-        kind: Summaries,
-        ids: Vec<usize>,
-    ) {
-        let mut list: Vec<Option<Value>> = match self.shelf(kind) {
-            Some(shelf) => {
-                let mut slots = shelf.lock().unwrap_or_else(|e| e.into_inner());
-                ids.iter()
-                    .map(|&i| slots.get_mut(i).and_then(Option::take))
-                    .collect()
-            }
-            None => Vec::new(),
+    /// Provider summaries `ids` as `providers` in a page's context. Each
+    /// is a shared template value, so listing it copies no text.
+    pub fn list_providers(&self, ctx: &mut tera::Context, ids: &[usize]) {
+        let list: Vec<tera::Value> = match self.provider_summaries.get() {
+            Some(all) => ids.iter().filter_map(|&i| all.get(i).cloned()).collect(),
+            None => ids
+                .iter()
+                .filter(|&&i| i < self.site.providers.len())
+                .map(|&i| tera::Value::from_serializable(&self.build_provider_summary(i)))
+                .collect(),
         };
-        list.resize(ids.len(), None);
-        let list: Vec<Value> = list
-            .into_iter()
-            .zip(&ids)
-            .map(|(v, &i)| v.unwrap_or_else(|| self.summary_of(kind, i)))
-            .collect();
-        super::put(ctx, key, list);
-        loans.push(Loan { key, kind, ids });
+        ctx.insert_value("providers", tera::Value::from(list));
     }
 
-    /// Lend provider summaries `ids` to a listing, as `providers` (see [`Env::lend`]).
-    pub fn lend_providers(&self, ctx: &mut tera::Context, loans: &mut Vec<Loan>, ids: Vec<usize>) {
-        self.lend(ctx, loans, "providers", Summaries::Providers, ids);
+    /// Page summaries `ids` as a list under `key` in a page's context.
+    pub fn list_pages(&self, ctx: &mut tera::Context, key: &'static str, ids: &[usize]) {
+        let all = self.page_summaries();
+        let list: Vec<tera::Value> = ids.iter().filter_map(|&i| all.get(i).cloned()).collect();
+        ctx.insert_value(key, tera::Value::from(list));
     }
 
-    /// Lend page summaries `ids` to a listing, under `key` (see [`Env::lend`]).
-    pub fn lend_pages(
-        &self,
-        ctx: &mut tera::Context,
-        loans: &mut Vec<Loan>,
-        key: &'static str,
-        ids: Vec<usize>,
-    ) {
-        self.lend(ctx, loans, key, Summaries::Pages, ids);
-    }
-
-    /// Take back what [`Env::lend`] lent, from `value`: the list as it was
-    /// taken out of the rendered page's context.
-    pub fn give_back(&self, loan: Loan, value: Value) {
-        let (Value::Array(list), Some(shelf)) = (value, self.shelf(loan.kind)) else {
-            return;
-        };
-        let mut slots = shelf.lock().unwrap_or_else(|e| e.into_inner());
-        for (i, v) in loan.ids.into_iter().zip(list) {
-            if let Some(slot) = slots.get_mut(i).filter(|s| s.is_none()) {
-                *slot = Some(v);
-            }
-        }
-    }
-
-    /// The shared summaries of `kind`, unless released or not built.
-    fn shelf(&self, kind: Summaries) -> Option<&Shelf> {
-        if self.summaries_released {
-            return None;
-        }
-        match kind {
-            Summaries::Pages => self.page_summaries.get(),
-            Summaries::Providers => self.provider_summaries.get(),
-        }
-    }
-
-    fn summary_of(&self, kind: Summaries, i: usize) -> Value {
-        match kind {
-            Summaries::Pages => self.page_summary(i),
-            Summaries::Providers => self.provider_summary(i),
-        }
+    /// Page summary `i` as a template value (`null` for no such page).
+    pub fn page_summary_value(&self, i: usize) -> tera::Value {
+        self.page_summaries()
+            .get(i)
+            .cloned()
+            .unwrap_or_else(tera::Value::none)
     }
 
     /// Providers in display order (by name, then id).
@@ -420,39 +311,12 @@ impl<'a> Env<'a> {
         }
     }
 
-    /// A short summary of a page, for lists (built once for every page).
+    /// A short summary of a page, for lists.
     pub fn page_summary(&self, i: usize) -> Value {
-        if let Some(v) = self.kept_summaries.get(&i) {
-            return v.clone();
-        }
-        self.summary(&self.page_summaries, self.site.pages.len(), i, |i| {
-            self.build_page_summary(i)
-        })
-    }
-
-    /// Summary `i` of `len`: a copy from `cache` (filled with `build` on
-    /// first use), or built afresh once the summaries are released or
-    /// while it is lent out.
-    fn summary(
-        &self,
-        cache: &OnceLock<Shelf>,
-        len: usize,
-        i: usize,
-        build: impl Fn(usize) -> Value,
-    ) -> Value {
-        if i >= len {
+        if i >= self.site.pages.len() {
             return Value::Null;
         }
-        if self.summaries_released {
-            return build(i);
-        }
-        let shelf = cache.get_or_init(|| Mutex::new((0..len).map(|i| Some(build(i))).collect()));
-        let copy = shelf
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .get(i)
-            .and_then(Clone::clone);
-        copy.unwrap_or_else(|| build(i))
+        self.build_page_summary(i)
     }
 
     fn build_page_summary(&self, i: usize) -> Value {
@@ -549,23 +413,6 @@ impl<'a> Env<'a> {
         })
     }
 
-    /// A provider as shown in lists (built once for every provider).
-    pub fn provider_summary(&self, i: usize) -> Value {
-        self.summary(
-            &self.provider_summaries,
-            self.site.providers.len(),
-            i,
-            |i| {
-                let mut v = self.build_provider_summary(i);
-                let card = self.cards.get().and_then(|c| c.get(i));
-                if let (Some(o), Some(card)) = (v.as_object_mut(), card) {
-                    o.insert("card".into(), card.clone());
-                }
-                v
-            },
-        )
-    }
-
     fn build_provider_summary(&self, i: usize) -> Value {
         let p: &Provider = &self.site.providers[i];
         let d = &p.data;
@@ -608,11 +455,7 @@ impl<'a> Env<'a> {
     pub fn provider_full(&self, i: usize) -> Value {
         let p: &Provider = &self.site.providers[i];
         let d = &p.data;
-        let mut v = self.provider_summary(i);
-        // The card is for lists.
-        if let Some(o) = v.as_object_mut() {
-            o.remove("card");
-        }
+        let mut v = self.build_provider_summary(i);
         let address = d.address.as_ref().map(|a| {
             let pc = a
                 .postcode
@@ -755,84 +598,71 @@ mod tests {
         compile(&opts).0.expect("the example site builds")
     }
 
-    fn slot(env: &Env, i: usize) -> Option<Value> {
-        let shelf = env.provider_summaries.get().expect("prepared");
-        shelf.lock().unwrap()[i].clone()
-    }
-
     #[test]
-    fn lent_summaries_come_back() {
+    fn listed_summaries_are_the_shared_values() {
         let c = example();
         let env = Env::new(&c.site, &c.theme);
         env.prepare();
-        let want = env.provider_summary(0);
         let mut ctx = tera::Context::new();
-        let mut loans = Vec::new();
-        env.lend(
-            &mut ctx,
-            &mut loans,
-            "providers",
-            Summaries::Providers,
-            vec![0, 0],
-        );
-        // Moved out while lent; the second copy was built afresh, the same.
-        assert_eq!(slot(&env, 0), None);
-        assert_eq!(
-            ctx.get("providers"),
-            Some(&json!([want.clone(), want.clone()]))
-        );
-        assert_eq!(env.provider_summary(0), want);
-        let loan = loans.pop().unwrap();
-        env.give_back(loan, ctx.remove("providers").unwrap());
-        assert_eq!(slot(&env, 0), Some(want));
+        env.list_providers(&mut ctx, &[0, 0]);
+        let list = ctx.get("providers").and_then(|v| v.as_array()).unwrap();
+        assert_eq!(list.len(), 2);
+        let want = tera::Value::from_serializable(&env.build_provider_summary(0));
+        let name = |v: &tera::Value| v.get_from_path("name").cloned();
+        assert_eq!(name(&list[0]), name(&want));
+        assert_eq!(list[0], list[1]);
+        // Once released, a listing builds the summary afresh, without its card.
+        let mut env = env;
+        env.release_summaries();
+        let mut ctx = tera::Context::new();
+        env.list_providers(&mut ctx, &[0, 99_999]);
+        let list = ctx.get("providers").and_then(|v| v.as_array()).unwrap();
+        assert_eq!(list.len(), 1);
+        assert_eq!(list[0], want);
     }
 
     #[test]
-    fn cards_are_what_the_macro_draws() {
+    fn cards_are_what_the_component_draws() {
         let mut c = example();
         c.theme
             .tera
             .add_raw_template(
                 "list.html",
-                "{% import \"macros.html\" as m %}{{ m::provider_list(providers=providers, t=t, level=2) }}|{{ m::provider_list(providers=providers, t=t, level=3) }}",
+                "{{<provider_list providers={providers} level={2} />}}|{{<provider_list providers={providers} level={3} />}}",
             )
             .unwrap();
         let env = Env::new(&c.site, &c.theme);
         env.prepare();
-        let with: Vec<Value> = (0..c.site.providers.len())
-            .map(|i| env.provider_summary(i))
-            .collect();
-        assert!(with.iter().all(|p| p["card"]["h2"].is_string()));
-        let without: Vec<Value> = with
-            .iter()
-            .cloned()
-            .map(|mut p| {
-                p.as_object_mut().unwrap().remove("card");
-                p
-            })
-            .collect();
-        let render = |list: Vec<Value>| {
-            let mut ctx = tera::Context::new();
-            ctx.insert("t", &c.theme.strings);
-            ctx.insert("providers", &list);
-            c.theme.tera.render("list.html", &ctx).unwrap()
-        };
-        let drawn = render(without);
+        let all: Vec<usize> = (0..c.site.providers.len()).collect();
+        let mut with = tera::Context::new();
+        with.insert("t", &c.theme.strings);
+        env.list_providers(&mut with, &all);
+        let listed = with.get("providers").and_then(|v| v.as_array()).unwrap();
+        assert!(
+            listed
+                .iter()
+                .all(|p| p.get_from_path("card.h2").is_some_and(|h| h.is_string()))
+        );
+        let mut without = tera::Context::new();
+        without.insert("t", &c.theme.strings);
+        let bare: Vec<Value> = all.iter().map(|&i| env.build_provider_summary(i)).collect();
+        without.insert("providers", &bare);
+        let drawn = c.theme.tera.render("list.html", &without).unwrap();
         assert!(drawn.contains("<h2 class=\"card__title\">"));
         assert!(drawn.contains("<h3 class=\"card__title\">"));
-        assert_eq!(render(with), drawn);
+        assert_eq!(c.theme.tera.render("list.html", &with).unwrap(), drawn);
     }
 
     #[test]
-    fn no_cards_without_the_macro() {
+    fn no_cards_without_the_component() {
         let mut c = example();
-        c.theme
-            .tera
-            .add_raw_template("macros.html", "{% macro other() %}{% endmacro other %}")
-            .unwrap();
+        c.theme.has_provider_card = false;
         let env = Env::new(&c.site, &c.theme);
         env.prepare();
-        assert!(env.provider_summary(0).get("card").is_none());
-        assert!(env.provider_summary(0)["name"].is_string());
+        let mut ctx = tera::Context::new();
+        env.list_providers(&mut ctx, &[0]);
+        let p = &ctx.get("providers").and_then(|v| v.as_array()).unwrap()[0];
+        assert!(p.get_from_path("card").is_none());
+        assert!(p.get_from_path("name").is_some_and(|n| n.is_string()));
     }
 }

@@ -93,8 +93,7 @@ pub fn job(env: &Env, spec: Spec) -> Job {
                 template: "404.html".into(),
                 ctx: finish_context(env, page, vec![], None),
                 origin: "404 page".into(),
-                loans: Vec::new(),
-            }
+                    }
         }
         Spec::Provider(i) => provider_job(env, i, &providers_crumb(env)),
     }
@@ -115,16 +114,14 @@ fn providers_listing_job(env: &Env) -> Job {
     let crumb = providers_crumb(env);
     let page = env.generated_page("section", &crumb.0, "", "providers/");
     let mut ctx = finish_context(env, page, vec![home_crumb(env)], None);
-    let mut loans = Vec::new();
     let provs = env.providers_sorted().to_vec();
-    env.lend_providers(&mut ctx, &mut loans, provs);
+    env.list_providers(&mut ctx, &provs);
     put(&mut ctx, "pages", Vec::<Value>::new());
     Job {
         path: "providers/index.html".into(),
         template: "section.html".into(),
         ctx,
         origin: "providers listing".into(),
-        loans,
     }
 }
 
@@ -141,9 +138,8 @@ fn folder_listing_job(env: &Env, folder: &'static str) -> Job {
     let title = env.theme.sub("facets", folder);
     let page = env.generated_page("section", &title, "", &path);
     let mut ctx = finish_context(env, page, vec![home_crumb(env)], None);
-    let mut loans = Vec::new();
     let pages: Vec<usize> = ids.values().copied().collect();
-    env.lend_pages(&mut ctx, &mut loans, "pages", pages);
+    env.list_pages(&mut ctx, "pages", &pages);
     put(&mut ctx, "providers", Vec::<Value>::new());
     put(&mut ctx, "section", Value::Null);
     Job {
@@ -151,7 +147,6 @@ fn folder_listing_job(env: &Env, folder: &'static str) -> Job {
         template: "section.html".into(),
         ctx,
         origin: format!("{folder} listing"),
-        loans,
     }
 }
 
@@ -167,18 +162,13 @@ fn provider_job(env: &Env, i: usize, crumb: &(String, String)) -> Job {
     }
     let ld = provider_jsonld(env, i, &full);
     let mut ctx = finish_context(env, page, vec![home_crumb(env), crumb.clone()], Some(ld));
-    let related: Vec<Value> = related_articles(env, i)
-        .into_iter()
-        .map(|a| env.page_summary(a))
-        .collect();
     put(&mut ctx, "provider", full);
-    put(&mut ctx, "articles", related);
+    env.list_pages(&mut ctx, "articles", &related_articles(env, i));
     Job {
         path: output_path(&p.path()),
         template: "provider.html".into(),
         ctx,
         origin: p.src.path.clone(),
-        loans: Vec::new(),
     }
 }
 
@@ -337,7 +327,6 @@ fn facet_index_job(env: &Env, facet: Facet) -> Job {
         template: "facet_index.html".into(),
         ctx,
         origin: format!("{} listing", facet.id()),
-        loans: Vec::new(),
     }
 }
 
@@ -362,14 +351,12 @@ fn facet_term_job(env: &Env, facet: Facet, v: &str) -> Job {
     env.sort_providers(&mut provs);
     put(&mut ctx, "facet", facet_v);
     put(&mut ctx, "term", term);
-    let mut loans = Vec::new();
-    env.lend_providers(&mut ctx, &mut loans, provs);
+    env.list_providers(&mut ctx, &provs);
     Job {
         path: output_path(&path),
         template: "facet.html".into(),
         ctx,
         origin: format!("{} page {v}", facet.id()),
-        loans,
     }
 }
 
@@ -406,8 +393,7 @@ fn find_job(env: &Env) -> Job {
                 .collect(),
         )
     };
-    let mut loans = Vec::new();
-    env.lend_providers(&mut ctx, &mut loans, provs);
+    env.list_providers(&mut ctx, &provs);
     put(
         &mut ctx,
         "filters",
@@ -425,7 +411,6 @@ fn find_job(env: &Env) -> Job {
         template: "find.html".into(),
         ctx,
         origin: "find-a-service page".into(),
-        loans,
     }
 }
 
@@ -479,7 +464,6 @@ fn search_job(env: &Env) -> Job {
         template: "search.html".into(),
         ctx,
         origin: "search page".into(),
-        loans: Vec::new(),
     }
 }
 
@@ -509,7 +493,6 @@ fn changes_job(env: &Env) -> Job {
         template: "changes.html".into(),
         ctx,
         origin: "changes page".into(),
-        loans: Vec::new(),
     }
 }
 

@@ -86,8 +86,6 @@ pub struct Job {
     pub ctx: tera::Context,
     /// The source file, for template errors.
     pub origin: String,
-    /// Shared summaries lent to `ctx`, handed back after the render.
-    pub loans: Vec<context::Loan>,
 }
 
 /// What one output page is made from. Its context is built when it is
@@ -181,9 +179,8 @@ pub fn render_site_into(
     let run = |env: &Env, specs: &[(usize, PageSpec)]| -> Vec<(usize, PageResult)> {
         specs
             .par_iter()
-            .map_init(
-                || base.clone(),
-                |worker, &(at, spec)| {
+            .map(
+                |&(at, spec)| {
                     let mut markdown = Duration::ZERO;
                     let mut text = Duration::ZERO;
                     let mut kept = None;
@@ -221,7 +218,7 @@ pub fn render_site_into(
                     let t = Instant::now();
                     let path = job.path.clone();
                     let template = job.template.clone();
-                    let out = render_job(env, worker, &base, job);
+                    let out = render_job(env, &base, job);
                     let time = PageTime {
                         path,
                         template,
@@ -302,9 +299,8 @@ pub fn render_site_into(
     );
     let mut rest: Vec<Output> = Vec::new();
     for spec in search_specs {
-        let mut worker = base.clone();
         let job = generated::job(&env, spec);
-        match render_job(&env, &mut worker, &base, job) {
+        match render_job(&env, &base, job) {
             Ok(o) => rest.push(o),
             Err(d) => diags.push(d),
         }
@@ -461,19 +457,16 @@ pub fn render_outputs<M: Borrow<(Rendered, Vec<Value>)> + Sync>(
     };
     let results: Vec<Result<Output, Diagnostic>> = specs
         .par_iter()
-        .map_init(
-            || base.clone(),
-            |worker, &spec| {
-                let job = match spec {
-                    PageSpec::Page(i) => {
-                        let (r, faq) = markdown[i].borrow();
-                        page_job(&env, i, r, faq.clone(), None)?
-                    }
-                    PageSpec::Generated(g) => generated::job(&env, g),
-                };
-                render_job(&env, worker, &base, job)
-            },
-        )
+        .map(|&spec| {
+            let job = match spec {
+                PageSpec::Page(i) => {
+                    let (r, faq) = markdown[i].borrow();
+                    page_job(&env, i, r, faq.clone(), None)?
+                }
+                PageSpec::Generated(g) => generated::job(&env, g),
+            };
+            render_job(&env, &base, job)
+        })
         .collect();
     let mut outputs = Vec::with_capacity(results.len() + theme.assets.len() + 8);
     for r in results {
@@ -611,51 +604,23 @@ impl MadeList {
 
 /// Put a value into a context by moving it (`Context::insert` serialises
 /// its argument, which for a `Value` is a deep copy).
-pub fn put(ctx: &mut tera::Context, key: &str, value: impl Into<Value>) {
-    let mut m = serde_json::Map::new();
-    m.insert(key.to_string(), value.into());
-    if let Ok(c) = tera::Context::from_value(Value::Object(m)) {
-        ctx.extend(c);
-    }
+pub fn put(ctx: &mut tera::Context, key: &'static str, value: impl Into<Value>) {
+    ctx.insert_value(key, tera::Value::from_serializable(&value.into()));
 }
 
-/// Render `job` in `worker`, a context that already holds the site-wide
-/// values of `base`: the job's own values are moved in for the render and
-/// taken out after, so site-wide data is never copied per page.
-fn render_job(
-    env: &Env,
-    worker: &mut tera::Context,
-    base: &tera::Context,
-    job: Job,
-) -> Result<Output, Diagnostic> {
+/// Render `job` with the site-wide values of `base`. Template values
+/// share their text, so adding `base` to each page copies no strings.
+fn render_job(env: &Env, base: &tera::Context, job: Job) -> Result<Output, Diagnostic> {
     let theme = env.theme;
     let Job {
         path,
         template,
         ctx,
         origin,
-        loans,
     } = job;
-    let own = match ctx.into_json() {
-        Value::Object(m) => m,
-        _ => serde_json::Map::new(),
-    };
-    let keys: Vec<String> = own.keys().cloned().collect();
-    if let Ok(c) = tera::Context::from_value(Value::Object(own)) {
-        worker.extend(c);
-    }
-    let result = theme.tera.render(&template, worker);
-    for loan in loans {
-        if let Some(v) = worker.remove(loan.key) {
-            env.give_back(loan, v);
-        }
-    }
-    for k in &keys {
-        worker.remove(k);
-        if let Some(v) = base.get(k) {
-            worker.insert(k.as_str(), v);
-        }
-    }
+    let mut full = base.clone();
+    full.extend(ctx);
+    let result = theme.tera.render(&template, &full);
     result
         .map(|html| Output {
             // Every page carries the policy, whatever its template (a
@@ -1077,27 +1042,26 @@ fn page_job(
         .parent
         .as_ref()
         .and_then(|r| site.by_rel.get(r))
-        .map(|&s| env.page_summary(s))
-        .unwrap_or(Value::Null);
-    put(&mut ctx, "section", section);
-    let mut loans = Vec::new();
+        .map(|&s| env.page_summary_value(s))
+        .unwrap_or_else(tera::Value::none);
+    ctx.insert_value("section", section);
     match p.kind {
         PageKind::Home => {
             let mut secs: Vec<usize> = site.children.get(&i).cloned().unwrap_or_default();
             secs.retain(|&c| {
                 site.pages[c].kind == PageKind::Section || site.pages[c].kind == PageKind::Article
             });
-            env.lend_pages(&mut ctx, &mut loans, "sections", secs);
+            env.list_pages(&mut ctx, "sections", &secs);
         }
         PageKind::Section => {
             let kids = site.children.get(&i).cloned().unwrap_or_default();
-            env.lend_pages(&mut ctx, &mut loans, "pages", kids);
+            env.list_pages(&mut ctx, "pages", &kids);
             let provs = if p.rel == "providers/_index.md" {
                 env.providers_sorted().to_vec()
             } else {
                 Vec::new()
             };
-            env.lend_providers(&mut ctx, &mut loans, provs);
+            env.list_providers(&mut ctx, &provs);
         }
         PageKind::Service | PageKind::Condition => {
             let (provs, arts) = if p.kind == PageKind::Service {
@@ -1114,8 +1078,8 @@ fn page_job(
             let mut provs: Vec<usize> = provs.cloned().unwrap_or_default();
             env.sort_providers(&mut provs);
             let arts = arts.cloned().unwrap_or_default();
-            env.lend_providers(&mut ctx, &mut loans, provs);
-            env.lend_pages(&mut ctx, &mut loans, "articles", arts);
+            env.list_providers(&mut ctx, &provs);
+            env.list_pages(&mut ctx, "articles", &arts);
         }
         PageKind::Article => {}
     }
@@ -1123,7 +1087,6 @@ fn page_job(
         path: output_path(&p.path),
         template,
         ctx,
-        loans,
         origin: p.src.path.clone(),
     })
 }

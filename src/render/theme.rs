@@ -23,22 +23,31 @@ pub struct Theme {
     pub asset_paths: BTreeMap<String, String>,
     /// Files copied as they are: output path and bytes.
     pub static_files: Vec<(String, Vec<u8>)>,
-    /// Where each template came from, for messages.
-    pub template_origins: BTreeMap<String, String>,
+    /// Where each template came from and its text, for messages.
+    pub template_origins: BTreeMap<String, TemplateSource>,
     /// Whether [`PROVIDER_CARD_TEMPLATE`] was added (the theme has a
     /// `macros.html` to import it from).
     pub has_provider_card: bool,
 }
 
+/// A template's origin (its path for messages) and its text.
+#[derive(Debug, Clone)]
+pub struct TemplateSource {
+    pub origin: String,
+    pub text: std::sync::Arc<str>,
+}
+
 /// An internal template that draws one provider card with the theme's own
-/// `provider_card` macro (from `macros.html`), given `p`, `t` and `level`.
-/// A tera macro sees only its arguments, so its output for a provider is
-/// the same wherever it is called: lists include the card made once per
-/// build (`card` in a provider summary) instead of running the macro for
-/// every appearance. The name cannot clash with a template file's.
+/// `provider_card` component (from `macros.html`), given `p`, `t` and
+/// `level`. A component sees only its arguments, so its output for a
+/// provider is the same wherever it is called: lists include the card made
+/// once per build (`card` in a provider summary) instead of running the
+/// component for every appearance. The name cannot clash with a template file's.
 pub const PROVIDER_CARD_TEMPLATE: &str = "(carehub) provider card.html";
-const PROVIDER_CARD_SOURCE: &str =
-    "{% import \"macros.html\" as m %}{{ m::provider_card(p=p, t=t, level=level) }}";
+const PROVIDER_CARD_SOURCE: &str = "{{<provider_card p={p} level={level} />}}";
+
+/// The component [`PROVIDER_CARD_TEMPLATE`] draws.
+const PROVIDER_CARD_COMPONENT: &str = "provider_card";
 
 /// One file of a theme, wherever it came from.
 struct ThemeFile {
@@ -217,20 +226,24 @@ pub fn load(root: &Path, name: &str, language: &str) -> Result<Theme, Vec<Diagno
     };
 
     let mut tera = Tera::default();
-    tera.autoescape_on(vec![".html", ".xml"]);
+    tera.autoescape_on([".html", ".xml"]);
     // Tera's own escaper also escapes `/`, which bloats every URL; `&<>"'` is enough.
-    tera.set_escape_fn(escape_html);
-    let template_origins: BTreeMap<String, String> = templates
+    tera.set_escape_fn(escape_html_to);
+    let template_origins: BTreeMap<String, TemplateSource> = templates
         .iter()
-        .map(|(k, (_, o))| (k.clone(), o.clone()))
+        .map(|(k, (s, o))| {
+            let source = TemplateSource {
+                origin: o.clone(),
+                text: s.as_str().into(),
+            };
+            (k.clone(), source)
+        })
         .collect();
-    let has_macros = templates.contains_key("macros.html");
-    let raw: Vec<(String, String)> = templates.into_iter().map(|(k, (s, _))| (k, s)).collect();
     let mut has_provider_card = false;
-    if let Err(e) = tera.add_raw_templates(raw) {
-        errors.push(template_error(&e, &template_origins));
-    } else if has_macros {
-        // Without it lists run the macro in place, as before.
+    if let Err(e) = tera.add_raw_templates(templates.iter().map(|(k, (s, _))| (k, s))) {
+        errors.extend(template_errors(&e, &template_origins));
+    } else if tera.contains_component(PROVIDER_CARD_COMPONENT) {
+        // Without it lists run the component in place, as before.
         has_provider_card = tera
             .add_raw_template(PROVIDER_CARD_TEMPLATE, PROVIDER_CARD_SOURCE)
             .is_ok();
@@ -260,8 +273,102 @@ fn not_utf8(origin: &str) -> Diagnostic {
     .with_hint("save it as UTF-8")
 }
 
-/// A tera error as a diagnostic, with the whole cause chain.
-pub fn template_error(e: &tera::Error, origins: &BTreeMap<String, String>) -> Diagnostic {
+const TEMPLATE_HINT: &str =
+    "fix the template; `docs/themes.md` lists every template and its variables";
+
+/// Every problem in a tera error as diagnostics. Tera checks all templates'
+/// filters, tests and components at once and reports each missing one
+/// with its place (`error: Unknown filter ...` / ` --> page.html:3:20`):
+/// each becomes its own diagnostic at that line and column.
+pub fn template_errors(
+    e: &tera::Error,
+    origins: &BTreeMap<String, TemplateSource>,
+) -> Vec<Diagnostic> {
+    if let tera::ErrorKind::Msg(report) = e.kind() {
+        let found: Vec<Diagnostic> = report_places(report)
+            .filter_map(|(msg, name, line, col)| {
+                let t = origins.get(name)?;
+                let offset = offset_of(&t.text, line, col)?;
+                let src = SourceFile::new(t.origin.clone(), t.text.clone());
+                let d = Diagnostic::error_at(
+                    "template",
+                    &src,
+                    offset..offset + 1,
+                    format!("template error: {msg}"),
+                );
+                Some(d.with_hint(TEMPLATE_HINT))
+            })
+            .collect();
+        if !found.is_empty() {
+            return found;
+        }
+    }
+    vec![template_error(e, origins)]
+}
+
+/// The `(message, template, line, column)` of each `error: ...` /
+/// ` --> name:line:col` pair in a tera report.
+fn report_places(report: &str) -> impl Iterator<Item = (&str, &str, usize, usize)> {
+    let lines: Vec<&str> = report.lines().collect();
+    let mut out = Vec::new();
+    for pair in lines.windows(2) {
+        let (Some(msg), Some(place)) = (
+            pair[0].strip_prefix("error: "),
+            pair[1].trim_start().strip_prefix("--> "),
+        ) else {
+            continue;
+        };
+        let mut parts = place.rsplitn(3, ':');
+        let (Some(col), Some(line), Some(name)) = (parts.next(), parts.next(), parts.next())
+        else {
+            continue;
+        };
+        if let (Ok(line), Ok(col)) = (line.parse(), col.parse()) {
+            out.push((msg, name, line, col));
+        }
+    }
+    out.into_iter()
+}
+
+/// The byte offset of 1-based `line` and `col` (in characters) in `text`.
+fn offset_of(text: &str, line: usize, col: usize) -> Option<usize> {
+    let start = if line <= 1 {
+        0
+    } else {
+        text.match_indices('\n').nth(line - 2)?.0 + 1
+    };
+    let rest = &text[start..];
+    let within = rest
+        .char_indices()
+        .nth(col.saturating_sub(1))
+        .map_or(rest.len(), |(i, _)| i);
+    Some(start + within)
+}
+
+/// A tera error as a diagnostic: at its line and column in the template
+/// when tera knows them, else naming the template file.
+pub fn template_error(e: &tera::Error, origins: &BTreeMap<String, TemplateSource>) -> Diagnostic {
+    let hint = TEMPLATE_HINT;
+    if let tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) = e.kind() {
+        if let Some(t) = origins.get(r.filename()) {
+            let src = SourceFile::new(t.origin.clone(), t.text.clone());
+            return Diagnostic::error_at(
+                "template",
+                &src,
+                r.span().range.clone(),
+                format!("template error: {}", r.message()),
+            )
+            .with_hint(hint);
+        }
+        // An internal template: name the file the error is in, if any.
+        let path = origins
+            .values()
+            .find(|t| r.message().contains(t.origin.as_str()))
+            .map(|t| t.origin.clone())
+            .unwrap_or_else(|| "templates".to_string());
+        let msg = format!("template error in {}: {}", r.filename(), r.message());
+        return Diagnostic::file(Severity::Error, "template", path, msg).with_hint(hint);
+    }
     let mut msg = e.to_string();
     let mut src = std::error::Error::source(e);
     while let Some(s) = src {
@@ -272,7 +379,7 @@ pub fn template_error(e: &tera::Error, origins: &BTreeMap<String, String>) -> Di
     let path = origins
         .iter()
         .find(|(name, _)| msg.contains(&format!("'{name}'")))
-        .map(|(_, o)| o.clone())
+        .map(|(_, t)| t.origin.clone())
         .unwrap_or_else(|| "templates".to_string());
     Diagnostic::file(
         Severity::Error,
@@ -280,7 +387,7 @@ pub fn template_error(e: &tera::Error, origins: &BTreeMap<String, String>) -> Di
         path,
         format!("template error: {msg}"),
     )
-    .with_hint("fix the template; `docs/themes.md` lists every template and its variables")
+    .with_hint(hint)
 }
 
 impl Theme {
@@ -317,8 +424,29 @@ impl Theme {
     }
 
     pub fn has_template(&self, name: &str) -> bool {
-        self.tera.get_template_names().any(|n| n == name)
+        self.tera.contains_template(name)
     }
+}
+
+/// [`escape_html`] writing to `out`: tera's escape function.
+pub fn escape_html_to(s: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    // Copy the runs between special characters whole (every page renders
+    // thousands of values through this).
+    let mut start = 0;
+    for (i, b) in s.bytes().enumerate() {
+        let rep: &[u8] = match b {
+            b'&' => b"&amp;",
+            b'<' => b"&lt;",
+            b'>' => b"&gt;",
+            b'"' => b"&quot;",
+            b'\'' => b"&#39;",
+            _ => continue,
+        };
+        out.write_all(&s.as_bytes()[start..i])?;
+        out.write_all(rep)?;
+        start = i + 1;
+    }
+    out.write_all(&s.as_bytes()[start..])
 }
 
 /// Escape text for HTML content and quoted attributes.
@@ -343,4 +471,75 @@ pub fn escape_html(s: &str) -> String {
     }
     out.push_str(&s[start..]);
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn origins(files: &[(&str, &str)]) -> BTreeMap<String, TemplateSource> {
+        files
+            .iter()
+            .map(|(name, text)| {
+                let source = TemplateSource {
+                    origin: format!("templates/{name}"),
+                    text: (*text).into(),
+                };
+                (name.to_string(), source)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn every_missing_filter_and_component_is_placed() {
+        let files = [
+            ("a.html", "<p>\n{{ x | nofilter }}</p>"),
+            ("b.html", "é {{<nothing />}}\n{{ y | alsono }}"),
+        ];
+        let mut tera = Tera::default();
+        let e = tera.add_raw_templates(files).unwrap_err();
+        let diags = template_errors(&e, &origins(&files));
+        let mut places: Vec<(String, usize, usize)> = diags
+            .iter()
+            .map(|d| (d.path.clone(), d.line, d.col))
+            .collect();
+        places.sort();
+        assert_eq!(
+            places,
+            [
+                ("templates/a.html".to_string(), 2, 8),
+                ("templates/b.html".to_string(), 1, 5),
+                ("templates/b.html".to_string(), 2, 8),
+            ],
+            "{diags:?}"
+        );
+        assert!(diags.iter().any(|d| d.message.contains("`nofilter`")));
+    }
+
+    #[test]
+    fn syntax_and_rendering_errors_point_into_the_template() {
+        let files = [("a.html", "<p>\n{% if %}</p>")];
+        let mut tera = Tera::default();
+        let e = tera.add_raw_templates(files).unwrap_err();
+        let d = template_error(&e, &origins(&files));
+        assert_eq!((d.path.as_str(), d.line), ("templates/a.html", 2), "{d:?}");
+
+        let files = [("b.html", "<p>{{ page.nope }}</p>")];
+        let mut tera = Tera::default();
+        tera.add_raw_templates(files).unwrap();
+        let mut ctx = tera::Context::new();
+        ctx.insert("page", &serde_json::json!({ "title": "x" }));
+        let e = tera.render("b.html", &ctx).unwrap_err();
+        let d = template_error(&e, &origins(&files));
+        assert_eq!((d.path.as_str(), d.line, d.col), ("templates/b.html", 1, 12));
+        assert!(d.message.contains("nope"), "{}", d.message);
+    }
+
+    #[test]
+    fn offsets_count_characters() {
+        assert_eq!(offset_of("ab\ncé d", 2, 3), Some(6));
+        assert_eq!(offset_of("ab", 1, 1), Some(0));
+        assert_eq!(offset_of("ab", 3, 1), None);
+        assert_eq!(offset_of("ab", 1, 99), Some(2));
+    }
 }
