@@ -145,3 +145,46 @@ fn a_page_variable_in_the_footer_is_one_clear_error() {
     );
     assert!(run.stderr.contains("footer.html"), "{}", run.stderr);
 }
+
+/// Template mistakes are reported at their line and column, every unknown
+/// filter and component in one run, and nothing is written.
+#[test]
+fn template_mistakes_are_placed_and_reported_together() {
+    let site = common::TestSite::new();
+    site.write("content/about.md", &common::page("About", "About us."));
+    site.write(
+        "templates/page.html",
+        "{% extends \"base.html\" %}\n{% block content %}\n<h1>{{ page.title | shout }}</h1>\n{{<no_such_part list={page.faq} />}}\n{% endblock content %}\n",
+    );
+    site.write(
+        "templates/footer.html",
+        "<footer>{{ t.built_with | whisper }}</footer>\n",
+    );
+    let run = site.build();
+    run.expect_code(1);
+    for want in [
+        "templates/page.html:3:21: error: template error: Unknown filter `shout`",
+        "templates/page.html:4:3: error: template error: Unknown component `no_such_part`",
+        "templates/footer.html:1:27: error: template error: Unknown filter `whisper`",
+    ] {
+        assert!(run.stderr.contains(want), "{want}\n{}", run.stderr);
+    }
+    assert!(!site.exists("public/about/index.html"));
+
+    // A field that does not exist is placed too, and names the ones that do.
+    site.write(
+        "templates/page.html",
+        "{% extends \"base.html\" %}\n{% block content %}\n<h1>{{ page.titel }}</h1>\n{% endblock content %}\n",
+    );
+    site.write("templates/footer.html", "<footer></footer>\n");
+    let run = site.build();
+    run.expect_code(1);
+    assert!(
+        run.stderr.contains(
+            "templates/page.html:3:13: error: template error: Field `titel` is not defined"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("title"), "{}", run.stderr);
+}

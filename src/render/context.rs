@@ -162,9 +162,7 @@ impl<'a> Env<'a> {
                 .map(|i| self.build_provider_summary(i))
                 .collect();
             self.add_cards(&mut all);
-            all.par_iter()
-                .map(tera::Value::from_serializable)
-                .collect()
+            all.par_iter().map(tera::Value::from_serializable).collect()
         })
     }
 
@@ -188,7 +186,9 @@ impl<'a> Env<'a> {
                 let mut card = serde_json::Map::new();
                 for level in CARD_LEVELS {
                     ctx.insert("level", &level);
-                    let html = theme.tera.render(super::theme::PROVIDER_CARD_TEMPLATE, &ctx);
+                    let html = theme
+                        .tera
+                        .render(super::theme::PROVIDER_CARD_TEMPLATE, &ctx);
                     card.insert(format!("h{level}"), Value::String(html.ok()?));
                 }
                 Some(Value::Object(card))

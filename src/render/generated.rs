@@ -93,7 +93,7 @@ pub fn job(env: &Env, spec: Spec) -> Job {
                 template: "404.html".into(),
                 ctx: finish_context(env, page, vec![], None),
                 origin: "404 page".into(),
-                    }
+            }
         }
         Spec::Provider(i) => provider_job(env, i, &providers_crumb(env)),
     }

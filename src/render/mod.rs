@@ -179,66 +179,64 @@ pub fn render_site_into(
     let run = |env: &Env, specs: &[(usize, PageSpec)]| -> Vec<(usize, PageResult)> {
         specs
             .par_iter()
-            .map(
-                |&(at, spec)| {
-                    let mut markdown = Duration::ZERO;
-                    let mut text = Duration::ZERO;
-                    let mut kept = None;
-                    let t = Instant::now();
-                    let job = match spec {
-                        PageSpec::Page(i) => {
-                            let (mut r, faq) = render_page_markdown(site, &labels, &site.pages[i]);
-                            markdown = t.elapsed();
-                            let html = sink.map(|_| std::mem::take(&mut r.html));
-                            let job = page_job(env, i, &r, faq.clone(), html);
-                            let job_done = t.elapsed();
-                            let found = page_checks
-                                .as_ref()
-                                .map(|c| c.page(site, i, &r))
-                                .unwrap_or_default();
-                            let plain = if stream {
-                                r.prose = Vec::new();
-                                std::mem::take(&mut r.plain)
-                            } else {
-                                r.plain.clone()
-                            };
-                            let entry = indexer.entry(&search::page_doc(env, i, &r, &faq, plain));
-                            r.shrink_kept();
-                            kept = Some((i, (r, faq), found, entry));
-                            text = t.elapsed() - job_done;
-                            job
-                        }
-                        PageSpec::Generated(g) => Ok(generated::job(env, g)),
-                    };
-                    let job = match job {
-                        Ok(j) => j,
-                        Err(d) => return (at, (Err(d), None, kept)),
-                    };
-                    let context = t.elapsed() - markdown - text;
-                    let t = Instant::now();
-                    let path = job.path.clone();
-                    let template = job.template.clone();
-                    let out = render_job(env, &base, job);
-                    let time = PageTime {
-                        path,
-                        template,
-                        markdown,
-                        text,
-                        context,
-                        template_time: t.elapsed(),
-                    };
-                    let out = match (out, sink) {
-                        (Ok(o), Some(sink)) => {
-                            let path = o.path.clone();
-                            sink.put(o);
-                            Ok(Made::Sent(path))
-                        }
-                        (Ok(o), None) => Ok(Made::Kept(o)),
-                        (Err(d), _) => Err(d),
-                    };
-                    (at, (out, Some(time), kept))
-                },
-            )
+            .map(|&(at, spec)| {
+                let mut markdown = Duration::ZERO;
+                let mut text = Duration::ZERO;
+                let mut kept = None;
+                let t = Instant::now();
+                let job = match spec {
+                    PageSpec::Page(i) => {
+                        let (mut r, faq) = render_page_markdown(site, &labels, &site.pages[i]);
+                        markdown = t.elapsed();
+                        let html = sink.map(|_| std::mem::take(&mut r.html));
+                        let job = page_job(env, i, &r, faq.clone(), html);
+                        let job_done = t.elapsed();
+                        let found = page_checks
+                            .as_ref()
+                            .map(|c| c.page(site, i, &r))
+                            .unwrap_or_default();
+                        let plain = if stream {
+                            r.prose = Vec::new();
+                            std::mem::take(&mut r.plain)
+                        } else {
+                            r.plain.clone()
+                        };
+                        let entry = indexer.entry(&search::page_doc(env, i, &r, &faq, plain));
+                        r.shrink_kept();
+                        kept = Some((i, (r, faq), found, entry));
+                        text = t.elapsed() - job_done;
+                        job
+                    }
+                    PageSpec::Generated(g) => Ok(generated::job(env, g)),
+                };
+                let job = match job {
+                    Ok(j) => j,
+                    Err(d) => return (at, (Err(d), None, kept)),
+                };
+                let context = t.elapsed() - markdown - text;
+                let t = Instant::now();
+                let path = job.path.clone();
+                let template = job.template.clone();
+                let out = render_job(env, &base, job);
+                let time = PageTime {
+                    path,
+                    template,
+                    markdown,
+                    text,
+                    context,
+                    template_time: t.elapsed(),
+                };
+                let out = match (out, sink) {
+                    (Ok(o), Some(sink)) => {
+                        let path = o.path.clone();
+                        sink.put(o);
+                        Ok(Made::Sent(path))
+                    }
+                    (Ok(o), None) => Ok(Made::Kept(o)),
+                    (Err(d), _) => Err(d),
+                };
+                (at, (out, Some(time), kept))
+            })
             .collect()
     };
     let mut slots: Vec<Option<PageResult>> = Vec::new();

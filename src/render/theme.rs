@@ -289,11 +289,16 @@ pub fn template_errors(
             .filter_map(|(msg, name, line, col)| {
                 let t = origins.get(name)?;
                 let offset = offset_of(&t.text, line, col)?;
+                // Underline the name (`shout`, `<no_such_part`).
+                let len = t.text[offset..]
+                    .char_indices()
+                    .find(|&(i, c)| !(c.is_alphanumeric() || c == '_' || (i == 0 && c == '<')))
+                    .map_or(t.text.len() - offset, |(i, _)| i);
                 let src = SourceFile::new(t.origin.clone(), t.text.clone());
                 let d = Diagnostic::error_at(
                     "template",
                     &src,
-                    offset..offset + 1,
+                    offset..offset + len.max(1),
                     format!("template error: {msg}"),
                 );
                 Some(d.with_hint(TEMPLATE_HINT))
@@ -319,8 +324,7 @@ fn report_places(report: &str) -> impl Iterator<Item = (&str, &str, usize, usize
             continue;
         };
         let mut parts = place.rsplitn(3, ':');
-        let (Some(col), Some(line), Some(name)) = (parts.next(), parts.next(), parts.next())
-        else {
+        let (Some(col), Some(line), Some(name)) = (parts.next(), parts.next(), parts.next()) else {
             continue;
         };
         if let (Ok(line), Ok(col)) = (line.parse(), col.parse()) {
@@ -531,7 +535,10 @@ mod tests {
         ctx.insert("page", &serde_json::json!({ "title": "x" }));
         let e = tera.render("b.html", &ctx).unwrap_err();
         let d = template_error(&e, &origins(&files));
-        assert_eq!((d.path.as_str(), d.line, d.col), ("templates/b.html", 1, 12));
+        assert_eq!(
+            (d.path.as_str(), d.line, d.col),
+            ("templates/b.html", 1, 12)
+        );
         assert!(d.message.contains("nope"), "{}", d.message);
     }
 
