@@ -3,6 +3,7 @@
 
 use super::markdown::Rendered;
 use super::theme::Theme;
+use super::value::to_tera;
 use crate::model::uk;
 use crate::model::vocab::{self, Facet};
 use crate::model::{Date, Page, PageKind, Provider};
@@ -150,7 +151,7 @@ impl<'a> Env<'a> {
         self.page_summaries.get_or_init(|| {
             (0..self.site.pages.len())
                 .into_par_iter()
-                .map(|i| tera::Value::from_serializable(&self.build_page_summary(i)))
+                .map(|i| to_tera(self.build_page_summary(i)))
                 .collect()
         })
     }
@@ -162,7 +163,7 @@ impl<'a> Env<'a> {
                 .map(|i| self.build_provider_summary(i))
                 .collect();
             self.add_cards(&mut all);
-            all.par_iter().map(tera::Value::from_serializable).collect()
+            all.into_par_iter().map(to_tera).collect()
         })
     }
 
@@ -206,10 +207,34 @@ impl<'a> Env<'a> {
         }
     }
 
-    /// Drop the provider summaries, once the pages that list providers have
-    /// been made, so that the memory they held serves the pages still to come.
+    /// Drop the provider summaries and the page summaries later pages do
+    /// not list, once the pages that list many have been made, so that the
+    /// memory they held serves the pages still to come. Sections and the
+    /// recent articles that provider pages list are kept; any other summary
+    /// asked for later is built afresh (the same value).
     pub fn release_summaries(&mut self) {
         self.provider_summaries.take();
+        let pages = &self.site.pages;
+        let mut keep = vec![false; pages.len()];
+        for (i, p) in pages.iter().enumerate() {
+            keep[i] = matches!(p.kind, PageKind::Home | PageKind::Section);
+        }
+        let recent = self.recent();
+        for &i in recent
+            .by_service
+            .values()
+            .chain(recent.by_condition.values())
+            .flatten()
+        {
+            keep[i] = true;
+        }
+        if let Some(all) = self.page_summaries.get_mut() {
+            for (v, keep) in all.iter_mut().zip(keep) {
+                if !keep {
+                    *v = tera::Value::undefined();
+                }
+            }
+        }
     }
 
     /// Provider summaries `ids` as `providers` in a page's context. Each
@@ -220,7 +245,7 @@ impl<'a> Env<'a> {
             None => ids
                 .iter()
                 .filter(|&&i| i < self.site.providers.len())
-                .map(|&i| tera::Value::from_serializable(&self.build_provider_summary(i)))
+                .map(|&i| to_tera(self.build_provider_summary(i)))
                 .collect(),
         };
         ctx.insert_value("providers", tera::Value::from(list));
@@ -228,17 +253,22 @@ impl<'a> Env<'a> {
 
     /// Page summaries `ids` as a list under `key` in a page's context.
     pub fn list_pages(&self, ctx: &mut tera::Context, key: &'static str, ids: &[usize]) {
-        let all = self.page_summaries();
-        let list: Vec<tera::Value> = ids.iter().filter_map(|&i| all.get(i).cloned()).collect();
+        let list: Vec<tera::Value> = ids
+            .iter()
+            .filter(|&&i| i < self.site.pages.len())
+            .map(|&i| self.page_summary_value(i))
+            .collect();
         ctx.insert_value(key, tera::Value::from(list));
     }
 
-    /// Page summary `i` as a template value (`null` for no such page).
+    /// Page summary `i` as a template value (`null` for no such page): the
+    /// shared one, or built afresh once released.
     pub fn page_summary_value(&self, i: usize) -> tera::Value {
-        self.page_summaries()
-            .get(i)
-            .cloned()
-            .unwrap_or_else(tera::Value::none)
+        match self.page_summaries().get(i) {
+            Some(v) if !v.is_undefined() => v.clone(),
+            Some(_) => to_tera(self.build_page_summary(i)),
+            None => tera::Value::none(),
+        }
     }
 
     /// Providers in display order (by name, then id).
@@ -612,8 +642,18 @@ mod tests {
         assert_eq!(name(&list[0]), name(&want));
         assert_eq!(list[0], list[1]);
         // Once released, a listing builds the summary afresh, without its card.
+        let article = (0..c.site.pages.len())
+            .find(|&i| c.site.pages[i].kind == PageKind::Article)
+            .unwrap();
+        let before = env.page_summary_value(article);
         let mut env = env;
         env.release_summaries();
+        let mut ctx = tera::Context::new();
+        env.list_pages(&mut ctx, "pages", &[article, usize::MAX]);
+        assert_eq!(
+            ctx.get("pages").and_then(|v| v.as_array()),
+            Some(&[before][..])
+        );
         let mut ctx = tera::Context::new();
         env.list_providers(&mut ctx, &[0, 99_999]);
         let list = ctx.get("providers").and_then(|v| v.as_array()).unwrap();

@@ -10,6 +10,7 @@ pub mod markdown;
 pub mod search;
 pub mod sitemap;
 pub mod theme;
+pub mod value;
 
 use crate::check::{PageChecks, PageFindings};
 use crate::diagnostics::{Diagnostic, Diagnostics, Severity, did_you_mean};
@@ -603,7 +604,7 @@ impl MadeList {
 /// Put a value into a context by moving it (`Context::insert` serialises
 /// its argument, which for a `Value` is a deep copy).
 pub fn put(ctx: &mut tera::Context, key: &'static str, value: impl Into<Value>) {
-    ctx.insert_value(key, tera::Value::from_serializable(&value.into()));
+    ctx.insert_value(key, value::to_tera(value.into()));
 }
 
 /// Render `job` with the site-wide values of `base`. Template values
