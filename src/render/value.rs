@@ -6,15 +6,15 @@
 //! directly shares each distinct key (`title`, `url`, ...) per thread, so a
 //! page's values cost only their text.
 
+use crate::check::FastMap;
 use serde_json::Value as Json;
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::sync::Arc;
 use tera::value::Key;
 
 thread_local! {
     /// Map keys seen on this thread, shared by every value made here.
-    static KEYS: RefCell<HashMap<Box<str>, Arc<str>>> = RefCell::new(HashMap::new());
+    static KEYS: RefCell<FastMap<Box<str>, Arc<str>>> = RefCell::new(FastMap::default());
 }
 
 /// Keys longer than this are not kept for sharing (a site's `extra` table
@@ -26,7 +26,7 @@ pub fn to_tera(v: Json) -> tera::Value {
     KEYS.with_borrow_mut(|keys| convert(v, keys))
 }
 
-fn convert(v: Json, keys: &mut HashMap<Box<str>, Arc<str>>) -> tera::Value {
+fn convert(v: Json, keys: &mut FastMap<Box<str>, Arc<str>>) -> tera::Value {
     match v {
         Json::Null => tera::Value::none(),
         Json::Bool(b) => tera::Value::from(b),
@@ -54,7 +54,7 @@ fn convert(v: Json, keys: &mut HashMap<Box<str>, Arc<str>>) -> tera::Value {
     }
 }
 
-fn key(k: String, keys: &mut HashMap<Box<str>, Arc<str>>) -> Key<'static> {
+fn key(k: String, keys: &mut FastMap<Box<str>, Arc<str>>) -> Key<'static> {
     if let Some(shared) = keys.get(k.as_str()) {
         return Key::String(shared.clone());
     }
