@@ -23,7 +23,7 @@ use markdown::{Labels, Rendered};
 use rayon::prelude::*;
 use serde_json::{Value, json};
 use std::borrow::Borrow;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::time::{Duration, Instant};
 use theme::Theme;
 
@@ -172,11 +172,14 @@ pub fn render_site_into(
     };
     // (position in `specs`, spec)
     type Placed = Vec<(usize, PageSpec)>;
-    let (first, second): (Placed, Placed) = specs
+    let (mut first, second): (Placed, Placed) = specs
         .iter()
         .copied()
         .enumerate()
         .partition(|(_, s)| lists_many(s));
+    // The longest listings first, so that they start early and the first
+    // pass does not end with one core idle while the other finishes one.
+    first.sort_by_key(|&(_, s)| std::cmp::Reverse(listed(site, s)));
     let run = |env: &Env, specs: &[(usize, PageSpec)]| -> Vec<(usize, PageResult)> {
         specs
             .par_iter()
@@ -344,6 +347,44 @@ pub fn render_site_into(
         findings,
         diagnostics: diags,
         timings,
+    }
+}
+
+/// Roughly how many items the page of `spec` lists: what its context and
+/// template cost grow with.
+fn listed(site: &Site, spec: PageSpec) -> usize {
+    let count = |m: &HashMap<String, Vec<usize>>, id: &str| m.get(id).map_or(0, Vec::len);
+    match spec {
+        PageSpec::Page(i) => {
+            let p = &site.pages[i];
+            let children = site.children.get(&i).map_or(0, Vec::len);
+            match p.kind {
+                PageKind::Home | PageKind::Section if p.rel == "providers/_index.md" => {
+                    children + site.providers.len()
+                }
+                PageKind::Home | PageKind::Section => children,
+                PageKind::Service => {
+                    count(&site.providers_by_service, &p.id) + count(&site.pages_by_service, &p.id)
+                }
+                PageKind::Condition => {
+                    count(&site.providers_by_condition, &p.id)
+                        + count(&site.pages_by_condition, &p.id)
+                }
+                PageKind::Article => 0,
+            }
+        }
+        PageSpec::Generated(g) => match g {
+            // A table row per provider, with every filter's values.
+            generated::Spec::Find => 2 * site.providers.len(),
+            generated::Spec::ProvidersListing => site.providers.len(),
+            generated::Spec::Search | generated::Spec::Changes => site.pages.len(),
+            generated::Spec::FacetTerm(f, v) => site
+                .providers_by_facet
+                .get(&(f, v.to_string()))
+                .map_or(0, Vec::len),
+            generated::Spec::FolderListing(_) | generated::Spec::FacetIndex(_) => 50,
+            generated::Spec::NotFound | generated::Spec::Provider(_) => 0,
+        },
     }
 }
 
@@ -1161,4 +1202,34 @@ pub fn output_path(path: &str) -> String {
 /// A warning-level diagnostic about the theme.
 pub fn theme_warning(msg: String) -> Diagnostic {
     Diagnostic::file(Severity::Warning, "theme", "theme", msg)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pipeline::{SiteOptions, compile};
+
+    /// The first pass starts with the pages that list the most.
+    #[test]
+    fn longest_listings_rank_first() {
+        let opts = SiteOptions {
+            root: env!("CARGO_MANIFEST_DIR").into(),
+            ..Default::default()
+        };
+        let c = compile(&opts).0.expect("the example site builds");
+        let site = &c.site;
+        let article = (0..site.pages.len())
+            .find(|&i| site.pages[i].kind == PageKind::Article)
+            .unwrap();
+        let find = listed(site, PageSpec::Generated(generated::Spec::Find));
+        assert!(find >= site.providers.len() && find > 0);
+        assert_eq!(listed(site, PageSpec::Page(article)), 0);
+        let mut specs = vec![
+            PageSpec::Page(article),
+            PageSpec::Generated(generated::Spec::NotFound),
+            PageSpec::Generated(generated::Spec::Find),
+        ];
+        specs.sort_by_key(|&s| std::cmp::Reverse(listed(site, s)));
+        assert_eq!(specs[0], PageSpec::Generated(generated::Spec::Find));
+    }
 }
