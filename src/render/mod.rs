@@ -1224,7 +1224,7 @@ mod tests {
         let find = listed(site, PageSpec::Generated(generated::Spec::Find));
         assert!(find >= site.providers.len() && find > 0);
         assert_eq!(listed(site, PageSpec::Page(article)), 0);
-        let mut specs = vec![
+        let mut specs = [
             PageSpec::Page(article),
             PageSpec::Generated(generated::Spec::NotFound),
             PageSpec::Generated(generated::Spec::Find),
