@@ -9,8 +9,9 @@ use crate::model::vocab::{self, Facet};
 use crate::model::{Date, Page, PageKind, Provider};
 use crate::resolve::Site;
 use rayon::prelude::*;
+use serde::Serialize;
 use serde_json::{Value, json};
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::OnceLock;
 
 /// Helpers shared by every page's context, and the values many pages list
@@ -362,73 +363,96 @@ impl<'a> Env<'a> {
         })
     }
 
-    /// The full `page` object of a markdown page.
-    pub fn page_value(&self, i: usize, r: &Rendered, faq: Vec<Value>) -> Value {
+    /// The full `page` object of a markdown page, as a template value.
+    /// `content` is the page's HTML when it was taken out of `r`.
+    pub fn page_value(
+        &self,
+        i: usize,
+        r: &Rendered,
+        faq: &[Value],
+        content: Option<&str>,
+    ) -> tera::Value {
         let p: &Page = &self.site.pages[i];
         let fm = &p.fm;
         let d = |x: &Option<toml::Spanned<Date>>| x.as_ref().map(|d| *d.get_ref());
         let (date, date_iso) = self.date(d(&fm.date));
         let (updated, updated_iso) = self.date(d(&fm.updated));
-        let (last, last_iso) = self.date(d(&fm.last_reviewed));
-        let (next, next_iso) = self.date(self.site.next_review.get(i).copied().flatten());
-        let sources: Vec<Value> = fm
+        let (last_reviewed, last_reviewed_iso) = self.date(d(&fm.last_reviewed));
+        let (next_review, next_review_iso) =
+            self.date(self.site.next_review.get(i).copied().flatten());
+        let sources: Vec<SourceObject> = fm
             .sources
             .iter()
             .map(|s| {
                 let s = s.get_ref();
-                let (acc, acc_iso) = self.date(s.accessed);
-                json!({
-                    "title": s.title,
-                    "url": s.url.as_deref().filter(|u| uk::is_web_url(u)).unwrap_or(""),
-                    "publisher": s.publisher.as_deref().unwrap_or(""),
-                    "accessed": acc,
-                    "accessed_iso": acc_iso,
-                })
+                let (accessed, accessed_iso) = self.date(s.accessed);
+                SourceObject {
+                    title: &s.title,
+                    url: s.url.as_deref().filter(|u| uk::is_web_url(u)).unwrap_or(""),
+                    publisher: s.publisher.as_deref().unwrap_or(""),
+                    accessed,
+                    accessed_iso,
+                }
             })
             .collect();
-        let services: Vec<Value> = fm
-            .services
-            .iter()
-            .filter(|s| self.site.services.contains_key(s.get_ref()))
-            .map(|s| self.service_link(s.get_ref()))
-            .collect();
-        let conditions: Vec<Value> = fm
-            .conditions
-            .iter()
-            .filter(|s| self.site.conditions.contains_key(s.get_ref()))
-            .map(|s| self.condition_link(s.get_ref()))
-            .collect();
-        let providers: Vec<Value> = fm
+        let providers: Vec<LinkObject> = fm
             .providers
             .iter()
             .filter_map(|s| self.site.provider_by_id.get(s.get_ref()))
             .map(|&pi| {
                 let pr = &self.site.providers[pi];
-                self.link(&pr.id, pr.name(), &pr.path())
+                LinkObject {
+                    id: &pr.id,
+                    title: pr.name(),
+                    url: self.url(&pr.path()),
+                }
             })
             .collect();
-        json!({
-            "kind": p.kind.name(),
-            "id": p.id,
-            "title": p.title(),
-            "description": p.description(),
-            "url": self.url(&p.path),
-            "content": r.html,
-            "toc": r.toc,
-            "word_count": r.word_count,
-            "date": date, "date_iso": date_iso,
-            "updated": updated, "updated_iso": updated_iso,
-            "last_reviewed": last, "last_reviewed_iso": last_iso,
-            "next_review": next, "next_review_iso": next_iso,
-            "reviewed_by": fm.reviewed_by.as_deref().unwrap_or(""),
-            "author": fm.author.as_deref().unwrap_or(""),
-            "sources": sources,
-            "services": services,
-            "conditions": conditions,
-            "providers": providers,
-            "faq": faq,
-            "extra": fm.extra,
+        tera::Value::from_serializable(&PageObject {
+            kind: p.kind.name(),
+            id: &p.id,
+            title: p.title(),
+            description: p.description(),
+            url: self.url(&p.path),
+            content: content.unwrap_or(&r.html),
+            toc: &r.toc,
+            word_count: r.word_count,
+            date,
+            date_iso,
+            updated,
+            updated_iso,
+            last_reviewed,
+            last_reviewed_iso,
+            next_review,
+            next_review_iso,
+            reviewed_by: fm.reviewed_by.as_deref().unwrap_or(""),
+            author: fm.author.as_deref().unwrap_or(""),
+            sources,
+            services: self.term_links(&fm.services, &self.site.services),
+            conditions: self.term_links(&fm.conditions, &self.site.conditions),
+            providers,
+            faq,
+            extra: &fm.extra,
         })
+    }
+
+    /// Links to the service or condition pages `ids` names (`terms`), skipping unknown ids.
+    fn term_links<'s>(
+        &'s self,
+        ids: &'s [toml::Spanned<String>],
+        terms: &BTreeMap<String, usize>,
+    ) -> Vec<LinkObject<'s>> {
+        ids.iter()
+            .filter_map(|s| {
+                let id = s.get_ref();
+                let page = &self.site.pages[*terms.get(id)?];
+                Some(LinkObject {
+                    id,
+                    title: page.title(),
+                    url: self.url(&page.path),
+                })
+            })
+            .collect()
     }
 
     /// A page object for a generated page (provider, facet, find, ...).
@@ -598,6 +622,54 @@ impl<'a> Env<'a> {
         obj.insert("extra".into(), json!(d.extra));
         v
     }
+}
+
+/// The `page` object of a markdown page (see `docs/themes.md`), turned
+/// into a template value in one pass, with no JSON in between.
+#[derive(Serialize)]
+struct PageObject<'a> {
+    kind: &'a str,
+    id: &'a str,
+    title: &'a str,
+    description: &'a str,
+    url: String,
+    content: &'a str,
+    toc: &'a [super::markdown::TocEntry],
+    word_count: usize,
+    date: String,
+    date_iso: String,
+    updated: String,
+    updated_iso: String,
+    last_reviewed: String,
+    last_reviewed_iso: String,
+    next_review: String,
+    next_review_iso: String,
+    reviewed_by: &'a str,
+    author: &'a str,
+    sources: Vec<SourceObject<'a>>,
+    services: Vec<LinkObject<'a>>,
+    conditions: Vec<LinkObject<'a>>,
+    providers: Vec<LinkObject<'a>>,
+    faq: &'a [Value],
+    extra: &'a toml::Table,
+}
+
+/// One of a page's `sources`.
+#[derive(Serialize)]
+struct SourceObject<'a> {
+    title: &'a str,
+    url: &'a str,
+    publisher: &'a str,
+    accessed: String,
+    accessed_iso: String,
+}
+
+/// A [link](Env::link): `{ id, title, url }`.
+#[derive(Serialize)]
+struct LinkObject<'a> {
+    id: &'a str,
+    title: &'a str,
+    url: String,
 }
 
 /// Percent-encode a query value.

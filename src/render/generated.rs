@@ -3,6 +3,7 @@
 //! redirects for aliases.
 
 use super::context::Env;
+use super::value::to_tera;
 use super::{Job, Output, absolute, finish_context, output_path, put};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::model::PageKind;
@@ -91,7 +92,7 @@ pub fn job(env: &Env, spec: Spec) -> Job {
             Job {
                 path: "404.html".into(),
                 template: "404.html".into(),
-                ctx: finish_context(env, page, vec![], None),
+                ctx: finish_context(env, to_tera(page), vec![], None),
                 origin: "404 page".into(),
             }
         }
@@ -113,7 +114,7 @@ fn providers_crumb(env: &Env) -> (String, String) {
 fn providers_listing_job(env: &Env) -> Job {
     let crumb = providers_crumb(env);
     let page = env.generated_page("section", &crumb.0, "", "providers/");
-    let mut ctx = finish_context(env, page, vec![home_crumb(env)], None);
+    let mut ctx = finish_context(env, to_tera(page), vec![home_crumb(env)], None);
     let provs = env.providers_sorted().to_vec();
     env.list_providers(&mut ctx, &provs);
     put(&mut ctx, "pages", Vec::<Value>::new());
@@ -137,7 +138,7 @@ fn folder_listing_job(env: &Env, folder: &'static str) -> Job {
     let path = format!("{folder}/");
     let title = env.theme.sub("facets", folder);
     let page = env.generated_page("section", &title, "", &path);
-    let mut ctx = finish_context(env, page, vec![home_crumb(env)], None);
+    let mut ctx = finish_context(env, to_tera(page), vec![home_crumb(env)], None);
     let pages: Vec<usize> = ids.values().copied().collect();
     env.list_pages(&mut ctx, "pages", &pages);
     put(&mut ctx, "providers", Vec::<Value>::new());
@@ -161,7 +162,12 @@ fn provider_job(env: &Env, i: usize, crumb: &(String, String)) -> Job {
         page["last_reviewed_iso"] = json!(iso);
     }
     let ld = provider_jsonld(env, i, &full);
-    let mut ctx = finish_context(env, page, vec![home_crumb(env), crumb.clone()], Some(ld));
+    let mut ctx = finish_context(
+        env,
+        to_tera(page),
+        vec![home_crumb(env), crumb.clone()],
+        Some(ld),
+    );
     put(&mut ctx, "provider", full);
     env.list_pages(&mut ctx, "articles", &related_articles(env, i));
     Job {
@@ -319,7 +325,7 @@ fn facet_index_job(env: &Env, facet: Facet) -> Job {
         })
         .collect();
     let page = env.generated_page("facet_index", &title, &intro, &index_path);
-    let mut ctx = finish_context(env, page, vec![home_crumb(env)], None);
+    let mut ctx = finish_context(env, to_tera(page), vec![home_crumb(env)], None);
     put(&mut ctx, "facet", facet_v);
     put(&mut ctx, "terms", terms);
     Job {
@@ -339,7 +345,7 @@ fn facet_term_job(env: &Env, facet: Facet, v: &str) -> Job {
     let page = env.generated_page("facet", &term_title, &intro, &path);
     let mut ctx = finish_context(
         env,
-        page,
+        to_tera(page),
         vec![home_crumb(env), (title, env.url(&index_path))],
         None,
     );
@@ -365,7 +371,7 @@ fn find_job(env: &Env) -> Job {
     let title = env.theme.s("find_title");
     let desc = env.theme.s("find_description");
     let page = env.generated_page("find", &title, &desc, "find-a-service/");
-    let mut ctx = finish_context(env, page, vec![home_crumb(env)], None);
+    let mut ctx = finish_context(env, to_tera(page), vec![home_crumb(env)], None);
     let provs = env.providers_sorted().to_vec();
     let ids_titles = |items: Vec<(String, String)>| -> Vec<Value> {
         items
@@ -418,7 +424,7 @@ fn search_job(env: &Env) -> Job {
     let site = env.site;
     let title = env.theme.s("search_title");
     let page = env.generated_page("search", &title, "", "search/");
-    let mut ctx = finish_context(env, page, vec![home_crumb(env)], None);
+    let mut ctx = finish_context(env, to_tera(page), vec![home_crumb(env)], None);
     let mut entries: Vec<(String, Value)> = site
         .pages
         .iter()
@@ -471,7 +477,7 @@ fn changes_job(env: &Env) -> Job {
     let site = env.site;
     let title = env.theme.s("changes_title");
     let page = env.generated_page("changes", &title, "", "changes/");
-    let mut ctx = finish_context(env, page, vec![home_crumb(env)], None);
+    let mut ctx = finish_context(env, to_tera(page), vec![home_crumb(env)], None);
     let changes: Vec<Value> = super::feed::changes(env)
         .iter()
         .map(|c| {

@@ -942,16 +942,22 @@ pub fn nav_url(env: &Env, n: &crate::config::NavItem) -> String {
 /// `t`, `base`, `assets`, ...) are added when the page is rendered.
 pub fn finish_context(
     env: &Env,
-    page: Value,
+    page: tera::Value,
     crumbs: Vec<(String, String)>,
     ld_main: Option<Value>,
 ) -> tera::Context {
     let mut ctx = tera::Context::new();
-    let url = page["url"].as_str().unwrap_or("").to_string();
+    let field = |k: &str| {
+        page.get_from_path(k)
+            .and_then(|v| v.as_str())
+            .unwrap_or("")
+            .to_string()
+    };
+    let url = field("url");
     let canonical = absolute(env, &url);
-    let title = page["title"].as_str().unwrap_or("").to_string();
-    let desc = page["description"].as_str().unwrap_or("").to_string();
-    let kind = page["kind"].as_str().unwrap_or("").to_string();
+    let title = field("title");
+    let desc = field("description");
+    let kind = field("kind");
     let crumb_values: Vec<Value> = crumbs
         .iter()
         .map(|(t, u)| json!({ "title": t, "url": u }))
@@ -999,7 +1005,7 @@ pub fn finish_context(
         jsonld::to_script_json(&jsonld::graph(nodes)),
     );
     put(&mut ctx, "head_meta", head_meta);
-    put(&mut ctx, "page", page);
+    ctx.insert_value("page", page);
     ctx
 }
 
@@ -1071,11 +1077,8 @@ fn page_job(
             }
         }
     };
-    let mut page = env.page_value(i, r, faq.clone());
-    if let Some(html) = html {
-        page["content"] = Value::String(html);
-    }
-    let ld = page_jsonld(env, i, &page, &faq);
+    let page = env.page_value(i, r, &faq, html.as_deref());
+    let ld = page_jsonld(env, i, &faq);
     let mut ctx = finish_context(env, page, page_crumbs(env, i), Some(ld));
     // The section the page belongs to (its folder's _index.md), if any.
     let section = p
@@ -1131,9 +1134,9 @@ fn page_job(
     })
 }
 
-fn page_jsonld(env: &Env, i: usize, page: &Value, faq: &[Value]) -> Value {
+fn page_jsonld(env: &Env, i: usize, faq: &[Value]) -> Value {
     let p = &env.site.pages[i];
-    let url = absolute(env, page["url"].as_str().unwrap_or(""));
+    let url = absolute(env, &env.url(&p.path));
     if p.kind == PageKind::Home {
         let cfg = &env.site.config;
         return jsonld::website(&cfg.title, &cfg.description, &cfg.base_url, &cfg.language);
