@@ -324,6 +324,9 @@ fn count_ascii(b: &[u8], cache: &mut SyllableCache) -> Counts {
     c
 }
 
+/// A [`WordTest`], and where the words it wants go (their ranges).
+type MarkSink<'a> = (&'a dyn WordTest, &'a mut dyn FnMut(Range<usize>));
+
 /// [`sentences`] and [`count_sentence_cached`] for an ASCII text in one
 /// pass: calls `f` with the range and counts of each sentence that has a
 /// word, in order. A sentence can only end at white space, so it ends with
@@ -332,7 +335,7 @@ fn count_ascii(b: &[u8], cache: &mut SyllableCache) -> Counts {
 fn score_ascii(
     text: &str,
     cache: &mut SyllableCache,
-    mut marks: Option<(&dyn WordTest, &mut dyn FnMut(Range<usize>))>,
+    mut marks: Option<MarkSink>,
     mut f: impl FnMut(Range<usize>, Counts),
 ) {
     let b = text.as_bytes();
