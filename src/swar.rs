@@ -11,6 +11,10 @@ pub const ONES: u64 = 0x0101_0101_0101_0101;
 /// with `pad` in the places past the end of `bytes`.
 #[inline]
 pub fn load(bytes: &[u8], pad: u8) -> u64 {
+    // Nearly always eight bytes or more: one load, not a copy of `n`.
+    if let Some(&c) = bytes.first_chunk::<8>() {
+        return u64::from_le_bytes(c);
+    }
     let mut a = [pad; 8];
     let n = bytes.len().min(8);
     a[..n].copy_from_slice(&bytes[..n]);

@@ -195,10 +195,15 @@ impl PageChecks {
 
     /// Check page `i`, whose markdown is `r`.
     pub fn page(&self, site: &Site, i: usize, r: &Rendered) -> PageFindings {
-        let (reading, warning) = readability::page(site, &site.pages[i], r);
+        // The reading-age check walks the page's words, and notes those
+        // where a plain-language term may start as it goes: the lint then
+        // looks only at those.
+        let mut marks = self.lint.as_ref().and_then(|l| l.marks());
+        let (reading, warning) = readability::page_marked(site, &site.pages[i], r, marks.as_mut());
         let mut diagnostics: Vec<Diagnostic> = warning.into_iter().collect();
         if let Some(lint) = &self.lint {
-            diagnostics.extend(lint.page(site, i, r));
+            let found = marks.as_ref().map(|m| m.found.as_slice());
+            diagnostics.extend(lint.page_marked(site, i, r, found));
         }
         PageFindings {
             reading,

@@ -3,13 +3,16 @@
 //! built-in one (see [`DEFAULT_TERMS`]) merged with `[[check.terms]]` in
 //! site.toml, where a site can point each term at its glossary.
 
+use super::readability::{Marks, WordTest};
 use crate::config::PlainTerm;
 use crate::diagnostics::{Diagnostic, did_you_mean};
 use crate::render::markdown::{ProseBlock, Rendered};
 use crate::resolve::Site;
 use crate::resolve::links::{self, Target};
+use crate::swar::{HIGH, bytes_in, load};
 use aho_corasick::AhoCorasick;
 use rayon::prelude::*;
+use std::ops::Range;
 
 /// Built-in terms: (term, suggestion, avoid). Terms to explain are flagged
 /// when their first use on a page is not explained; terms to avoid are
@@ -259,7 +262,16 @@ pub fn check(site: &Site, rendered: &[Rendered], diags: &mut Vec<Diagnostic>) {
 pub struct Lint {
     terms: Vec<Term>,
     ac: AhoCorasick,
+    /// The terms by the start of their first word, for ASCII text (`None`
+    /// when a term starts with ASCII punctuation: then every block is
+    /// searched with `ac`).
+    starts: Option<Starts>,
+    /// Tells this lint's marks apart from another's (see [`Marks`]).
+    id: u64,
 }
+
+/// The next [`Lint::id`].
+static NEXT_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
 
 impl Lint {
     /// The lint for `site`, or `None` when it has no terms. Problems with
@@ -274,14 +286,49 @@ impl Lint {
             .ascii_case_insensitive(true)
             .build(terms.iter().map(|t| t.term.to_ascii_lowercase()))
             .ok()?;
-        Some(Lint { terms, ac })
+        let starts = Starts::new(&terms);
+        let id = NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        Some(Lint {
+            terms,
+            ac,
+            starts,
+            id,
+        })
+    }
+
+    /// What the reading-age check should look out for as it walks a
+    /// page's words, for [`Lint::page_marked`]: the words where a term may
+    /// start (`None` when terms are not found word by word).
+    pub fn marks(&self) -> Option<Marks<'_>> {
+        let starts = self.starts.as_ref()?;
+        Some(Marks {
+            id: self.id,
+            test: starts,
+            found: Vec::new(),
+        })
     }
 
     /// The warnings for page `i`, whose markdown is `r`.
     pub fn page(&self, site: &Site, i: usize, r: &Rendered) -> Vec<Diagnostic> {
+        self.page_marked(site, i, r, None)
+    }
+
+    /// [`Lint::page`], given the words of the page's ASCII blocks where a
+    /// term may start (the `found` of [`Lint::marks`], after the
+    /// reading-age check's walk); without them, every block is searched.
+    pub fn page_marked(
+        &self,
+        site: &Site,
+        i: usize,
+        r: &Rendered,
+        found: Option<&[(usize, Range<usize>)]>,
+    ) -> Vec<Diagnostic> {
         let (terms, ac) = (&self.terms, &self.ac);
         let p = &site.pages[i];
-        let hits = find(ac, terms, &r.prose);
+        let hits = match (found, &self.starts) {
+            (Some(found), Some(starts)) => find_marked(ac, starts, terms, &r.prose, found),
+            _ => find(ac, self.starts.as_ref(), terms, &r.prose),
+        };
         let mut out = Vec::new();
         for (ti, hits) in hits.iter().enumerate() {
             let t = &terms[ti];
@@ -344,32 +391,306 @@ impl Lint {
 }
 
 /// Every whole-word use of each term (plurals included), in page order.
-fn find(ac: &AhoCorasick, terms: &[Term], prose: &[ProseBlock]) -> Vec<Vec<Hit>> {
+/// ASCII blocks (nearly all) are searched word by word with `starts` when
+/// there is one, others with `ac`: both find the same uses.
+fn find(
+    ac: &AhoCorasick,
+    starts: Option<&Starts>,
+    terms: &[Term],
+    prose: &[ProseBlock],
+) -> Vec<Vec<Hit>> {
     let mut hits: Vec<Vec<Hit>> = vec![Vec::new(); terms.len()];
     for (bi, b) in prose.iter().enumerate() {
         let text = b.text.as_str();
-        for m in ac.find_overlapping_iter(text) {
-            let t = &terms[m.pattern().as_usize()];
-            let (start, mut end) = (m.start(), m.end());
-            if t.acronym && text[start..end] != t.term {
-                continue;
-            }
-            for plural in ["es", "s"] {
-                if text[end..].starts_with(plural) && boundary_after(text, end + plural.len()) {
-                    end += plural.len();
-                    break;
-                }
-            }
-            if boundary_before(text, start) && boundary_after(text, end) {
-                hits[m.pattern().as_usize()].push(Hit {
+        let mut hit = |ti: usize, start: usize| {
+            if let Some(end) = use_at(&terms[ti], text, start) {
+                hits[ti].push(Hit {
                     block: bi,
                     start,
                     end,
                 });
             }
+        };
+        match starts {
+            Some(starts) if text.is_ascii() => starts.each_candidate(text.as_bytes(), hit),
+            _ => {
+                for m in ac.find_overlapping_iter(text) {
+                    hit(m.pattern().as_usize(), m.start());
+                }
+            }
         }
     }
     hits
+}
+
+/// [`find`], given `found`: the words of the ASCII blocks where a term may
+/// start (by [`Starts`]), in order. Blocks beyond ASCII are searched.
+fn find_marked(
+    ac: &AhoCorasick,
+    starts: &Starts,
+    terms: &[Term],
+    prose: &[ProseBlock],
+    found: &[(usize, Range<usize>)],
+) -> Vec<Vec<Hit>> {
+    let mut hits: Vec<Vec<Hit>> = vec![Vec::new(); terms.len()];
+    let mut words = found.iter().peekable();
+    for (bi, b) in prose.iter().enumerate() {
+        let text = b.text.as_str();
+        let mut hit = |ti: usize, start: usize| {
+            if let Some(end) = use_at(&terms[ti], text, start) {
+                hits[ti].push(Hit {
+                    block: bi,
+                    start,
+                    end,
+                });
+            }
+        };
+        if text.is_ascii() {
+            while let Some((_, r)) = words.next_if(|w| w.0 == bi) {
+                if let Some(w) = text.as_bytes().get(r.clone()) {
+                    starts.each_in_word(w, |ti, at| hit(ti, r.start + at));
+                }
+            }
+        } else {
+            for m in ac.find_overlapping_iter(text) {
+                hit(m.pattern().as_usize(), m.start());
+            }
+        }
+    }
+    hits
+}
+
+/// Where a whole-word use of term `t` that starts at `start` of `text`
+/// ends (after a plural `s` or `es`), if there is one there: the term's
+/// letters in any case (an acronym's in its own), with no letter or digit
+/// just before or after.
+fn use_at(t: &Term, text: &str, start: usize) -> Option<usize> {
+    let b = text.as_bytes();
+    let len = t.term.len();
+    let mut end = start.checked_add(len).filter(|&e| e <= b.len())?;
+    if !b[start..end].eq_ignore_ascii_case(t.term.as_bytes()) {
+        return None;
+    }
+    if t.acronym && text.get(start..end) != Some(t.term.as_str()) {
+        return None;
+    }
+    for plural in ["es", "s"] {
+        if text[end..].starts_with(plural) && boundary_after(text, end + plural.len()) {
+            end += plural.len();
+            break;
+        }
+    }
+    (boundary_before(text, start) && boundary_after(text, end)).then_some(end)
+}
+
+/// The terms by the first (up to) four letters or digits of their first
+/// word, lower-cased: a whole-word use of a term in ASCII text can only
+/// start at a word (a run of ASCII letters and digits) that begins so.
+/// Cheaper than an Aho-Corasick search of every byte: one look-up in a
+/// small table per word.
+struct Starts {
+    /// One bit per hash of a key (see [`BLOOM_BITS`]): most words are
+    /// turned away by it, with no probing.
+    bloom: [u64; 1 << (BLOOM_BITS - 6)],
+    /// Open addressing: (key, first index in `order`, count); key 0 is empty.
+    table: Vec<(u32, u16, u16)>,
+    /// Term indexes, grouped by key.
+    order: Vec<u16>,
+}
+
+/// log2 of the slots in [`Starts`]' table (kept at most a quarter full).
+const STARTS_MIN_BITS: u32 = 6;
+/// log2 of the bits of [`Starts`]' filter.
+const BLOOM_BITS: u32 = 12;
+
+impl Starts {
+    /// `None` when some term cannot be found word by word: one that starts
+    /// with ASCII punctuation or white space (terms beyond ASCII never
+    /// match ASCII text, and are left out).
+    fn new(terms: &[Term]) -> Option<Starts> {
+        if terms.len() > usize::from(u16::MAX) {
+            return None;
+        }
+        let mut keyed: Vec<(u32, u16)> = Vec::new();
+        for (i, t) in terms.iter().enumerate() {
+            let b = t.term.as_bytes();
+            if !t.term.is_ascii() {
+                continue;
+            }
+            if !b.first().is_some_and(u8::is_ascii_alphanumeric) {
+                return None;
+            }
+            let run = b.iter().take_while(|c| c.is_ascii_alphanumeric()).count();
+            let first = &b[..run];
+            // A one-word term may be followed by a plural ending.
+            let mut forms = vec![first.to_vec()];
+            if run == b.len() {
+                forms.push([first, b"s"].concat());
+                forms.push([first, b"es"].concat());
+            }
+            for f in forms {
+                let k = key(&f);
+                if !keyed.contains(&(k, i as u16)) {
+                    keyed.push((k, i as u16));
+                }
+            }
+        }
+        keyed.sort_unstable();
+        let mut bits = STARTS_MIN_BITS;
+        while (1usize << bits) < keyed.len() * 4 {
+            bits += 1;
+        }
+        let mask = (1usize << bits) - 1;
+        let mut table = vec![(0u32, 0u16, 0u16); 1 << bits];
+        let mut order = Vec::with_capacity(keyed.len());
+        let mut bloom = [0u64; 1 << (BLOOM_BITS - 6)];
+        for group in keyed.chunk_by(|a, b| a.0 == b.0) {
+            let k = group[0].0;
+            let h = slot(k, BLOOM_BITS);
+            bloom[h / 64] |= 1 << (h % 64);
+            let mut i = slot(k, bits);
+            while table[i].0 != 0 {
+                i = (i + 1) & mask;
+            }
+            table[i] = (k, order.len() as u16, group.len() as u16);
+            order.extend(group.iter().map(|g| g.1));
+        }
+        Some(Starts {
+            bloom,
+            table,
+            order,
+        })
+    }
+
+    /// Call `f` with (term, start) for each word of ASCII text `b` that
+    /// starts as some term's first word does, in order.
+    fn each_candidate(&self, b: &[u8], mut f: impl FnMut(usize, usize)) {
+        let bits = self.table.len().trailing_zeros();
+        let mask = self.table.len() - 1;
+        let n = b.len();
+        let mut i = 0;
+        // Whether the byte before `i` is a letter or digit.
+        let mut in_word = false;
+        while i < n {
+            let alnum = alnum8(b, i);
+            // Word starts: a letter or digit after anything else.
+            let prev = (alnum << 8) | u64::from(in_word) << 7;
+            let mut starts = alnum & !prev;
+            while starts != 0 {
+                let at = i + (starts.trailing_zeros() / 8) as usize;
+                starts &= starts - 1;
+                let k = word_key(b, at);
+                let h = slot(k, BLOOM_BITS);
+                if self.bloom[h / 64] & (1 << (h % 64)) == 0 {
+                    continue;
+                }
+                let mut s = slot(k, bits);
+                loop {
+                    let (sk, first, count) = self.table[s];
+                    if sk == k {
+                        let first = usize::from(first);
+                        for &t in &self.order[first..first + usize::from(count)] {
+                            f(usize::from(t), at);
+                        }
+                        break;
+                    }
+                    if sk == 0 {
+                        break;
+                    }
+                    s = (s + 1) & mask;
+                }
+            }
+            in_word = alnum >> 63 != 0;
+            i += 8;
+        }
+    }
+}
+
+impl Starts {
+    /// The terms whose first word starts as `word` (ASCII, up to its first
+    /// byte that is not a letter or digit) does.
+    #[inline]
+    fn terms_for(&self, word: &[u8]) -> &[u16] {
+        let k = word_key(word, 0);
+        let bits = self.table.len().trailing_zeros();
+        let mask = self.table.len() - 1;
+        let mut s = slot(k, bits);
+        loop {
+            let (sk, first, count) = self.table[s];
+            if sk == k {
+                let first = usize::from(first);
+                return &self.order[first..first + usize::from(count)];
+            }
+            if sk == 0 {
+                return &[];
+            }
+            s = (s + 1) & mask;
+        }
+    }
+
+    /// Call `f` with (term, start in `w`) for each run of letters and
+    /// digits of `w` (ASCII) that starts as the term's first word does.
+    fn each_in_word(&self, w: &[u8], mut f: impl FnMut(usize, usize)) {
+        for at in 0..w.len() {
+            if w[at].is_ascii_alphanumeric() && (at == 0 || !w[at - 1].is_ascii_alphanumeric()) {
+                for &t in self.terms_for(&w[at..]) {
+                    f(usize::from(t), at);
+                }
+            }
+        }
+    }
+}
+
+impl WordTest for Starts {
+    fn wants(&self, word: &[u8]) -> bool {
+        let mut any = false;
+        self.each_in_word(word, |_, _| any = true);
+        any
+    }
+}
+
+/// The key of a word: its first four bytes, lower-cased, zero-padded.
+fn key(word: &[u8]) -> u32 {
+    let mut k = [0u8; 4];
+    for (d, c) in k.iter_mut().zip(word) {
+        *d = c.to_ascii_lowercase();
+    }
+    u32::from_le_bytes(k)
+}
+
+/// The [`key`] of the word of letters and digits that starts at `at` of `b`.
+#[inline]
+fn word_key(b: &[u8], at: usize) -> u32 {
+    let x = load(b.get(at..).unwrap_or_default(), b' ') as u32;
+    let y = u64::from(x);
+    let upper = bytes_in(y, b'A', b'Z');
+    let alnum = alnum8_word(y);
+    // The word's bytes: up to the first byte that is not a letter or digit.
+    let len = (!alnum & HIGH).trailing_zeros() / 8;
+    let keep = if len >= 4 {
+        u32::MAX
+    } else {
+        (1u32 << (8 * len)) - 1
+    };
+    (x | (upper >> 2) as u32) & keep
+}
+
+#[inline]
+fn slot(k: u32, bits: u32) -> usize {
+    (u64::from(k).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - bits)) as usize
+}
+
+/// The top bit of byte `k` set when byte `at + k` of `b` is an ASCII letter
+/// or digit (past the end: not).
+#[inline]
+fn alnum8(b: &[u8], at: usize) -> u64 {
+    alnum8_word(load(b.get(at..).unwrap_or_default(), b' '))
+}
+
+#[inline]
+fn alnum8_word(x: u64) -> u64 {
+    let y = x & !HIGH;
+    (bytes_in(y, b'a', b'z') | bytes_in(y, b'A', b'Z') | bytes_in(y, b'0', b'9')) & !x & HIGH
 }
 
 fn boundary_before(text: &str, i: usize) -> bool {
@@ -555,6 +876,123 @@ mod tests {
         let mut linked = block("Ask about a syringe driver today.");
         linked.links.push(11..25);
         assert!(explained(&linked, 11, 25));
+    }
+
+    /// The built-in terms, a site's own (one short, one an acronym, one
+    /// with punctuation, one beyond ASCII) and their Aho-Corasick search.
+    fn test_terms() -> (Vec<Term>, AhoCorasick) {
+        let mut terms: Vec<Term> = DEFAULT_TERMS
+            .iter()
+            .map(|(t, s, a)| make(t, s, None, *a))
+            .collect();
+        for t in ["gp", "CPR", "A&E", "naïve care", "end-of-life", "7-day"] {
+            terms.push(make(t, "", None, false));
+        }
+        let ac = AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(terms.iter().map(|t| t.term.to_ascii_lowercase()))
+            .unwrap();
+        (terms, ac)
+    }
+
+    fn hit_list(hits: &[Vec<Hit>]) -> Vec<(usize, usize, usize, usize)> {
+        hits.iter()
+            .enumerate()
+            .flat_map(|(t, h)| h.iter().map(move |h| (t, h.block, h.start, h.end)))
+            .collect()
+    }
+
+    #[test]
+    fn word_starts_find_what_aho_corasick_finds() {
+        let (terms, ac) = test_terms();
+        let starts = Starts::new(&terms).expect("starts");
+        let texts = [
+            "Palliative care, PALLIATIVE and palliatives; a syringe driver or syringe drivers.",
+            "In order to commence, in the event of prior to: DNACPR DNACPRs dnacpr CPRs CPR's cpr GPs gp-led.",
+            "A&E, a&e and A&Es; end-of-life 7-days 7-day utilised utilise. utilises-respiteses respites",
+            "xpalliative palliativex 1palliative palliative1 in inorder in  order to",
+            "naïve care and naive care",
+        ];
+        for t in texts {
+            let blocks = [block(t)];
+            let fast = hit_list(&find(&ac, Some(&starts), &terms, &blocks));
+            let slow = hit_list(&find(&ac, None, &terms, &blocks));
+            assert_eq!(fast, slow, "{t}");
+        }
+        let all = hit_list(&find(&ac, Some(&starts), &terms, &[block(texts[0])]));
+        assert_eq!(all.len(), 5, "{all:?}");
+    }
+
+    /// The lint's hits on `blocks` as [`PageChecks`](crate::check::PageChecks)
+    /// finds them: with the words the reading-age walk marked.
+    fn marked_hits(
+        ac: &AhoCorasick,
+        starts: &Starts,
+        terms: &[Term],
+        blocks: &[ProseBlock],
+        id: u64,
+    ) -> Vec<(usize, usize, usize, usize)> {
+        let mut marks = Marks {
+            id,
+            test: starts,
+            found: Vec::new(),
+        };
+        crate::check::readability::score_blocks_marked(blocks, Some(&mut marks));
+        hit_list(&find_marked(ac, starts, terms, blocks, &marks.found))
+    }
+
+    #[test]
+    fn marked_words_find_what_aho_corasick_finds() {
+        let (terms, ac) = test_terms();
+        let starts = Starts::new(&terms).expect("starts");
+        let blocks: Vec<ProseBlock> = [
+            "Palliative care/respite care, and (DNACPR) forms; in order to: end-of-life.",
+            "A \"naïve care\" plan: palliative in order to help, prior to respites.",
+            "gp-led A&E 7-day care. In the event of rain, utilise commence.",
+            "comorbidities-analgesics/subcutaneously supercalifragilisticexpialidocious-palliative",
+        ]
+        .iter()
+        .map(|t| block(t))
+        .collect();
+        let slow = hit_list(&find(&ac, None, &terms, &blocks));
+        assert!(slow.len() > 10, "{slow:?}");
+        for _ in 0..2 {
+            assert_eq!(marked_hits(&ac, &starts, &terms, &blocks, 1 << 40), slow);
+            // Scoring without marks in between leaves the cached marks right.
+            crate::check::readability::score_blocks(&blocks);
+        }
+    }
+
+    #[test]
+    fn terms_that_start_with_punctuation_use_aho_corasick() {
+        let terms = vec![make("(CPR)", "", None, false)];
+        assert!(Starts::new(&terms).is_none());
+        let terms = vec![make("CPR", "", None, false), make("naïve", "", None, false)];
+        assert!(Starts::new(&terms).is_some());
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn word_starts_match_aho_corasick_on_any_text(
+            parts in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "palliative", "Palliative", "PALLIATIVE", "syringe", "driver", "s", "es", "S",
+                    "in", "In", "order", "to", "the", "event", "of", "prior", "DNACPR", "dnacpr",
+                    "CPR", "gp", "GP", "A&E", "a", "&", "E", "end", "-", "life", "7", "day",
+                    "utilise", "respite", "analgesia", "analgesic", "x", "1", " ", " ", "  ",
+                    ".", ",", "'", "(", ")", "/", "\n", "é", "naïve", "care", "comm", "commence",
+                ]),
+                0..40,
+            )
+        ) {
+            let (terms, ac) = test_terms();
+            let starts = Starts::new(&terms).expect("starts");
+            let text: String = parts.concat();
+            let blocks = [block(&text)];
+            let slow = hit_list(&find(&ac, None, &terms, &blocks));
+            proptest::prop_assert_eq!(hit_list(&find(&ac, Some(&starts), &terms, &blocks)), slow.clone());
+            proptest::prop_assert_eq!(marked_hits(&ac, &starts, &terms, &blocks, (1 << 40) + 1), slow);
+        }
     }
 
     #[test]

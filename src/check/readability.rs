@@ -118,6 +118,8 @@ pub fn count(text: &str) -> Counts {
 /// that thread scores (see [`score_blocks`]).
 pub struct SyllableCache {
     slots: Vec<Slot>,
+    /// The [`Marks::id`] its slots' marks were made with (0: none).
+    marks_id: u64,
 }
 
 /// Longest word the cache keeps, in bytes (longer ones are counted each time).
@@ -125,30 +127,79 @@ const KEY_BYTES: usize = 24;
 /// log2 of the number of slots (8,192 slots of 32 bytes: 256 KiB).
 const CACHE_BITS: u32 = 13;
 
-/// A cached word: its bytes, zero-padded, and its syllables. An empty
-/// slot has `len` 0, which no word has.
+/// A cached word: its bytes, zero-padded, its syllables and its mark (see
+/// [`Marks`]). An empty slot has `len` 0, which no word has.
 #[derive(Clone, Copy, Default)]
 struct Slot {
     key: [u64; 3],
     len: u8,
+    marked: bool,
     syllables: u16,
+}
+
+/// Which words another check wants to see (see [`Marks`]).
+pub trait WordTest: Sync {
+    /// Whether `word` (ASCII, from its first to its last letter or digit)
+    /// is wanted.
+    fn wants(&self, word: &[u8]) -> bool;
+}
+
+/// A test of words that another check wants to see (the plain-language
+/// lint: words where a term may start), made as the reading-age check
+/// walks a page's words, so that the other check need not walk them too.
+/// The answer for a word is cached with its syllables.
+pub struct Marks<'a> {
+    /// Tells this test apart from any other, for the cache (not 0).
+    pub id: u64,
+    pub test: &'a dyn WordTest,
+    /// The wanted words of the page's ASCII blocks, in order: (block, range
+    /// in its text). Blocks beyond ASCII are not walked for marks.
+    pub found: Vec<(usize, Range<usize>)>,
 }
 
 impl Default for SyllableCache {
     fn default() -> Self {
         SyllableCache {
             slots: vec![Slot::default(); 1 << CACHE_BITS],
+            marks_id: 0,
         }
     }
 }
 
 impl SyllableCache {
+    /// Make the slots' marks those of `id` (0: no marks), forgetting every
+    /// word when they were another's.
+    fn use_marks(&mut self, id: u64) {
+        if self.marks_id != id {
+            self.slots.fill(Slot::default());
+            self.marks_id = id;
+        }
+    }
+
     /// The syllables of the word `b[start..end]`, ASCII that starts and
     /// ends with a letter or digit (see [`ascii_word_syllables`]).
+    #[inline]
     fn word(&mut self, b: &[u8], start: usize, end: usize) -> usize {
+        self.word_marked(b, start, end, None).0
+    }
+
+    /// [`Self::word`], and whether `test` wants the word (false without
+    /// one). With a test, the cache must be [`Self::use_marks`]'d for its
+    /// id; without one, a word it does not have is not added when its
+    /// slots hold marks (it cannot say the word's).
+    #[inline]
+    fn word_marked(
+        &mut self,
+        b: &[u8],
+        start: usize,
+        end: usize,
+        test: Option<&dyn WordTest>,
+    ) -> (usize, bool) {
         let len = end - start;
+        let mark = |w: &[u8]| test.is_some_and(|t| t.wants(w));
         if len > KEY_BYTES {
-            return ascii_word_syllables(&b[start..end]);
+            let w = &b[start..end];
+            return (ascii_word_syllables(w), mark(w));
         }
         // The word's bytes eight at a time, zero-padded.
         let key: [u64; 3] = std::array::from_fn(|j| chunk(b, start + 8 * j, end));
@@ -156,17 +207,22 @@ impl SyllableCache {
         let h = ((key[0].wrapping_mul(K) ^ key[1]).wrapping_mul(K) ^ key[2]).wrapping_mul(K);
         let slot = &mut self.slots[(h >> (64 - CACHE_BITS)) as usize];
         if usize::from(slot.len) == len && slot.key == key {
-            return usize::from(slot.syllables);
+            return (usize::from(slot.syllables), slot.marked);
         }
-        let n = ascii_word_syllables(&b[start..end]);
-        if let Ok(syllables) = u16::try_from(n) {
+        let w = &b[start..end];
+        let n = ascii_word_syllables(w);
+        let marked = mark(w);
+        if let Ok(syllables) = u16::try_from(n)
+            && (test.is_some() || self.marks_id == 0)
+        {
             *slot = Slot {
                 key,
                 len: len as u8,
+                marked,
                 syllables,
             };
         }
-        n
+        (n, marked)
     }
 }
 
@@ -268,12 +324,20 @@ fn count_ascii(b: &[u8], cache: &mut SyllableCache) -> Counts {
     c
 }
 
+/// A [`WordTest`], and where the words it wants go (their ranges).
+type MarkSink<'a> = (&'a dyn WordTest, &'a mut dyn FnMut(Range<usize>));
+
 /// [`sentences`] and [`count_sentence_cached`] for an ASCII text in one
 /// pass: calls `f` with the range and counts of each sentence that has a
 /// word, in order. A sentence can only end at white space, so it ends with
 /// the white-space-separated token before it: each token is counted, then
 /// checked for an ending.
-fn score_ascii(text: &str, cache: &mut SyllableCache, mut f: impl FnMut(Range<usize>, Counts)) {
+fn score_ascii(
+    text: &str,
+    cache: &mut SyllableCache,
+    mut marks: Option<MarkSink>,
+    mut f: impl FnMut(Range<usize>, Counts),
+) {
     let b = text.as_bytes();
     let n = b.len();
     let mut emit = |start: usize, end: usize, mut c: Counts| {
@@ -298,7 +362,14 @@ fn score_ascii(text: &str, cache: &mut SyllableCache, mut f: impl FnMut(Range<us
         let end = loop {
             match next_ascii_word(b, i) {
                 Ok((ws, we, next)) => {
-                    seg.add_word(cache.word(b, ws, we));
+                    let (n, marked) = match &mut marks {
+                        None => (cache.word(b, ws, we), false),
+                        Some((test, _)) => cache.word_marked(b, ws, we, Some(*test)),
+                    };
+                    seg.add_word(n);
+                    if marked && let Some((_, found)) = &mut marks {
+                        found(ws..we);
+                    }
                     i = next;
                 }
                 Err(at) => break at,
@@ -886,10 +957,21 @@ pub struct SentenceScore {
 /// Score a page's prose blocks. Returns the totals and the page's
 /// hardest sentences (at most `HARDEST`), hardest first.
 pub fn score_blocks(blocks: &[ProseBlock]) -> (Counts, Vec<SentenceScore>) {
+    score_blocks_marked(blocks, None)
+}
+
+/// [`score_blocks`], also finding the words `marks` wants.
+pub fn score_blocks_marked(
+    blocks: &[ProseBlock],
+    mut marks: Option<&mut Marks>,
+) -> (Counts, Vec<SentenceScore>) {
     let mut total = Counts::default();
     // (grade, words, block, range): only the few hardest keep their text.
     let mut top: Vec<(f64, usize, usize, Range<usize>)> = Vec::with_capacity(HARDEST + 1);
     CACHE.with_borrow_mut(|cache| {
+        if let Some(m) = &marks {
+            cache.use_marks(m.id);
+        }
         for (bi, b) in blocks.iter().enumerate() {
             let mut sentence = |r: Range<usize>, c: Counts| {
                 total.add(c);
@@ -904,7 +986,13 @@ pub fn score_blocks(blocks: &[ProseBlock]) -> (Counts, Vec<SentenceScore>) {
                 }
             };
             if b.text.is_ascii() {
-                score_ascii(&b.text, cache, sentence);
+                match &mut marks {
+                    Some(m) => {
+                        let mut found = |r: Range<usize>| m.found.push((bi, r));
+                        score_ascii(&b.text, cache, Some((m.test, &mut found)), sentence);
+                    }
+                    None => score_ascii(&b.text, cache, None, sentence),
+                }
             } else {
                 for r in sentences(&b.text) {
                     let c = count_sentence_cached(&b.text[r.clone()], cache);
@@ -953,8 +1041,18 @@ pub fn check(
 /// Score one page's prose, with a warning when it is above the site's
 /// target grade.
 pub fn page(site: &Site, p: &Page, r: &Rendered) -> (Option<Score>, Option<Diagnostic>) {
+    page_marked(site, p, r, None)
+}
+
+/// [`page`], also finding the words `marks` wants.
+pub fn page_marked(
+    site: &Site,
+    p: &Page,
+    r: &Rendered,
+    marks: Option<&mut Marks>,
+) -> (Option<Score>, Option<Diagnostic>) {
     let target = site.config.check.reading_grade;
-    let (counts, hardest) = score_blocks(&r.prose);
+    let (counts, hardest) = score_blocks_marked(&r.prose, marks);
     if counts.words == 0 {
         return (None, None);
     }
@@ -1287,7 +1385,7 @@ mod tests {
         let mut cache = SyllableCache::default();
         for _ in 0..2 {
             got.clear();
-            score_ascii(text, &mut cache, |r, c| got.push((r, c)));
+            score_ascii(text, &mut cache, None, |r, c| got.push((r, c)));
         }
         got
     }
