@@ -116,10 +116,18 @@ pub fn compile_into(
     // A streamed build scans each file for the link check on its way to
     // disk; otherwise the check reads the files in memory.
     let scanner = sink.map(|s| {
+        // Files the build will publish: its pages, the theme's assets, the
+        // static files, the feed, the sitemap and robots.txt.
         let known = Known::new(
             jobs.iter()
                 .map(String::as_str)
                 .chain(assets())
+                .chain(theme.static_files.iter().map(|(p, _)| p.as_str()))
+                .chain([
+                    render::feed::PATH,
+                    render::sitemap::SITEMAP_PATH,
+                    render::sitemap::ROBOTS_PATH,
+                ])
                 .map(str::to_string),
             &site.config.base_path(),
         );
