@@ -1087,9 +1087,16 @@ fn stats(
             let mut t: Vec<Origin> = r
                 .link_sources
                 .iter()
-                .filter_map(|ls| match classify(&ls.url, &p.path, base_url, base_path) {
-                    Dest::Internal { path, .. } => files.get(&path).map(|o| origin[o]),
-                    _ => None,
+                .filter_map(|ls| {
+                    // Most are plain paths, which classify would return as they are.
+                    let target = match plain_path(&ls.url, base_path) {
+                        Some(path) if !ls.url.starts_with(base_url) => files.get(path),
+                        _ => match classify(&ls.url, &p.path, base_url, base_path) {
+                            Dest::Internal { path, .. } => files.get(&path),
+                            _ => None,
+                        },
+                    };
+                    target.map(|o| origin[o])
                 })
                 .filter(|o| *o != Origin::Page(i) && *o != Origin::Generated)
                 .collect();
@@ -1288,6 +1295,25 @@ mod tests {
 
     #[test]
     fn plain_paths_take_the_fast_way() {
+        // A plain path is what classify makes of it (unless it starts with
+        // base_url), so the check can skip classify for it.
+        for url in [
+            "/hub/a/b/",
+            "/hub/assets/x.1a.css",
+            "/hub/",
+            "/hub/a:b/c",
+            "/hub/é/",
+        ] {
+            let p = plain_path(url, "/hub/").unwrap();
+            assert_eq!(
+                classify(url, "d/", "https://h.org/hub/", "/hub/"),
+                Dest::Internal {
+                    path: Cow::Borrowed(p),
+                    fragment: None
+                },
+                "{url}"
+            );
+        }
         assert_eq!(plain_path("/hub/a/b/", "/hub/"), Some("a/b/"));
         assert_eq!(
             plain_path("/hub/assets/x.1a.css", "/hub/"),
