@@ -116,10 +116,18 @@ pub fn compile_into(
     // A streamed build scans each file for the link check on its way to
     // disk; otherwise the check reads the files in memory.
     let scanner = sink.map(|s| {
+        // Files the build will publish: its pages, the theme's assets, the
+        // static files, the feed, the sitemap and robots.txt.
         let known = Known::new(
             jobs.iter()
                 .map(String::as_str)
                 .chain(assets())
+                .chain(theme.static_files.iter().map(|(p, _)| p.as_str()))
+                .chain([
+                    render::feed::PATH,
+                    render::sitemap::SITEMAP_PATH,
+                    render::sitemap::ROBOTS_PATH,
+                ])
                 .map(str::to_string),
             &site.config.base_path(),
         );
@@ -162,4 +170,95 @@ pub fn compile_into(
         }),
         diags,
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check::testutil::{SITE, page};
+    use crate::write::stream::Staged;
+    use std::fs;
+
+    /// Every file under `dir`, by path, with its bytes.
+    fn files_under(dir: &std::path::Path) -> Vec<(String, Vec<u8>)> {
+        let mut out: Vec<(String, Vec<u8>)> = walkdir::WalkDir::new(dir)
+            .into_iter()
+            .filter_map(Result::ok)
+            .filter(|e| e.file_type().is_file())
+            .map(|e| {
+                let rel = e.path().strip_prefix(dir).unwrap().to_string_lossy();
+                (rel.replace('\\', "/"), fs::read(e.path()).unwrap())
+            })
+            .collect();
+        out.sort();
+        out
+    }
+
+    #[test]
+    fn a_streamed_build_writes_what_an_in_memory_build_makes() {
+        // With a static robots.txt two of the files made last share a path
+        // (sent in order); without, they are sent all at once.
+        streamed_equals_memory(true);
+        streamed_equals_memory(false);
+    }
+
+    fn streamed_equals_memory(static_robots: bool) {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path().join("site");
+        let write = |p: &str, text: &str| {
+            let path = root.join(p);
+            fs::create_dir_all(path.parent().unwrap()).unwrap();
+            fs::write(path, text).unwrap();
+        };
+        write("site.toml", SITE);
+        write(
+            "content/_index.md",
+            &page("Home", "", "Welcome to [a](@/a.md)."),
+        );
+        write(
+            "content/a.md",
+            &page("A", "aliases = [\"/old-a/\"]", "## Sub\n\nText."),
+        );
+        write("content/pics/x.txt", "a file kept beside the pages");
+        // Static files replacing generated ones: sent after them, in order.
+        if static_robots {
+            write("static/robots.txt", "User-agent: *\n");
+        }
+        write("static/a/index.html", "<p id=\"mine\">static</p>");
+        let opts = SiteOptions {
+            root: root.clone(),
+            ..Default::default()
+        };
+        let (memory, d1) = compile(&opts);
+        let target = tmp.path().join("public");
+        let staged = Staged::begin(&root, &target).unwrap();
+        let (streamed, d2) = compile_into(&opts, Some(&staged));
+        assert!(memory.is_some() && streamed.is_some());
+        staged.finish().unwrap();
+        assert_eq!(format!("{:?}", d1.items), format!("{:?}", d2.items));
+        let mut want: Vec<(String, Vec<u8>)> = memory
+            .unwrap()
+            .render
+            .outputs
+            .into_iter()
+            .map(|o| (o.path, o.bytes))
+            .collect();
+        want.push((crate::write::MARKER.to_string(), Vec::new()));
+        want.sort();
+        let mut got = files_under(&target);
+        for (p, b) in &mut got {
+            if p == crate::write::MARKER {
+                b.clear();
+            }
+        }
+        assert_eq!(
+            got.iter().map(|f| &f.0).collect::<Vec<_>>(),
+            want.iter().map(|f| &f.0).collect::<Vec<_>>()
+        );
+        assert!(got == want, "same bytes");
+        let robots = got.iter().find(|f| f.0 == "robots.txt").unwrap();
+        assert_eq!(robots.1 == b"User-agent: *\n", static_robots);
+        let a = got.iter().find(|f| f.0 == "a/index.html").unwrap();
+        assert_eq!(a.1, b"<p id=\"mine\">static</p>");
+    }
 }

@@ -35,7 +35,7 @@ pub struct LinkStats {
 /// The ids and internal-link candidates of one HTML file.
 #[derive(Debug, Default)]
 pub struct Scan<'a> {
-    pub ids: Ids<'a>,
+    pub ids: Ids,
     /// Attribute values that hold URLs, as written (entities not decoded).
     pub links: Vec<Cow<'a, str>>,
 }
@@ -46,12 +46,32 @@ impl Scan<'_> {
     /// plain links to files in `known` (which will be published), so that
     /// it can outlive the HTML it was read from and take little memory.
     pub fn into_owned(self, base_url: &str, known: &Known) -> Scan<'static> {
+        self.keep(None, base_url, known)
+    }
+
+    /// [`Scan::into_owned`] for the file published at `path` (`a/b/index.html`),
+    /// also leaving out the links that the link check would find good
+    /// whatever else is published: `#fragment` links to ids of this file
+    /// and links to the file itself (empty, or its address `base_url` + `a/b/`).
+    pub fn into_kept(self, path: &str, base_url: &str, known: &Known) -> Scan<'static> {
+        self.keep(Some(path), base_url, known)
+    }
+
+    fn keep(self, path: Option<&str>, base_url: &str, known: &Known) -> Scan<'static> {
         let mut seen: FastSet<&str> = FastSet::default();
         let mut links = Vec::new();
         let base_path = known.base_path.as_str();
+        let own = path.and_then(|p| own_address(p, base_url));
         for l in &self.links {
             let l: &str = l.as_ref();
             if plain_path(l, base_path).is_some_and(|p| known.paths.contains(p)) {
+                continue;
+            }
+            if let Some(dir) = own
+                && (l.is_empty()
+                    || good_in_page(l, &self.ids)
+                    || l.strip_prefix(base_url) == Some(dir))
+            {
                 continue;
             }
             if seen.insert(l) && !leaves_site(l, base_url) {
@@ -60,36 +80,70 @@ impl Scan<'_> {
         }
         links.shrink_to_fit();
         Scan {
-            ids: self.ids.packed(),
+            ids: self.ids,
             links,
         }
     }
 }
 
-/// The ids of one HTML file: a set while it is scanned, and kept (by
-/// [`Scan::into_owned`]) as one sorted string, which takes far less memory
-/// than a set of small strings when every page's ids are kept.
+/// The folder a page at output path `path` is served from (`a/b/` for
+/// `a/b/index.html`, `` for `index.html`), when the link check would take
+/// `#fragment` links on it, and its own address under `base_url`, to be
+/// that same page: an `index.html` in a folder whose name needs no decoding
+/// or normalising, under a non-empty `base_url`.
+fn own_address<'p>(path: &'p str, base_url: &str) -> Option<&'p str> {
+    let dir = if path == "index.html" {
+        ""
+    } else {
+        path.strip_suffix("index.html")
+            .filter(|d| d.ends_with('/'))?
+    };
+    (!base_url.is_empty() && plain_path(dir, "").is_some()).then_some(dir)
+}
+
+/// A `#fragment` link, as written, that the link check would read as a
+/// link to this page's element `fragment` (it has nothing to decode and no
+/// white space to trim), and that element exists (or the fragment is empty).
+fn good_in_page(raw: &str, ids: &Ids) -> bool {
+    raw.strip_prefix('#').is_some_and(|f| {
+        !f.contains(['&', '%'])
+            && !f.ends_with(char::is_whitespace)
+            && (f.is_empty() || ids.contains(f))
+    })
+}
+
+/// The ids of one HTML file, sorted, distinct and packed into one string,
+/// which takes far less memory than a set of small strings when every
+/// page's ids are kept.
 #[derive(Debug, Default, Clone)]
-pub struct Ids<'a> {
-    set: FastSet<Cow<'a, str>>,
-    /// Packed ids, sorted and distinct: id `k` is `text[ends[k - 1]..ends[k]]`.
+pub struct Ids {
+    /// Id `k` is `text[ends[k - 1]..ends[k]]`.
     text: Box<str>,
     ends: Box<[usize]>,
 }
 
-impl<'a> Ids<'a> {
-    pub fn insert(&mut self, id: Cow<'a, str>) {
-        self.set.insert(id);
+impl Ids {
+    /// The ids in `ids` (in any order, repeats allowed), packed.
+    pub fn new<S: AsRef<str> + Ord>(mut ids: Vec<S>) -> Self {
+        ids.sort_unstable();
+        ids.dedup();
+        let mut text = String::with_capacity(ids.iter().map(|i| i.as_ref().len()).sum());
+        let mut ends = Vec::with_capacity(ids.len());
+        for id in &ids {
+            text.push_str(id.as_ref());
+            ends.push(text.len());
+        }
+        Ids {
+            text: text.into_boxed_str(),
+            ends: ends.into_boxed_slice(),
+        }
     }
 
     pub fn contains(&self, id: &str) -> bool {
-        if self.set.contains(id) {
-            return true;
-        }
         let (mut lo, mut hi) = (0, self.ends.len());
         while lo < hi {
             let mid = lo + (hi - lo) / 2;
-            match self.packed_id(mid).cmp(id) {
+            match self.id(mid).cmp(id) {
                 std::cmp::Ordering::Less => lo = mid + 1,
                 std::cmp::Ordering::Greater => hi = mid,
                 std::cmp::Ordering::Equal => return true,
@@ -98,43 +152,22 @@ impl<'a> Ids<'a> {
         false
     }
 
-    /// Every id once, in no particular order.
+    /// Every id once, in sorted order.
     pub fn iter(&self) -> impl Iterator<Item = &str> {
-        self.set
-            .iter()
-            .map(|c| c.as_ref())
-            .chain((0..self.ends.len()).map(|k| self.packed_id(k)))
+        (0..self.ends.len()).map(|k| self.id(k))
     }
 
     pub fn len(&self) -> usize {
-        self.set.len() + self.ends.len()
+        self.ends.len()
     }
 
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
 
-    fn packed_id(&self, k: usize) -> &str {
+    fn id(&self, k: usize) -> &str {
         let start = k.checked_sub(1).map_or(0, |j| self.ends[j]);
         &self.text[start..self.ends[k]]
-    }
-
-    /// The same ids, packed, with their own copy of the text.
-    fn packed(&self) -> Ids<'static> {
-        let mut ids: Vec<&str> = self.iter().collect();
-        ids.sort_unstable();
-        ids.dedup();
-        let mut text = String::with_capacity(ids.iter().map(|i| i.len()).sum());
-        let mut ends = Vec::with_capacity(ids.len());
-        for id in ids {
-            text.push_str(id);
-            ends.push(text.len());
-        }
-        Ids {
-            set: FastSet::default(),
-            text: text.into_boxed_str(),
-            ends: ends.into_boxed_slice(),
-        }
     }
 }
 
@@ -240,7 +273,8 @@ impl<'s> ScanSink<'s> {
 
 impl OutputSink for ScanSink<'_> {
     fn put(&self, output: Output) {
-        let scanned = scan_output(&output).map(|s| s.into_owned(&self.base_url, &self.known));
+        let scanned =
+            scan_output(&output).map(|s| s.into_kept(&output.path, &self.base_url, &self.known));
         let path = output.path.clone();
         self.inner.put(output);
         self.found
@@ -255,7 +289,8 @@ impl OutputSink for ScanSink<'_> {
 pub fn scan(html: &str) -> Scan<'_> {
     let b = html.as_bytes();
     let len = b.len();
-    let mut out = Scan::default();
+    let mut links = Vec::new();
+    let mut ids = Vec::new();
     let mut i = 0;
     while let Some(off) = memchr(b'<', &b[i..]) {
         i += off + 1;
@@ -325,7 +360,7 @@ pub fn scan(html: &str) -> Scan<'_> {
                     }
                     &html[vs..i]
                 };
-                record(&mut out, name, attr, value);
+                record(&mut links, &mut ids, name, attr, value);
             }
         }
         // Raw text: skip to the closing tag.
@@ -343,19 +378,28 @@ pub fn scan(html: &str) -> Scan<'_> {
             };
         }
     }
-    out
+    Scan {
+        ids: Ids::new(ids),
+        links,
+    }
 }
 
-fn record<'a>(out: &mut Scan<'a>, tag: &str, attr: &str, value: &'a str) {
+fn record<'a>(
+    links: &mut Vec<Cow<'a, str>>,
+    ids: &mut Vec<Cow<'a, str>>,
+    tag: &str,
+    attr: &str,
+    value: &'a str,
+) {
     let is = |n: &str| attr.eq_ignore_ascii_case(n);
     if is("id") || (is("name") && tag.eq_ignore_ascii_case("a")) {
-        out.ids.insert(decode_entities(value));
+        ids.push(decode_entities(value));
     } else if is("href") || is("src") || is("action") || is("poster") {
-        out.links.push(Cow::Borrowed(value));
+        links.push(Cow::Borrowed(value));
     } else if is("srcset") {
         for cand in value.split(',') {
             if let Some(url) = cand.split_whitespace().next() {
-                out.links.push(Cow::Borrowed(url));
+                links.push(Cow::Borrowed(url));
             }
         }
     }
@@ -1043,9 +1087,16 @@ fn stats(
             let mut t: Vec<Origin> = r
                 .link_sources
                 .iter()
-                .filter_map(|ls| match classify(&ls.url, &p.path, base_url, base_path) {
-                    Dest::Internal { path, .. } => files.get(&path).map(|o| origin[o]),
-                    _ => None,
+                .filter_map(|ls| {
+                    // Most are plain paths, which classify would return as they are.
+                    let target = match plain_path(&ls.url, base_path) {
+                        Some(path) if !ls.url.starts_with(base_url) => files.get(path),
+                        _ => match classify(&ls.url, &p.path, base_url, base_path) {
+                            Dest::Internal { path, .. } => files.get(&path),
+                            _ => None,
+                        },
+                    };
+                    target.map(|o| origin[o])
                 })
                 .filter(|o| *o != Origin::Page(i) && *o != Origin::Generated)
                 .collect();
@@ -1091,6 +1142,101 @@ mod tests {
         for id in ["", "c", "ab", "z", "0"] {
             assert!(!o.ids.contains(id), "{id}");
         }
+    }
+
+    #[test]
+    fn kept_scan_leaves_out_only_links_the_check_would_pass() {
+        let html = r##"<h2 id="a">A</h2><p id="b&amp;c">
+<a href="#a">in page</a><a href="#">top</a><a href="#b&amp;c">entity</a><a href="#zz">missing</a>
+<a href="#a ">space</a><a href="#%61">escaped</a><a href="/hub/x/">known</a><a href="/hub/y/">unknown</a>
+<a href="https://h.org/hub/s/p/">self</a><a href="https://h.org/hub/s/">parent</a><a href="https://elsewhere.org/">out</a>"##;
+        let known = Known::new(["x/index.html".to_string()], "/hub/");
+        let kept = |path: &str| -> Vec<String> {
+            let s = scan(html).into_kept(path, "https://h.org/hub/", &known);
+            s.links.iter().map(|l| l.to_string()).collect()
+        };
+        let always = [
+            "#b&amp;c",
+            "#zz",
+            "#a ",
+            "#%61",
+            "/hub/y/",
+            "https://h.org/hub/s/",
+        ];
+        let mut want: Vec<&str> = always.to_vec();
+        assert_eq!(kept("s/p/index.html"), want);
+        // A file that is not a folder's index.html: `#a` is read against
+        // another page (the folder's), so nothing in-page is taken as good.
+        want = ["#a", "#", "#b&amp;c", "#zz", "#a ", "#%61", "/hub/y/"].to_vec();
+        want.extend(["https://h.org/hub/s/p/", "https://h.org/hub/s/"]);
+        assert_eq!(kept("s/p/other.html"), want);
+        // into_owned (the dev server's) keeps every in-page link.
+        let owned = scan(html).into_owned("https://h.org/hub/", &known);
+        assert_eq!(owned.links.len(), 9);
+        // Folders whose names need decoding are left to the check.
+        assert_eq!(own_address("a%20b/index.html", "https://h.org/"), None);
+        assert_eq!(own_address("./index.html", "https://h.org/"), None);
+        assert_eq!(own_address("index.html", "https://h.org/"), Some(""));
+        assert_eq!(own_address("index.html", ""), None);
+        assert_eq!(own_address("xindex.html", "https://h.org/"), None);
+        assert_eq!(
+            own_address("a/b/index.html", "https://h.org/"),
+            Some("a/b/")
+        );
+    }
+
+    #[test]
+    fn kept_scans_find_what_whole_scans_find() {
+        use crate::check::testutil::{compile_files, page};
+        let body = "## Sub\n\n## Café bar\n\n[a](#sub) [b](#nope) [c](#caf%C3%A9-bar) [d](#caf%C3%A9-x) [e](#)\n\
+            [f](#Sub) [g](@/b.md#sub) [h](@/b.md#subb) [i](/b/#x) [j](https://hub.example.org/a/)\n\
+            [k](https://hub.example.org/a/#nope) [l](https://hub.example.org/nowhere/) [m](/atom.xml)\n\n\
+            <a href=\"#sub&amp;x\">n</a> <a href=\"#s&#117;b\">o</a> <a href=\"https://hub.example.org\">p</a>";
+        let (_t, c) = compile_files(&[
+            ("content/a.md", &page("A", "", body)),
+            (
+                "content/b.md",
+                &page("B", "", "## Sub\n\n[back](@/a.md#nope)"),
+            ),
+        ]);
+        let outputs = &c.render.outputs;
+        let known = Known::new(outputs.iter().map(|o| o.path.clone()), "/");
+        let kept = Published {
+            paths: outputs.iter().map(|o| o.path.as_str()).collect(),
+            scans: outputs
+                .iter()
+                .map(|o| {
+                    scan_output(o)
+                        .map(|s| Arc::new(s.into_kept(&o.path, &c.site.config.base_url, &known)))
+                })
+                .collect(),
+        };
+        let whole = Published::from_outputs(outputs);
+        let (mut by_kept, mut by_whole) = (Vec::new(), Vec::new());
+        check_published(&c.site, &c.render, &kept, &mut by_kept);
+        check_published(&c.site, &c.render, &whole, &mut by_whole);
+        let show = |ds: &[Diagnostic]| format!("{ds:#?}");
+        assert_eq!(show(&by_kept), show(&by_whole));
+        assert_eq!(by_whole.len(), 10, "{}", show(&by_whole));
+        // Only the links the check has to look at are kept.
+        let a = kept.paths.iter().position(|p| *p == "a/index.html");
+        let a_links = &kept.scans[a.unwrap()].as_ref().unwrap().links;
+        assert_eq!(
+            a_links,
+            &[
+                "#nope",
+                "#caf%C3%A9-bar",
+                "#caf%C3%A9-x",
+                "#Sub",
+                "/b/#sub",
+                "/b/#subb",
+                "/b/#x",
+                "https://hub.example.org/a/#nope",
+                "https://hub.example.org/nowhere/",
+                "#sub&amp;x",
+                "/about/"
+            ]
+        );
     }
 
     #[test]
@@ -1149,6 +1295,25 @@ mod tests {
 
     #[test]
     fn plain_paths_take_the_fast_way() {
+        // A plain path is what classify makes of it (unless it starts with
+        // base_url), so the check can skip classify for it.
+        for url in [
+            "/hub/a/b/",
+            "/hub/assets/x.1a.css",
+            "/hub/",
+            "/hub/a:b/c",
+            "/hub/é/",
+        ] {
+            let p = plain_path(url, "/hub/").unwrap();
+            assert_eq!(
+                classify(url, "d/", "https://h.org/hub/", "/hub/"),
+                Dest::Internal {
+                    path: Cow::Borrowed(p),
+                    fragment: None
+                },
+                "{url}"
+            );
+        }
         assert_eq!(plain_path("/hub/a/b/", "/hub/"), Some("a/b/"));
         assert_eq!(
             plain_path("/hub/assets/x.1a.css", "/hub/"),

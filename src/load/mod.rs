@@ -9,8 +9,8 @@ use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Diagnostics, Severity, SourceFile, from_toml_error};
 use crate::model::provider::ProviderData;
 use crate::model::{FrontMatter, Page, PageKind, Provider};
-use rayon::prelude::*;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 /// Everything read from disk, before cross-references are resolved.
 #[derive(Debug)]
@@ -120,21 +120,58 @@ fn collect_items(
     )
 }
 
+/// How many files the walk hands on at a time to be read and parsed.
+const BATCH: usize = 64;
+
+/// Files found by the walk (a batch, numbered in walk order) with what
+/// each turned out to be.
+type Batch = (usize, Vec<(PathBuf, String)>, Vec<(Item, Vec<Diagnostic>)>);
+
 fn load_content(root: &Path, opts: &LoadOptions, diags: &mut Diagnostics) -> Content {
     let content = root.join("content");
-    let walked = walk::walk(root, &content);
-    diags.extend(walked.diagnostics);
-    let results: Vec<(Item, Vec<Diagnostic>)> = walked
-        .files
-        .par_iter()
-        .map(|(path, rel)| load_file(root, path, rel, opts))
-        .collect();
+    // The walk goes on on one core while the files it has found are read
+    // and parsed, a batch at a time, on the others.
+    let done: Mutex<Vec<Batch>> = Mutex::new(Vec::new());
+    let mut walk_diags = Vec::new();
+    rayon::scope(|s| {
+        let done = &done;
+        let send = |n: usize, files: Vec<(PathBuf, String)>| {
+            s.spawn(move |_| {
+                let items = files
+                    .iter()
+                    .map(|(path, rel)| load_file(root, path, rel, opts))
+                    .collect();
+                done.lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .push((n, files, items));
+            })
+        };
+        let mut batch = Vec::with_capacity(BATCH);
+        let mut sent = 0;
+        walk_diags = walk::walk_each(root, &content, |path, rel| {
+            batch.push((path, rel));
+            if batch.len() == BATCH {
+                send(
+                    sent,
+                    std::mem::replace(&mut batch, Vec::with_capacity(BATCH)),
+                );
+                sent += 1;
+            }
+        });
+        if !batch.is_empty() {
+            send(sent, batch);
+        }
+    });
+    diags.extend(walk_diags);
+    let mut done = done.into_inner().unwrap_or_else(|p| p.into_inner());
+    done.sort_unstable_by_key(|b| b.0);
+    let mut results = Vec::new();
+    let mut assets = Vec::new();
+    for (_, files, items) in done {
+        results.extend(items);
+        assets.extend(files.into_iter().filter(|(_, rel)| is_asset(rel)));
+    }
     let (pages, providers) = collect_items(results, diags);
-    let assets = walked
-        .files
-        .into_iter()
-        .filter(|(_, rel)| is_asset(rel))
-        .collect();
     (pages, providers, assets)
 }
 
@@ -393,4 +430,63 @@ pub fn parse_provider(src: SourceFile, rel: &str, diags: &mut Vec<Diagnostic>) -
         );
     }
     Some(Provider { src, id, data })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn files_read_while_the_walk_goes_on_come_out_in_walk_order() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path();
+        std::fs::write(root.join("site.toml"), crate::check::testutil::SITE).unwrap();
+        // Several batches' worth of pages, assets and broken pages, in
+        // folders, named so that file-name order is not creation order.
+        let mut made = 0;
+        for k in (0..3 * BATCH + 7).rev() {
+            let dir = root.join(format!("content/s{}", k % 5));
+            std::fs::create_dir_all(&dir).unwrap();
+            let text = if k % 17 == 0 {
+                "no front matter".to_string()
+            } else {
+                format!("+++\ntitle = \"P{k}\"\n+++\nText.")
+            };
+            std::fs::write(dir.join(format!("p{k:03}.md")), text).unwrap();
+            std::fs::write(dir.join(format!("f{k:03}.pdf")), "pdf").unwrap();
+            made += 1;
+        }
+        let (loaded, diags) = load(root, &LoadOptions::default());
+        let loaded = loaded.unwrap();
+        let walked = walk::walk(root, &root.join("content"));
+        let assets: Vec<&str> = walked
+            .files
+            .iter()
+            .filter(|(_, rel)| is_asset(rel))
+            .map(|(_, rel)| rel.as_str())
+            .collect();
+        let got: Vec<&str> = loaded
+            .content_assets
+            .iter()
+            .map(|(_, r)| r.as_str())
+            .collect();
+        assert_eq!(got, assets);
+        assert_eq!(got.len(), made);
+        let rels: Vec<&str> = loaded.pages.iter().map(|p| p.rel.as_str()).collect();
+        let mut sorted = rels.clone();
+        sorted.sort();
+        assert_eq!(rels, sorted);
+        let broken = (0..3 * BATCH + 7).filter(|k| k % 17 == 0).count();
+        assert_eq!(rels.len(), made - broken);
+        // The broken pages' errors, in walk order.
+        let paths: Vec<&str> = diags.items.iter().map(|d| d.path.as_str()).collect();
+        let want: Vec<String> = walked
+            .files
+            .iter()
+            .filter(|(_, rel)| rel.ends_with(".md"))
+            .filter(|(_, rel)| !rels.contains(&rel.as_str()))
+            .map(|(_, rel)| format!("content/{rel}"))
+            .collect();
+        assert_eq!(paths, want);
+    }
 }

@@ -13,9 +13,22 @@ pub struct Walked {
 
 /// Walk `dir` (inside `root`). Hidden files and editors' backup files are skipped.
 pub fn walk(root: &Path, dir: &Path) -> Walked {
+    let mut files = Vec::new();
+    let diagnostics = walk_each(root, dir, |path, rel| files.push((path, rel)));
+    Walked { files, diagnostics }
+}
+
+/// [`walk`], handing each file (absolute path, path under `dir`) to
+/// `on_file` as soon as it is found, in the same order, so that a caller
+/// can start reading files while the walk goes on. Returns the problems found.
+pub fn walk_each(
+    root: &Path,
+    dir: &Path,
+    mut on_file: impl FnMut(PathBuf, String),
+) -> Vec<Diagnostic> {
     let mut out = Walked::default();
     if !dir.is_dir() {
-        return out;
+        return out.diagnostics;
     }
     let root_canon = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
     let mut walker = walkdir::WalkDir::new(dir)
@@ -117,9 +130,9 @@ pub fn walk(root: &Path, dir: &Path) -> Walked {
             .to_string_lossy()
             .into_owned();
         let rel = super::slashed(&rel);
-        out.files.push((entry.path().to_path_buf(), rel));
+        on_file(entry.path().to_path_buf(), rel);
     }
-    out
+    out.diagnostics
 }
 
 /// Why a file or folder name cannot become part of a URL or an output path.

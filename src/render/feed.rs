@@ -56,6 +56,9 @@ fn stamp(d: Date) -> String {
     format!("{}T00:00:00Z", d.iso())
 }
 
+/// Where the feed is published; every build makes it.
+pub const PATH: &str = "atom.xml";
+
 /// The Atom feed.
 pub fn atom(env: &Env) -> Output {
     let site = env.site;
@@ -140,7 +143,7 @@ pub fn atom(env: &Env) -> Output {
     }
     x.push_str("</feed>\n");
     Output {
-        path: "atom.xml".into(),
+        path: PATH.into(),
         bytes: x.into_bytes(),
     }
 }

@@ -286,9 +286,25 @@ pub fn render_site_into(
     timings.stage("render: markdown + pages", t.elapsed());
 
     // The search index needs every page's text; only the search page needs
-    // the index, so it is made last.
+    // the index, so it is made last. Beside it (on another core while the
+    // index's serial steps run): the search page's context and the
+    // site-wide files that need only the pages' paths.
     let t = Instant::now();
-    let built = search::build_with_providers(&env, &indexer, entries);
+    let search_paths: Vec<String> = search_specs
+        .iter()
+        .map(|&s| generated::spec_path(site, s))
+        .collect();
+    let (built, (search_jobs, mut beside)) = rayon::join(
+        || search::build_with_providers(&env, &indexer, entries),
+        || {
+            let jobs: Vec<Job> = search_specs
+                .iter()
+                .map(|&s| generated::job(&env, s))
+                .collect();
+            let pages = made.paths().chain(&search_paths).map(String::as_str);
+            (jobs, SiteFiles::new(&env, pages))
+        },
+    );
     let search_index = if opts.live_reload {
         relocate_live(built)
     } else {
@@ -300,34 +316,51 @@ pub fn render_site_into(
         json!({ "index": env.url(&search_index.manifest) }),
     );
     let mut rest: Vec<Output> = Vec::new();
-    for spec in search_specs {
-        let job = generated::job(&env, spec);
+    for job in search_jobs {
         match render_job(&env, &base, job) {
             Ok(o) => rest.push(o),
             Err(d) => diags.push(d),
         }
     }
+    if rest.len() < search_paths.len() {
+        // A search page failed: the sitemap lists only what was made.
+        beside.out[0] = sitemap::sitemap(
+            &env,
+            made.paths()
+                .chain(rest.iter().map(|o| &o.path))
+                .map(String::as_str),
+        );
+    }
     rest.extend(search_index.files);
     timings.stage("render: search index", t.elapsed());
+    timings.stage("sitemap, feed, assets (beside search)", beside.time);
 
     let t = Instant::now();
     let mut paths_so_far: Vec<String> = made.paths().cloned().collect();
     paths_so_far.extend(rest.iter().map(|o| o.path.clone()));
-    rest.extend(site_files(
+    rest.extend(beside.finish(
         &env,
         &base,
         paths_so_far.iter().map(String::as_str),
         &mut diags,
     ));
     // Static files come last, so on disk they replace a generated file at
-    // the same path, as `dedupe` does in memory.
-    for o in rest {
-        match sink {
-            Some(sink) => {
-                made.add(Made::Sent(o.path.clone()));
-                sink.put(o);
-            }
-            None => made.add(Made::Kept(o)),
+    // the same path, as `dedupe` does in memory: files are sent in order,
+    // or (when no two share a path) all at once.
+    if let Some(sink) = sink {
+        let mut seen = HashSet::with_capacity(rest.len());
+        let distinct = rest.iter().all(|o| seen.insert(o.path.as_str()));
+        for o in &rest {
+            made.add(Made::Sent(o.path.clone()));
+        }
+        if distinct {
+            rest.into_par_iter().for_each(|o| sink.put(o));
+        } else {
+            rest.into_iter().for_each(|o| sink.put(o));
+        }
+    } else {
+        for o in rest {
+            made.add(Made::Kept(o));
         }
     }
     let (outputs, paths) = made.finish();
@@ -544,24 +577,68 @@ fn site_files<'a>(
     pages: impl Iterator<Item = &'a str> + Clone,
     diags: &mut Diagnostics,
 ) -> Vec<Output> {
-    let mut out = vec![
-        sitemap::sitemap(env, pages.clone()),
-        sitemap::robots(env),
-        feed::atom(env),
-    ];
-    let files = published_files(env.site, env.theme, diags);
-    // Pushed one by one, so that they take the shorter lifetime of the
-    // paths made here.
-    let mut taken: Vec<&str> = Vec::new();
-    for p in pages {
-        taken.push(p);
+    SiteFiles::new(env, pages.clone()).finish(env, base, pages, diags)
+}
+
+/// [`site_files`] in two steps, so that a build can make the first beside
+/// the search index: the sitemap, robots.txt, the feed and the published
+/// files need only the pages' paths; the aliases must know every other
+/// output's path.
+struct SiteFiles {
+    out: Vec<Output>,
+    files: Vec<Output>,
+    diags: Diagnostics,
+    /// How long [`SiteFiles::new`] took.
+    time: Duration,
+}
+
+impl SiteFiles {
+    fn new<'a>(env: &Env, pages: impl Iterator<Item = &'a str>) -> SiteFiles {
+        let t = Instant::now();
+        let out = vec![
+            sitemap::sitemap(env, pages),
+            sitemap::robots(env),
+            feed::atom(env),
+        ];
+        let mut diags = Diagnostics::default();
+        let files = published_files(env.site, env.theme, &mut diags);
+        SiteFiles {
+            out,
+            files,
+            diags,
+            time: t.elapsed(),
+        }
     }
-    taken.extend(out.iter().chain(&files).map(|o| o.path.as_str()));
-    let mut aliases = generated::aliases(env, base, taken, diags);
-    add_csp(&mut aliases);
-    out.extend(aliases);
-    out.extend(files);
-    out
+
+    /// Add the aliases (none may take any of `pages`, the path of every
+    /// other output) and the published files, last.
+    fn finish<'a>(
+        self,
+        env: &Env,
+        base: &tera::Context,
+        pages: impl Iterator<Item = &'a str>,
+        diags: &mut Diagnostics,
+    ) -> Vec<Output> {
+        let SiteFiles {
+            mut out,
+            files,
+            diags: found,
+            ..
+        } = self;
+        diags.extend(found.items);
+        // Pushed one by one, so that they take the shorter lifetime of the
+        // paths made here.
+        let mut taken: Vec<&str> = Vec::new();
+        for p in pages {
+            taken.push(p);
+        }
+        taken.extend(out.iter().chain(&files).map(|o| o.path.as_str()));
+        let mut aliases = generated::aliases(env, base, taken, diags);
+        add_csp(&mut aliases);
+        out.extend(aliases);
+        out.extend(files);
+        out
+    }
 }
 
 /// The theme's assets, the site's static files, and the files kept beside

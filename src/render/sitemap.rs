@@ -52,6 +52,11 @@ pub fn lastmod<'a>(env: &Env<'a>) -> FastMap<Cow<'a, str>, Date> {
     m
 }
 
+/// Where the sitemap is published; every build makes it.
+pub const SITEMAP_PATH: &str = "sitemap.xml";
+/// Where robots.txt is published; every build makes it.
+pub const ROBOTS_PATH: &str = "robots.txt";
+
 /// The sitemap of every page among the output paths `outputs`
 /// (`x/index.html`), except drafts and the 404 page.
 pub fn sitemap<'a>(env: &Env, outputs: impl IntoIterator<Item = &'a str>) -> Output {
@@ -104,7 +109,7 @@ pub fn sitemap<'a>(env: &Env, outputs: impl IntoIterator<Item = &'a str>) -> Out
     }
     xml.push_str("</urlset>\n");
     Output {
-        path: "sitemap.xml".into(),
+        path: SITEMAP_PATH.into(),
         bytes: xml.into_bytes(),
     }
 }
@@ -137,7 +142,7 @@ fn url_order(a: &str, b: &str) -> Ordering {
 /// `robots.txt`: everything may be crawled; names the sitemap.
 pub fn robots(env: &Env) -> Output {
     Output {
-        path: "robots.txt".into(),
+        path: ROBOTS_PATH.into(),
         bytes: format!(
             "User-agent: *\nDisallow:\n\nSitemap: {}sitemap.xml\n",
             env.site.config.base_url

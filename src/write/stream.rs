@@ -7,8 +7,8 @@
 use super::{
     MARKER, WriteError, absolutize, check_target, is_safe_output_path, remove_stale, swap,
 };
+use crate::check::FastSet;
 use crate::render::{Output, OutputSink};
-use std::collections::HashSet;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -19,8 +19,8 @@ pub struct Staged {
     target: PathBuf,
     parent: PathBuf,
     name: String,
-    /// Folders already made inside the stage.
-    dirs: Mutex<HashSet<PathBuf>>,
+    /// Folders already made inside the stage, by output path.
+    dirs: Mutex<FastSet<String>>,
     /// The first write error; later files are skipped.
     error: Mutex<Option<WriteError>>,
     finished: bool,
@@ -60,7 +60,7 @@ impl Staged {
             target,
             parent,
             name,
-            dirs: Mutex::new(HashSet::new()),
+            dirs: Mutex::new(FastSet::default()),
             error: Mutex::new(None),
             finished: false,
         })
@@ -85,21 +85,24 @@ impl Staged {
         if !is_safe_output_path(&o.path) {
             return Err(WriteError::UnsafePath(o.path.clone()));
         }
-        let path = self.stage.join(&o.path);
-        if let Some(dir) = path.parent() {
+        // Folders by their output path (`a/b` for `a/b/index.html`): a
+        // string hashed quickly, not a path hashed part by part.
+        if let Some((dir, _)) = o.path.rsplit_once('/') {
             let known = self
                 .dirs
                 .lock()
                 .unwrap_or_else(|p| p.into_inner())
                 .contains(dir);
             if !known {
-                fs::create_dir_all(dir).map_err(|e| WriteError::Io(dir.to_path_buf(), e))?;
+                let abs = self.stage.join(dir);
+                fs::create_dir_all(&abs).map_err(|e| WriteError::Io(abs, e))?;
                 self.dirs
                     .lock()
                     .unwrap_or_else(|p| p.into_inner())
-                    .insert(dir.to_path_buf());
+                    .insert(dir.to_string());
             }
         }
+        let path = self.stage.join(&o.path);
         fs::write(&path, &o.bytes).map_err(|e| WriteError::Io(path, e))
     }
 
