@@ -211,8 +211,9 @@ impl<'a> Env<'a> {
     /// Drop the provider summaries and the page summaries later pages do
     /// not list, once the pages that list many have been made, so that the
     /// memory they held serves the pages still to come. Sections and the
-    /// recent articles that provider pages list are kept; any other summary
-    /// asked for later is built afresh (the same value).
+    /// articles that provider pages list (those naming a provider, and the
+    /// recent ones about each service and condition) are kept; any other
+    /// summary asked for later is built afresh (the same value).
     pub fn release_summaries(&mut self) {
         self.provider_summaries.take();
         let pages = &self.site.pages;
@@ -221,10 +222,12 @@ impl<'a> Env<'a> {
             keep[i] = matches!(p.kind, PageKind::Home | PageKind::Section);
         }
         let recent = self.recent();
+        let named = self.site.pages_by_provider.values();
         for &i in recent
             .by_service
             .values()
             .chain(recent.by_condition.values())
+            .chain(named)
             .flatten()
         {
             keep[i] = true;
