@@ -681,6 +681,15 @@ fn plain_path<'a>(raw: &'a str, base_path: &str) -> Option<&'a str> {
     Some(p)
 }
 
+/// A URL (entities decoded) with no path, only perhaps a query or a
+/// `#fragment`: a link to the document it is in.
+fn same_document(url: &str) -> bool {
+    url.trim()
+        .split(['?', '#'])
+        .next()
+        .is_none_or(str::is_empty)
+}
+
 /// What made an output file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 enum Origin {
@@ -798,6 +807,16 @@ pub fn check_published(
                 let problem = match classify(&url, dir, base_url, &base_path) {
                     Dest::External => continue,
                     Dest::Outside => Problem::Outside,
+                    // `#x`, `?q` or nothing: this very file, which for a
+                    // file other than its folder's index.html is not the
+                    // folder's page.
+                    Dest::Internal { fragment, .. } if same_document(&url) => match fragment {
+                        Some(f) if !f.is_empty() && !s.ids.contains(&f) => Problem::NoAnchor {
+                            target: from,
+                            fragment: f.into_owned(),
+                        },
+                        _ => continue,
+                    },
                     Dest::Internal { path, fragment } => match files.get(&path) {
                         None => Problem::NoFile(path.into_owned()),
                         Some(t) => match (fragment, scans.get(t).and_then(|x| x.as_deref())) {
@@ -1378,8 +1397,8 @@ mod tests {
         ];
         let mut want: Vec<&str> = always.to_vec();
         assert_eq!(kept("s/p/index.html"), want);
-        // A file that is not a folder's index.html: `#a` is read against
-        // another page (the folder's), so nothing in-page is taken as good.
+        // A file that is not a folder's index.html: its in-page links are
+        // all left to the check.
         want = ["#a", "#", "#b&amp;c", "#zz", "#a ", "#%61", "/hub/y/"].to_vec();
         want.extend(["https://h.org/hub/s/p/", "https://h.org/hub/s/"]);
         assert_eq!(kept("s/p/other.html"), want);
