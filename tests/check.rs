@@ -477,3 +477,34 @@ fn a_bad_today_override_is_an_error() {
     assert_eq!(run.code, 1);
     run.stdout_has("CAREHUB_TODAY is set to `next tuesday`, which is not a date");
 }
+
+#[test]
+fn fragment_links_in_a_static_html_file_are_checked_against_that_file() {
+    let site = TestSite::new();
+    site.write(
+        "static/info.html",
+        r##"<html><body><p id="here">x</p><a href="#here">a</a><a href="info.html#here">b</a>
+<a href="?q=1#here">c</a><a href="">d</a><a href="#not-here">e</a></body></html>"##,
+    );
+    site.write(
+        "static/docs/guide.html",
+        r##"<html><body><h2 id="step">x</h2><a href="#step">a</a><a href="../info.html#here">b</a>
+<a href="guide.html#gone">c</a></body></html>"##,
+    );
+    let run = carehub(site.root(), &["build"]);
+    for good in [
+        "`#here`",
+        "`info.html#here`",
+        "`?q=1#here`",
+        "`#step`",
+        "`../info.html#here`",
+    ] {
+        assert!(
+            !run.stderr.contains(good),
+            "{good} reported:\n{}",
+            run.stderr
+        );
+    }
+    run.stderr_has("`#not-here` goes nowhere: this page has no element with the id `not-here`")
+        .stderr_has("`guide.html#gone` points at `#gone`, but docs/guide.html has no element");
+}

@@ -286,44 +286,57 @@ impl OutputSink for ScanSink<'_> {
 
 /// Read the tags of an HTML document, collecting `id`s (and `name`s of
 /// `a` elements) and URL attributes.
+///
+/// One pass: `memchr` finds each `<`, a byte-class table drives the short
+/// loops over tag and attribute names, and attribute names are told apart
+/// by length and first byte before any comparison, since most attributes
+/// (`class`, `rel`, ...) are not wanted.
 pub fn scan(html: &str) -> Scan<'_> {
     let b = html.as_bytes();
     let len = b.len();
     let mut links = Vec::new();
     let mut ids = Vec::new();
     let mut i = 0;
-    while let Some(off) = memchr(b'<', &b[i..]) {
-        i += off + 1;
+    // Index of the first byte at or after `i` that is not in `class`.
+    let skip = |mut i: usize, class: u8| {
+        while i < len && BYTE_CLASS[b[i] as usize] & class != 0 {
+            i += 1;
+        }
+        i
+    };
+    let until = |mut i: usize, class: u8| {
+        while i < len && BYTE_CLASS[b[i] as usize] & class == 0 {
+            i += 1;
+        }
+        i
+    };
+    let after_gt = |i: usize| find_byte(b'>', b, i).map_or(len, |k| k + 1);
+    while let Some(at) = find_byte(b'<', b, i) {
+        i = at + 1;
         match b.get(i) {
             Some(b'!') => {
                 i = if b[i..].starts_with(b"!--") {
-                    memmem::find(&b[i + 3..], b"-->").map_or(len, |k| i + 3 + k + 3)
+                    COMMENT_END.find(&b[i + 3..]).map_or(len, |k| i + 3 + k + 3)
                 } else {
-                    memchr(b'>', &b[i..]).map_or(len, |k| i + k + 1)
+                    after_gt(i)
                 };
                 continue;
             }
             Some(b'/') | Some(b'?') => {
-                i = memchr(b'>', &b[i..]).map_or(len, |k| i + k + 1);
+                i = after_gt(i);
                 continue;
             }
             Some(c) if c.is_ascii_alphabetic() => {}
             _ => continue,
         }
         let name_start = i;
-        while i < len && (b[i].is_ascii_alphanumeric() || b[i] == b'-' || b[i] == b':') {
-            i += 1;
-        }
-        let name = &html[name_start..i];
+        i = skip(i, TAG_NAME);
+        let name = &b[name_start..i];
         // Attributes, up to the end of the tag.
         loop {
-            while i < len && b[i].is_ascii_whitespace() {
-                i += 1;
-            }
-            if i >= len {
-                break;
-            }
-            match b[i] {
+            i = skip(i, SPACE);
+            let Some(&c) = b.get(i) else { break };
+            match c {
                 b'>' => {
                     i += 1;
                     break;
@@ -335,44 +348,31 @@ pub fn scan(html: &str) -> Scan<'_> {
                 _ => {}
             }
             let an_start = i;
-            while i < len && !b[i].is_ascii_whitespace() && !matches!(b[i], b'=' | b'>' | b'/') {
-                i += 1;
-            }
-            let attr = &html[an_start..i];
-            while i < len && b[i].is_ascii_whitespace() {
-                i += 1;
-            }
-            if i < len && b[i] == b'=' {
-                i += 1;
-                while i < len && b[i].is_ascii_whitespace() {
-                    i += 1;
-                }
-                let value = if i < len && (b[i] == b'"' || b[i] == b'\'') {
-                    let q = b[i];
-                    let vs = i + 1;
-                    let ve = memchr(q, &b[vs..]).map_or(len, |k| vs + k);
-                    i = (ve + 1).min(len);
-                    &html[vs..ve]
-                } else {
-                    let vs = i;
-                    while i < len && !b[i].is_ascii_whitespace() && b[i] != b'>' {
-                        i += 1;
+            i = until(i, ATTR_NAME_END);
+            let attr = &b[an_start..i];
+            i = skip(i, SPACE);
+            if b.get(i) == Some(&b'=') {
+                i = skip(i + 1, SPACE);
+                let value = match b.get(i) {
+                    Some(&q) if q == b'"' || q == b'\'' => {
+                        let vs = i + 1;
+                        let ve = find_byte(q, b, vs).unwrap_or(len);
+                        i = (ve + 1).min(len);
+                        &html[vs..ve]
                     }
-                    &html[vs..i]
+                    _ => {
+                        let vs = i;
+                        i = until(i, UNQUOTED_END);
+                        &html[vs..i]
+                    }
                 };
                 record(&mut links, &mut ids, name, attr, value);
             }
         }
         // Raw text: skip to the closing tag.
-        if ["script", "style", "textarea", "title"]
-            .iter()
-            .any(|t| t.eq_ignore_ascii_case(name))
-        {
-            let close = format!("</{}", name.to_ascii_lowercase());
-            let finder = memmem::Finder::new(close.as_bytes());
-            let lower_hit = finder.find(&b[i..]);
-            let upper = close.to_ascii_uppercase();
-            i = match lower_hit.or_else(|| memmem::find(&b[i..], upper.as_bytes())) {
+        if let Some(k) = raw_text(name) {
+            let [lower, upper] = &RAW_TEXT_CLOSE[k];
+            i = match lower.find(&b[i..]).or_else(|| upper.find(&b[i..])) {
                 Some(k) => i + k,
                 None => len,
             };
@@ -384,24 +384,106 @@ pub fn scan(html: &str) -> Scan<'_> {
     }
 }
 
+/// The index of the first `needle` in `b` at or after `from`. Most
+/// searches here end within a few bytes (the next tag after `>`, the end
+/// of a short attribute value), where a plain loop beats `memchr`'s setup;
+/// longer ones go to `memchr`.
+#[inline]
+fn find_byte(needle: u8, b: &[u8], from: usize) -> Option<usize> {
+    let rest = b.get(from..)?;
+    const NEAR: usize = 16;
+    let (near, far) = rest.split_at(rest.len().min(NEAR));
+    match near.iter().position(|&c| c == needle) {
+        Some(k) => Some(from + k),
+        None => memchr(needle, far).map(|k| from + near.len() + k),
+    }
+}
+
+/// [`BYTE_CLASS`] bits: ASCII white space, bytes of a tag name, bytes
+/// that end an attribute name, and bytes that end an unquoted value.
+const SPACE: u8 = 1;
+const TAG_NAME: u8 = 2;
+const ATTR_NAME_END: u8 = 4;
+const UNQUOTED_END: u8 = 8;
+
+static BYTE_CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        if b.is_ascii_whitespace() {
+            t[c] |= SPACE | ATTR_NAME_END | UNQUOTED_END;
+        }
+        if b.is_ascii_alphanumeric() || b == b'-' || b == b':' {
+            t[c] |= TAG_NAME;
+        }
+        if matches!(b, b'=' | b'>' | b'/') {
+            t[c] |= ATTR_NAME_END;
+        }
+        if b == b'>' {
+            t[c] |= UNQUOTED_END;
+        }
+        c += 1;
+    }
+    t
+};
+
+static COMMENT_END: std::sync::LazyLock<memmem::Finder<'static>> =
+    std::sync::LazyLock::new(|| memmem::Finder::new(b"-->"));
+
+/// The closing tags of the raw-text elements, as `[lowercase, UPPERCASE]`,
+/// in the order [`raw_text`] numbers them.
+static RAW_TEXT_CLOSE: std::sync::LazyLock<[[memmem::Finder<'static>; 2]; 4]> =
+    std::sync::LazyLock::new(|| {
+        ["</script", "</style", "</textarea", "</title"].map(|c| {
+            [
+                memmem::Finder::new(c.as_bytes()),
+                memmem::Finder::new(c.to_ascii_uppercase().as_bytes()).into_owned(),
+            ]
+        })
+    });
+
+/// Which raw-text element (`script`, `style`, `textarea`, `title`) a tag
+/// name is, in any case: its text holds no tags to read.
+fn raw_text(name: &[u8]) -> Option<usize> {
+    let (k, want): (usize, &[u8]) = match (name.len(), name.first()? | 0x20) {
+        (6, b's') => (0, b"script"),
+        (5, b's') => (1, b"style"),
+        (8, b't') => (2, b"textarea"),
+        (5, b't') => (3, b"title"),
+        _ => return None,
+    };
+    name.eq_ignore_ascii_case(want).then_some(k)
+}
+
 fn record<'a>(
     links: &mut Vec<Cow<'a, str>>,
     ids: &mut Vec<Cow<'a, str>>,
-    tag: &str,
-    attr: &str,
+    tag: &[u8],
+    attr: &[u8],
     value: &'a str,
 ) {
-    let is = |n: &str| attr.eq_ignore_ascii_case(n);
-    if is("id") || (is("name") && tag.eq_ignore_ascii_case("a")) {
-        ids.push(decode_entities(value));
-    } else if is("href") || is("src") || is("action") || is("poster") {
-        links.push(Cow::Borrowed(value));
-    } else if is("srcset") {
-        for cand in value.split(',') {
-            if let Some(url) = cand.split_whitespace().next() {
-                links.push(Cow::Borrowed(url));
+    // By length and first byte (either case) first: most attributes are
+    // none of these.
+    let Some(&first) = attr.first() else { return };
+    let is = |n: &str| attr.eq_ignore_ascii_case(n.as_bytes());
+    match (attr.len(), first | 0x20) {
+        (2, b'i') if is("id") => ids.push(decode_entities(value)),
+        (4, b'n') if is("name") && tag.eq_ignore_ascii_case(b"a") => {
+            ids.push(decode_entities(value))
+        }
+        (4, b'h') if is("href") => links.push(Cow::Borrowed(value)),
+        (3, b's') if is("src") => links.push(Cow::Borrowed(value)),
+        (6, b'a') if is("action") => links.push(Cow::Borrowed(value)),
+        (6, b'p') if is("poster") => links.push(Cow::Borrowed(value)),
+        (6, b's') if is("srcset") => {
+            for cand in value.split(',') {
+                if let Some(url) = cand.split_whitespace().next() {
+                    links.push(Cow::Borrowed(url));
+                }
             }
         }
+        _ => {}
     }
 }
 
@@ -599,6 +681,15 @@ fn plain_path<'a>(raw: &'a str, base_path: &str) -> Option<&'a str> {
     Some(p)
 }
 
+/// A URL (entities decoded) with no path, only perhaps a query or a
+/// `#fragment`: a link to the document it is in.
+fn same_document(url: &str) -> bool {
+    url.trim()
+        .split(['?', '#'])
+        .next()
+        .is_none_or(str::is_empty)
+}
+
 /// What made an output file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 enum Origin {
@@ -716,6 +807,16 @@ pub fn check_published(
                 let problem = match classify(&url, dir, base_url, &base_path) {
                     Dest::External => continue,
                     Dest::Outside => Problem::Outside,
+                    // `#x`, `?q` or nothing: this very file, which for a
+                    // file other than its folder's index.html is not the
+                    // folder's page.
+                    Dest::Internal { fragment, .. } if same_document(&url) => match fragment {
+                        Some(f) if !f.is_empty() && !s.ids.contains(&f) => Problem::NoAnchor {
+                            target: from,
+                            fragment: f.into_owned(),
+                        },
+                        _ => continue,
+                    },
                     Dest::Internal { path, fragment } => match files.get(&path) {
                         None => Problem::NoFile(path.into_owned()),
                         Some(t) => match (fragment, scans.get(t).and_then(|x| x.as_deref())) {
@@ -1128,6 +1229,137 @@ fn stats(
 mod tests {
     use super::*;
 
+    /// The scanner as it was before it was made faster: the reference
+    /// the property tests compare [`scan`] with.
+    mod reference {
+        use super::*;
+
+        /// Read the tags of an HTML document, collecting `id`s (and `name`s of
+        /// `a` elements) and URL attributes.
+        pub(super) fn scan_ref(html: &str) -> Scan<'_> {
+            let b = html.as_bytes();
+            let len = b.len();
+            let mut links = Vec::new();
+            let mut ids = Vec::new();
+            let mut i = 0;
+            while let Some(off) = memchr(b'<', &b[i..]) {
+                i += off + 1;
+                match b.get(i) {
+                    Some(b'!') => {
+                        i = if b[i..].starts_with(b"!--") {
+                            memmem::find(&b[i + 3..], b"-->").map_or(len, |k| i + 3 + k + 3)
+                        } else {
+                            memchr(b'>', &b[i..]).map_or(len, |k| i + k + 1)
+                        };
+                        continue;
+                    }
+                    Some(b'/') | Some(b'?') => {
+                        i = memchr(b'>', &b[i..]).map_or(len, |k| i + k + 1);
+                        continue;
+                    }
+                    Some(c) if c.is_ascii_alphabetic() => {}
+                    _ => continue,
+                }
+                let name_start = i;
+                while i < len && (b[i].is_ascii_alphanumeric() || b[i] == b'-' || b[i] == b':') {
+                    i += 1;
+                }
+                let name = &html[name_start..i];
+                // Attributes, up to the end of the tag.
+                loop {
+                    while i < len && b[i].is_ascii_whitespace() {
+                        i += 1;
+                    }
+                    if i >= len {
+                        break;
+                    }
+                    match b[i] {
+                        b'>' => {
+                            i += 1;
+                            break;
+                        }
+                        b'/' | b'=' | b'"' | b'\'' | b'<' => {
+                            i += 1;
+                            continue;
+                        }
+                        _ => {}
+                    }
+                    let an_start = i;
+                    while i < len
+                        && !b[i].is_ascii_whitespace()
+                        && !matches!(b[i], b'=' | b'>' | b'/')
+                    {
+                        i += 1;
+                    }
+                    let attr = &html[an_start..i];
+                    while i < len && b[i].is_ascii_whitespace() {
+                        i += 1;
+                    }
+                    if i < len && b[i] == b'=' {
+                        i += 1;
+                        while i < len && b[i].is_ascii_whitespace() {
+                            i += 1;
+                        }
+                        let value = if i < len && (b[i] == b'"' || b[i] == b'\'') {
+                            let q = b[i];
+                            let vs = i + 1;
+                            let ve = find_byte(q, b, vs).unwrap_or(len);
+                            i = (ve + 1).min(len);
+                            &html[vs..ve]
+                        } else {
+                            let vs = i;
+                            while i < len && !b[i].is_ascii_whitespace() && b[i] != b'>' {
+                                i += 1;
+                            }
+                            &html[vs..i]
+                        };
+                        record_ref(&mut links, &mut ids, name, attr, value);
+                    }
+                }
+                // Raw text: skip to the closing tag.
+                if ["script", "style", "textarea", "title"]
+                    .iter()
+                    .any(|t| t.eq_ignore_ascii_case(name))
+                {
+                    let close = format!("</{}", name.to_ascii_lowercase());
+                    let finder = memmem::Finder::new(close.as_bytes());
+                    let lower_hit = finder.find(&b[i..]);
+                    let upper = close.to_ascii_uppercase();
+                    i = match lower_hit.or_else(|| memmem::find(&b[i..], upper.as_bytes())) {
+                        Some(k) => i + k,
+                        None => len,
+                    };
+                }
+            }
+            Scan {
+                ids: Ids::new(ids),
+                links,
+            }
+        }
+
+        fn record_ref<'a>(
+            links: &mut Vec<Cow<'a, str>>,
+            ids: &mut Vec<Cow<'a, str>>,
+            tag: &str,
+            attr: &str,
+            value: &'a str,
+        ) {
+            let is = |n: &str| attr.eq_ignore_ascii_case(n);
+            if is("id") || (is("name") && tag.eq_ignore_ascii_case("a")) {
+                ids.push(decode_entities(value));
+            } else if is("href") || is("src") || is("action") || is("poster") {
+                links.push(Cow::Borrowed(value));
+            } else if is("srcset") {
+                for cand in value.split(',') {
+                    if let Some(url) = cand.split_whitespace().next() {
+                        links.push(Cow::Borrowed(url));
+                    }
+                }
+            }
+        }
+    }
+    use reference::scan_ref;
+
     #[test]
     fn owned_scan_keeps_every_id_once() {
         let s = scan(r#"<p id="b"></p><p id="a"></p><a name="c&amp;d"></a><p id="a"></p>"#);
@@ -1165,8 +1397,8 @@ mod tests {
         ];
         let mut want: Vec<&str> = always.to_vec();
         assert_eq!(kept("s/p/index.html"), want);
-        // A file that is not a folder's index.html: `#a` is read against
-        // another page (the folder's), so nothing in-page is taken as good.
+        // A file that is not a folder's index.html: its in-page links are
+        // all left to the check.
         want = ["#a", "#", "#b&amp;c", "#zz", "#a ", "#%61", "/hub/y/"].to_vec();
         want.extend(["https://h.org/hub/s/p/", "https://h.org/hub/s/"]);
         assert_eq!(kept("s/p/other.html"), want);
@@ -1263,6 +1495,160 @@ mod tests {
         let mut ids: Vec<&str> = s.ids.iter().collect();
         ids.sort();
         assert_eq!(ids, ["old", "q", "top", "unq"]);
+    }
+
+    /// The fields of a scan, to compare two scanners' results.
+    fn scan_parts(s: &Scan) -> (Vec<String>, Vec<String>) {
+        (
+            s.links.iter().map(|l| l.to_string()).collect(),
+            s.ids.iter().map(str::to_string).collect(),
+        )
+    }
+
+    /// HTML-ish text made of the pieces the scanner reacts to.
+    fn html_ish() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        let piece = prop_oneof![
+            Just("<"),
+            Just(">"),
+            Just("</"),
+            Just("<!--"),
+            Just("-->"),
+            Just("<!"),
+            Just("<?"),
+            Just("/"),
+            Just("="),
+            Just("\""),
+            Just("'"),
+            Just(" "),
+            Just("\n"),
+            Just("\t"),
+            Just(","),
+            Just("&amp;"),
+            Just("#"),
+            Just("é"),
+            Just("x"),
+            Just("1x"),
+            Just("a"),
+            Just("A"),
+            Just("p"),
+            Just("img"),
+            Just("id"),
+            Just("ID"),
+            Just("name"),
+            Just("href"),
+            Just("HREF"),
+            Just("src"),
+            Just("srcset"),
+            Just("action"),
+            Just("poster"),
+            Just("class"),
+            Just("iD"),
+            Just("nAme"),
+            Just("hreff"),
+            Just("script"),
+            Just("SCRIPT"),
+            Just("Script"),
+            Just("style"),
+            Just("title"),
+            Just("TITLE"),
+            Just("textarea"),
+            Just("</script"),
+            Just("</SCRIPT"),
+            Just("</title"),
+            Just("<a href=\"/x/\">"),
+            Just("<p id=top>"),
+            Just("<a name='n'>"),
+            Just("<img srcset=\"a.png 1x, b.png 2x\">"),
+            Just("<script>"),
+            Just("<title>"),
+        ];
+        prop_oneof![
+            proptest::collection::vec(piece, 0..40).prop_map(|v| v.concat()),
+            any::<String>(),
+        ]
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn scanner_matches_the_reference_on_generated_html(html in html_ish()) {
+            proptest::prop_assert_eq!(scan_parts(&scan(&html)), scan_parts(&scan_ref(&html)));
+        }
+    }
+
+    #[test]
+    fn scanner_matches_the_reference_on_the_example_site() {
+        use crate::pipeline::{SiteOptions, compile};
+        let (c, d) = compile(&SiteOptions {
+            root: env!("CARGO_MANIFEST_DIR").into(),
+            ..Default::default()
+        });
+        let c = c.unwrap_or_else(|| panic!("example site: {:?}", d.items));
+        let mut pages = 0;
+        for o in &c.render.outputs {
+            let Ok(html) = std::str::from_utf8(&o.bytes) else {
+                continue;
+            };
+            if !o.path.ends_with(".html") {
+                continue;
+            }
+            pages += 1;
+            let (new, old) = (scan_parts(&scan(html)), scan_parts(&scan_ref(html)));
+            assert!(!new.0.is_empty(), "{}", o.path);
+            assert_eq!(new, old, "{}", o.path);
+            // Every cut of a real page, too (a truncated write).
+            for cut in (0..html.len())
+                .step_by(97)
+                .filter(|&k| html.is_char_boundary(k))
+            {
+                let h = &html[..cut];
+                assert_eq!(
+                    scan_parts(&scan(h)),
+                    scan_parts(&scan_ref(h)),
+                    "{} at {cut}",
+                    o.path
+                );
+            }
+        }
+        assert!(pages > 20, "{pages} pages");
+    }
+
+    /// Timing of both scanners on every HTML file under `CAREHUB_SCAN_DIR`
+    /// (a build's output): `cargo test --release -- --ignored scan_timing`.
+    #[test]
+    #[ignore]
+    fn scan_timing() {
+        let Ok(dir) = std::env::var("CAREHUB_SCAN_DIR") else {
+            return;
+        };
+        let mut files = Vec::new();
+        let mut todo = vec![std::path::PathBuf::from(dir)];
+        while let Some(d) = todo.pop() {
+            for e in std::fs::read_dir(d).unwrap().flatten() {
+                let p = e.path();
+                if p.is_dir() {
+                    todo.push(p);
+                } else if p.extension().is_some_and(|x| x == "html") {
+                    files.push(std::fs::read_to_string(p).unwrap());
+                }
+            }
+        }
+        for f in &files {
+            assert_eq!(scan_parts(&scan(f)), scan_parts(&scan_ref(f)));
+        }
+        for round in 0..3 {
+            let t = std::time::Instant::now();
+            let n: usize = files.iter().map(|f| scan_ref(f).links.len()).sum();
+            let old = t.elapsed();
+            let t = std::time::Instant::now();
+            let m: usize = files.iter().map(|f| scan(f).links.len()).sum();
+            let new = t.elapsed();
+            assert_eq!(n, m);
+            eprintln!(
+                "round {round}: {} files, old {old:?}, new {new:?}",
+                files.len()
+            );
+        }
     }
 
     #[test]
