@@ -266,12 +266,13 @@ impl<'a> Env<'a> {
     }
 
     /// Page summary `i` as a template value (`null` for no such page): the
-    /// shared one, or built afresh once released.
+    /// shared one, or built afresh when released or not prepared.
     pub fn page_summary_value(&self, i: usize) -> tera::Value {
-        match self.page_summaries().get(i) {
+        // Never builds the shared list here (see [`Env::prepare`]).
+        match self.page_summaries.get().and_then(|all| all.get(i)) {
             Some(v) if !v.is_undefined() => v.clone(),
-            Some(_) => to_tera(self.build_page_summary(i)),
-            None => tera::Value::none(),
+            _ if i < self.site.pages.len() => to_tera(self.build_page_summary(i)),
+            _ => tera::Value::none(),
         }
     }
 

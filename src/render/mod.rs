@@ -166,17 +166,14 @@ pub fn render_site_into(
     // provider summaries, which are then dropped before the articles and
     // providers render (each builds the one or two it needs), so that the
     // memory they held serves what those pages keep.
-    let lists_many = |spec: &PageSpec| match *spec {
-        PageSpec::Page(i) => site.pages[i].kind != PageKind::Article,
-        PageSpec::Generated(g) => !matches!(g, generated::Spec::Provider(_)),
-    };
+
     // (position in `specs`, spec)
     type Placed = Vec<(usize, PageSpec)>;
     let (mut first, second): (Placed, Placed) = specs
         .iter()
         .copied()
         .enumerate()
-        .partition(|(_, s)| lists_many(s));
+        .partition(|&(_, s)| lists_many(site, s));
     // The longest listings first, so that they start early and the first
     // pass does not end with one core idle while the other finishes one.
     first.sort_by_key(|&(_, s)| std::cmp::Reverse(listed(site, s)));
@@ -383,6 +380,15 @@ pub fn render_site_into(
     }
 }
 
+/// Whether the page of `spec` lists many pages or providers (listings,
+/// facets, sections); articles and provider pages list a few at most.
+fn lists_many(site: &Site, spec: PageSpec) -> bool {
+    match spec {
+        PageSpec::Page(i) => site.pages[i].kind != PageKind::Article,
+        PageSpec::Generated(g) => !matches!(g, generated::Spec::Provider(_)),
+    }
+}
+
 /// Roughly how many items the page of `spec` lists: what its context and
 /// template cost grow with.
 fn listed(site: &Site, spec: PageSpec) -> usize {
@@ -494,7 +500,6 @@ pub fn render_outputs<M: Borrow<(Rendered, Vec<Value>)> + Sync>(
     only: Option<&Selection>,
 ) -> Rendering {
     let env = Env::new(site, theme);
-    env.prepare();
     let mut diags = Diagnostics::default();
     for m in markdown {
         diags.extend(m.borrow().0.diagnostics.iter().cloned());
@@ -524,6 +529,11 @@ pub fn render_outputs<M: Borrow<(Rendered, Vec<Value>)> + Sync>(
             .filter(|i| only.is_none_or(|s| s.pages.contains(i)))
             .map(PageSpec::Page),
     );
+    // The shared lists pay off for pages that list many; an edit that
+    // re-renders only articles builds the one summary each needs instead.
+    if specs.iter().any(|&s| lists_many(site, s)) {
+        env.prepare();
+    }
     let job_paths: Vec<String> = match only {
         Some(s) => s.job_paths.clone(),
         None => job_paths(site),
