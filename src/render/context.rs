@@ -137,9 +137,10 @@ impl<'a> Env<'a> {
             .unwrap_or(&[])
     }
 
-    /// Build the shared summaries on every core. Call before rendering
-    /// pages in parallel; the first page to ask builds them otherwise (on
-    /// one thread, as building them inside a parallel job could re-enter).
+    /// Build the shared summaries on every core, before rendering pages in
+    /// parallel (building them inside a parallel job could re-enter).
+    /// Without it, listings build each summary they need afresh (the same
+    /// values, with no ready-made provider cards).
     pub fn prepare(&self) {
         self.page_summaries();
         self.provider_summaries();

@@ -25,8 +25,8 @@ pub struct Theme {
     pub static_files: Vec<(String, Vec<u8>)>,
     /// Where each template came from and its text, for messages.
     pub template_origins: BTreeMap<String, TemplateSource>,
-    /// Whether [`PROVIDER_CARD_TEMPLATE`] was added (the theme has a
-    /// `macros.html` to import it from).
+    /// Whether [`PROVIDER_CARD_TEMPLATE`] was added (a template of the
+    /// theme defines the `provider_card` component).
     pub has_provider_card: bool,
 }
 
