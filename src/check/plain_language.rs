@@ -399,28 +399,12 @@ fn find(
     terms: &[Term],
     prose: &[ProseBlock],
 ) -> Vec<Vec<Hit>> {
-    let mut hits: Vec<Vec<Hit>> = vec![Vec::new(); terms.len()];
-    for (bi, b) in prose.iter().enumerate() {
-        let text = b.text.as_str();
-        let mut hit = |ti: usize, start: usize| {
-            if let Some(end) = use_at(&terms[ti], text, start) {
-                hits[ti].push(Hit {
-                    block: bi,
-                    start,
-                    end,
-                });
-            }
-        };
-        match starts {
-            Some(starts) if text.is_ascii() => starts.each_candidate(text.as_bytes(), hit),
-            _ => {
-                for m in ac.find_overlapping_iter(text) {
-                    hit(m.pattern().as_usize(), m.start());
-                }
-            }
+    let ascii = starts.map(|starts| {
+        move |_: usize, text: &[u8], hit: &mut dyn FnMut(usize, usize)| {
+            starts.each_candidate(text, hit)
         }
-    }
-    hits
+    });
+    collect_hits(ac, terms, prose, ascii)
 }
 
 /// [`find`], given `found`: the words of the ASCII blocks where a term may
@@ -432,8 +416,31 @@ fn find_marked(
     prose: &[ProseBlock],
     found: &[(usize, Range<usize>)],
 ) -> Vec<Vec<Hit>> {
-    let mut hits: Vec<Vec<Hit>> = vec![Vec::new(); terms.len()];
     let mut words = found.iter().peekable();
+    let ascii = move |bi: usize, text: &[u8], hit: &mut dyn FnMut(usize, usize)| {
+        while let Some((_, r)) = words.next_if(|w| w.0 == bi) {
+            if let Some(w) = text.get(r.clone()) {
+                starts.each_in_word(w, |ti, at| hit(ti, r.start + at));
+            }
+        }
+    };
+    collect_hits(ac, terms, prose, Some(ascii))
+}
+
+/// Every use of `terms` in `prose`, by term: `ascii` gives the candidate
+/// (term, start) pairs of an ASCII block (block index, text, `hit`);
+/// without it, and for other blocks, Aho-Corasick finds them. Each
+/// candidate is kept if it is a whole-word use ([`use_at`]).
+fn collect_hits<F>(
+    ac: &AhoCorasick,
+    terms: &[Term],
+    prose: &[ProseBlock],
+    mut ascii: Option<F>,
+) -> Vec<Vec<Hit>>
+where
+    F: FnMut(usize, &[u8], &mut dyn FnMut(usize, usize)),
+{
+    let mut hits: Vec<Vec<Hit>> = vec![Vec::new(); terms.len()];
     for (bi, b) in prose.iter().enumerate() {
         let text = b.text.as_str();
         let mut hit = |ti: usize, start: usize| {
@@ -445,15 +452,12 @@ fn find_marked(
                 });
             }
         };
-        if text.is_ascii() {
-            while let Some((_, r)) = words.next_if(|w| w.0 == bi) {
-                if let Some(w) = text.as_bytes().get(r.clone()) {
-                    starts.each_in_word(w, |ti, at| hit(ti, r.start + at));
+        match ascii.as_mut() {
+            Some(candidates) if text.is_ascii() => candidates(bi, text.as_bytes(), &mut hit),
+            _ => {
+                for m in ac.find_overlapping_iter(text) {
+                    hit(m.pattern().as_usize(), m.start());
                 }
-            }
-        } else {
-            for m in ac.find_overlapping_iter(text) {
-                hit(m.pattern().as_usize(), m.start());
             }
         }
     }
