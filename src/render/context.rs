@@ -13,6 +13,7 @@ use serde::Serialize;
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, HashMap};
 use std::sync::OnceLock;
+use tera::value::Key;
 
 /// Helpers shared by every page's context, and the values many pages list
 /// (page and provider summaries, providers in display order), each built
@@ -160,53 +161,58 @@ impl<'a> Env<'a> {
 
     fn provider_summaries(&self) -> &[tera::Value] {
         self.provider_summaries.get_or_init(|| {
-            let mut all: Vec<Value> = (0..self.site.providers.len())
+            let all: Vec<tera::Value> = (0..self.site.providers.len())
                 .into_par_iter()
-                .map(|i| self.build_provider_summary(i))
+                .map(|i| to_tera(self.build_provider_summary(i)))
                 .collect();
-            self.add_cards(&mut all);
-            all.into_par_iter().map(to_tera).collect()
+            self.with_cards(all)
         })
     }
 
-    /// Give every provider summary its `card`: the theme's `provider_card`
+    /// Every provider summary with its `card`: the theme's `provider_card`
     /// component drawn for it at heading levels 2 and 3 (`{ h2, h3 }`),
     /// once per build, so that lists include the HTML instead of running the
     /// component for each of a provider's many appearances. A theme without
     /// that component gets no cards (its lists run their own components).
-    fn add_cards(&self, summaries: &mut [Value]) {
+    fn with_cards(&self, summaries: Vec<tera::Value>) -> Vec<tera::Value> {
         if !self.theme.has_provider_card {
-            return;
+            return summaries;
         }
         let theme = self.theme;
         let mut base = tera::Context::new();
         base.insert("t", &theme.strings);
-        let drawn: Option<Vec<Value>> = summaries
+        let drawn: Option<Vec<tera::Value>> = summaries
             .par_iter()
             .map(|summary| {
                 let mut ctx = base.clone();
-                ctx.insert("p", summary);
-                let mut card = serde_json::Map::new();
+                ctx.insert_value("p", summary.clone());
+                let mut card = tera::Map::new();
                 for level in CARD_LEVELS {
                     ctx.insert("level", &level);
                     let html = theme
                         .tera
                         .render(super::theme::PROVIDER_CARD_TEMPLATE, &ctx);
-                    card.insert(format!("h{level}"), Value::String(html.ok()?));
+                    let key = Key::String(format!("h{level}").into());
+                    card.insert(key, tera::Value::from(html.ok()?));
                 }
-                Some(Value::Object(card))
+                Some(tera::Value::from(card))
             })
             .collect();
         // One card that cannot be drawn (a theme whose component fails) and
         // no provider gets one: lists then draw them in place, where the
         // error, if any, is reported.
-        if let Some(cards) = drawn {
-            for (summary, card) in summaries.iter_mut().zip(cards) {
-                if let Some(o) = summary.as_object_mut() {
-                    o.insert("card".into(), card);
-                }
-            }
-        }
+        let Some(cards) = drawn else {
+            return summaries;
+        };
+        summaries
+            .into_par_iter()
+            .zip(cards)
+            .map(|(summary, card)| {
+                let mut m = summary.as_map().cloned().unwrap_or_default();
+                m.insert(Key::Str("card"), card);
+                tera::Value::from(m)
+            })
+            .collect()
     }
 
     /// Drop the provider summaries and the page summaries later pages do
