@@ -354,13 +354,6 @@ impl<'a> Env<'a> {
     }
 
     /// A short summary of a page, for lists.
-    pub fn page_summary(&self, i: usize) -> Value {
-        if i >= self.site.pages.len() {
-            return Value::Null;
-        }
-        self.build_page_summary(i)
-    }
-
     fn build_page_summary(&self, i: usize) -> Value {
         let p = &self.site.pages[i];
         let (last, last_iso) = self.date(p.fm.last_reviewed.as_ref().map(|d| *d.get_ref()));

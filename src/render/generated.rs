@@ -432,7 +432,7 @@ fn search_job(env: &Env) -> Job {
         .pages
         .iter()
         .enumerate()
-        .map(|(i, p)| (p.title().to_string(), to_tera(env.page_summary(i))))
+        .map(|(i, p)| (p.title().to_string(), env.page_summary_value(i)))
         .collect();
     entries.extend(site.providers.iter().map(|p| {
         (
