@@ -32,6 +32,11 @@ pub struct Env<'a> {
     provider_order: OnceLock<(Vec<usize>, Vec<usize>)>,
     recent: OnceLock<Recent>,
     nav_urls: OnceLock<Vec<String>>,
+    /// The main menu as template values: with no entry current (first),
+    /// then with entry `k` current (at `k + 1`).
+    nav_menus: OnceLock<Vec<tera::Value>>,
+    /// The home page's URL (`env.url("")`).
+    home_url: String,
 }
 
 /// Pages by how recently they changed, and the most recent articles about
@@ -60,6 +65,47 @@ impl<'a> Env<'a> {
             provider_order: OnceLock::new(),
             recent: OnceLock::new(),
             nav_urls: OnceLock::new(),
+            nav_menus: OnceLock::new(),
+            home_url: site.url(""),
+        }
+    }
+
+    /// The home page's URL.
+    pub fn home_url(&self) -> &str {
+        &self.home_url
+    }
+
+    /// The main menu with the entries `current` marks (one flag per entry,
+    /// in order). The menus with none or one entry current, all a site's
+    /// pages get with its usual menu, are made once and shared (a copy is
+    /// a reference count); any other is made afresh.
+    pub fn nav_menu(&self, current: impl Iterator<Item = bool>) -> tera::Value {
+        let mut marked = None;
+        let mut count = 0;
+        let flags: Vec<bool> = current.collect();
+        for (k, &c) in flags.iter().enumerate() {
+            if c {
+                marked = Some(k);
+                count += 1;
+            }
+        }
+        let menus = self.nav_menus.get_or_init(|| {
+            let n = self.site.config.nav.len();
+            std::iter::once(None)
+                .chain((0..n).map(Some))
+                .map(|m| to_tera(super::nav_json(self, |k| Some(k) == m)))
+                .collect()
+        });
+        let shared = match (count, marked) {
+            (0, _) => menus.first(),
+            (1, Some(k)) => menus.get(k + 1),
+            _ => None,
+        };
+        match shared {
+            Some(menu) => menu.clone(),
+            None => to_tera(super::nav_json(self, |k| {
+                flags.get(k).copied().unwrap_or(false)
+            })),
         }
     }
 
@@ -148,6 +194,7 @@ impl<'a> Env<'a> {
         self.provider_order();
         self.recent();
         self.nav_urls();
+        self.nav_menu(std::iter::empty());
     }
 
     fn page_summaries(&self) -> &[tera::Value] {
@@ -163,7 +210,7 @@ impl<'a> Env<'a> {
         self.provider_summaries.get_or_init(|| {
             let all: Vec<tera::Value> = (0..self.site.providers.len())
                 .into_par_iter()
-                .map(|i| to_tera(self.build_provider_summary(i)))
+                .map(|i| self.build_provider_summary(i))
                 .collect();
             self.with_cards(all)
         })
@@ -256,7 +303,7 @@ impl<'a> Env<'a> {
             None => ids
                 .iter()
                 .filter(|&&i| i < self.site.providers.len())
-                .map(|&i| to_tera(self.build_provider_summary(i)))
+                .map(|&i| self.build_provider_summary(i))
                 .collect(),
         };
         ctx.insert_value("providers", tera::Value::from(list));
@@ -407,7 +454,7 @@ impl<'a> Env<'a> {
                 let pr = &self.site.providers[pi];
                 LinkObject {
                     id: &pr.id,
-                    title: pr.name(),
+                    title: pr.name().into(),
                     url: self.url(&pr.path()),
                 }
             })
@@ -452,7 +499,7 @@ impl<'a> Env<'a> {
                 let page = &self.site.pages[*terms.get(id)?];
                 Some(LinkObject {
                     id,
-                    title: page.title(),
+                    title: page.title().into(),
                     url: self.url(&page.path),
                 })
             })
@@ -471,7 +518,12 @@ impl<'a> Env<'a> {
         })
     }
 
-    fn build_provider_summary(&self, i: usize) -> Value {
+    fn build_provider_summary(&self, i: usize) -> tera::Value {
+        tera::Value::from_serializable(&self.provider_summary(i))
+    }
+
+    /// A provider's summary (for lists), borrowing from the site.
+    fn provider_summary(&self, i: usize) -> ProviderSummary<'_> {
         let p: &Provider = &self.site.providers[i];
         let d = &p.data;
         let kind_id = d.kind.as_ref().map(|k| k.get_ref().as_str()).unwrap_or("");
@@ -487,49 +539,113 @@ impl<'a> Env<'a> {
             .as_ref()
             .and_then(|c| c.rated.as_ref())
             .map(|r| *r.get_ref());
-        let ids = |v: &Vec<toml::Spanned<String>>| {
-            v.iter().map(|s| s.get_ref().clone()).collect::<Vec<_>>()
+        let facets = |v: &'a [toml::Spanned<String>], known: &[&str], facet: Facet| {
+            v.iter()
+                .filter(|s| known.contains(&s.get_ref().as_str()))
+                .map(|s| self.facet_link_object(facet, s.get_ref()))
+                .collect::<Vec<_>>()
         };
-        json!({
-            "id": p.id,
-            "name": p.name(),
-            "url": self.url(&p.path()),
-            "kind": json!({ "id": kind_id, "title": self.theme.sub("kinds", kind_id), "url": self.url("providers/") }),
-            "summary": d.summary,
-            "illustrative": d.illustrative,
-            "rating": rating.map(|r| self.facet_link(Facet::Ratings, r)).unwrap_or(Value::Null),
-            "rated": self.date(rated).0,
-            "areas_served": ids(&d.areas_served),
-            "services": d.services.iter().filter(|s| self.site.services.contains_key(s.get_ref())).map(|s| self.service_link(s.get_ref())).collect::<Vec<_>>(),
-            "conditions": d.conditions.iter().filter(|s| self.site.conditions.contains_key(s.get_ref())).map(|s| self.condition_link(s.get_ref())).collect::<Vec<_>>(),
-            "settings": d.settings.iter().filter(|s| vocab::SETTINGS.contains(&s.get_ref().as_str())).map(|s| self.facet_link(Facet::Settings, s.get_ref())).collect::<Vec<_>>(),
-            "routes": d.referral.routes.iter().filter(|s| vocab::ROUTES.contains(&s.get_ref().as_str())).map(|s| self.facet_link(Facet::ReferralRoutes, s.get_ref())).collect::<Vec<_>>(),
-            "funding": d.funding.types.iter().filter(|s| vocab::FUNDING.contains(&s.get_ref().as_str())).map(|s| self.facet_link(Facet::Funding, s.get_ref())).collect::<Vec<_>>(),
-            "phone": self.phone(d.phone.as_ref().map(|s| s.get_ref().as_str())),
+        let terms = |v: &'a [toml::Spanned<String>], known: &BTreeMap<String, usize>, folder| {
+            v.iter()
+                .filter(|s| known.contains_key(s.get_ref()))
+                .map(|s| self.term_link_object(s.get_ref(), known, folder))
+                .collect::<Vec<_>>()
+        };
+        ProviderSummary {
+            id: &p.id,
+            name: p.name(),
+            url: self.url(&p.path()),
+            kind: LinkObject {
+                id: kind_id,
+                title: self.theme.sub("kinds", kind_id).into(),
+                url: self.url("providers/"),
+            },
+            summary: &d.summary,
+            illustrative: d.illustrative,
+            rating: rating.map(|r| self.facet_link_object(Facet::Ratings, r)),
+            rated: self.date(rated).0,
+            areas_served: d
+                .areas_served
+                .iter()
+                .map(|s| s.get_ref().as_str())
+                .collect(),
+            services: terms(&d.services, &self.site.services, "services"),
+            conditions: terms(&d.conditions, &self.site.conditions, "conditions"),
+            settings: facets(&d.settings, vocab::SETTINGS, Facet::Settings),
+            routes: facets(&d.referral.routes, vocab::ROUTES, Facet::ReferralRoutes),
+            funding: facets(&d.funding.types, vocab::FUNDING, Facet::Funding),
+            phone: self.phone_object(d.phone.as_ref().map(|s| s.get_ref().as_str())),
+        }
+    }
+
+    /// [`Env::facet_link`] borrowing its id.
+    fn facet_link_object<'s>(&self, facet: Facet, id: &'s str) -> LinkObject<'s> {
+        LinkObject {
+            id,
+            title: self.theme.sub(facet.strings_table(), id).into(),
+            url: self.url(&format!("{}/{}/", facet.id(), id)),
+        }
+    }
+
+    /// [`Env::service_link`] or [`Env::condition_link`] (`terms` and
+    /// `folder` say which) borrowing from the site.
+    fn term_link_object<'s>(
+        &'s self,
+        id: &'s str,
+        terms: &BTreeMap<String, usize>,
+        folder: &str,
+    ) -> LinkObject<'s> {
+        match terms.get(id) {
+            Some(&i) => LinkObject {
+                id,
+                title: self.site.pages[i].title().into(),
+                url: self.url(&self.site.pages[i].path),
+            },
+            None => LinkObject {
+                id,
+                title: id.into(),
+                url: self.url(&format!("{folder}/{id}/")),
+            },
+        }
+    }
+
+    /// [`Env::phone`] as a struct.
+    fn phone_object(&self, s: Option<&str>) -> Option<PhoneObject> {
+        s.and_then(uk::parse_phone).map(|p| PhoneObject {
+            display: p.display,
+            tel: p.tel,
         })
     }
 
-    /// Everything about a provider, for its own page.
-    pub fn provider_full(&self, i: usize) -> Value {
+    /// Everything about a provider, for its own page, as a template value.
+    pub fn provider_full(&self, i: usize) -> tera::Value {
+        tera::Value::from_serializable(&self.provider_object(i))
+    }
+
+    /// Everything about a provider, borrowing from the site.
+    pub fn provider_object(&self, i: usize) -> ProviderFull<'_> {
         let p: &Provider = &self.site.providers[i];
         let d = &p.data;
-        let mut v = self.build_provider_summary(i);
         let address = d.address.as_ref().map(|a| {
             let pc = a
                 .postcode
                 .as_ref()
                 .map(|p| uk::normalise_postcode(p.get_ref()).unwrap_or_else(|| p.get_ref().clone()))
                 .unwrap_or_default();
-            json!({ "lines": a.lines, "town": a.town, "postcode": pc })
+            AddressObject {
+                lines: &a.lines,
+                town: &a.town,
+                postcode: pc,
+            }
         });
         let map_query = d
             .address
             .as_ref()
             .map(|a| {
-                let mut parts: Vec<String> = a.lines.clone();
-                parts.push(a.town.clone());
+                let mut parts: Vec<&str> = a.lines.iter().map(String::as_str).collect();
+                parts.push(&a.town);
                 if let Some(pc) = &a.postcode {
-                    parts.push(pc.get_ref().clone());
+                    parts.push(pc.get_ref());
                 }
                 parts.retain(|s| !s.trim().is_empty());
                 parts.join(", ")
@@ -543,89 +659,255 @@ impl<'a> Env<'a> {
                 url_encode(&map_query)
             )
         };
-        let weekdays = self.theme.list("weekdays");
-        let days: Vec<Value> = d
-            .opening_hours
-            .days()
-            .iter()
-            .enumerate()
-            .map(|(n, h)| {
-                json!({
-                    "day": weekdays.get(n).cloned().unwrap_or_default(),
-                    "hours": h.map(str::to_string).unwrap_or_else(|| self.theme.s("closed")),
-                    "closed": h.is_none(),
+        let days: Vec<DayObject> = if d.opening_hours.days().iter().any(Option::is_some) {
+            let weekdays = self.theme.list("weekdays");
+            d.opening_hours
+                .days()
+                .iter()
+                .enumerate()
+                .map(|(n, h)| DayObject {
+                    day: weekdays.get(n).cloned().unwrap_or_default(),
+                    hours: h
+                        .map(str::to_string)
+                        .unwrap_or_else(|| self.theme.s("closed")),
+                    closed: h.is_none(),
                 })
-            })
-            .collect();
-        let days: Vec<Value> = if d.opening_hours.days().iter().any(Option::is_some) {
-            days
+                .collect()
         } else {
             Vec::new()
         };
         let cqc = d.cqc.as_ref().map(|c| {
-            let id = c.location_id.as_ref().map(|s| s.get_ref().clone()).unwrap_or_default();
+            let id = c
+                .location_id
+                .as_ref()
+                .map(|s| s.get_ref().as_str())
+                .unwrap_or("");
             let url = c
                 .url
                 .as_ref()
                 .map(|u| u.get_ref().clone())
-                .unwrap_or_else(|| if id.is_empty() { String::new() } else { format!("https://www.cqc.org.uk/location/{id}") });
-            let rating_id = c.rating.as_ref().and_then(|r| vocab::rating_id(r.get_ref())).unwrap_or("not-yet-rated");
+                .unwrap_or_else(|| {
+                    if id.is_empty() {
+                        String::new()
+                    } else {
+                        format!("https://www.cqc.org.uk/location/{id}")
+                    }
+                });
+            let rating_id = c
+                .rating
+                .as_ref()
+                .and_then(|r| vocab::rating_id(r.get_ref()))
+                .unwrap_or("not-yet-rated");
             let (rated, rated_iso) = self.date(c.rated.as_ref().map(|r| *r.get_ref()));
-            let questions: Vec<Value> = c
+            let questions = c
                 .questions()
-                .iter()
+                .into_iter()
                 .filter_map(|(q, r)| {
-                    let rid = vocab::rating_id((*r)?.get_ref())?;
-                    Some(json!({ "id": q, "title": self.theme.sub("questions", q), "rating": self.facet_link(Facet::Ratings, rid) }))
+                    let rid = vocab::rating_id(r?.get_ref())?;
+                    Some(QuestionObject {
+                        id: q,
+                        title: self.theme.sub("questions", q),
+                        rating: self.facet_link_object(Facet::Ratings, rid),
+                    })
                 })
                 .collect();
-            json!({ "location_id": id, "url": url, "rating": self.facet_link(Facet::Ratings, rating_id), "rated": rated, "rated_iso": rated_iso, "questions": questions })
+            CqcObject {
+                location_id: id,
+                url,
+                rating: self.facet_link_object(Facet::Ratings, rating_id),
+                rated,
+                rated_iso,
+                questions,
+            }
         });
         let (verified, verified_iso) = self.date(d.verified.as_ref().map(|v| *v.get_ref()));
-        let obj = v.as_object_mut().expect("summary is an object");
-        obj.insert("address".into(), address.unwrap_or(Value::Null));
-        obj.insert("map_url".into(), json!(map_url));
-        obj.insert(
-            "out_of_hours_phone".into(),
-            self.phone(d.out_of_hours_phone.as_ref().map(|s| s.get_ref().as_str())),
-        );
-        obj.insert(
-            "email".into(),
-            json!(
-                d.email
-                    .as_ref()
-                    .map(|e| e.get_ref().as_str())
-                    .filter(|e| uk::is_email(e))
-                    .unwrap_or("")
-            ),
-        );
-        obj.insert(
-            "website".into(),
-            json!(
-                d.website
-                    .as_ref()
-                    .map(|e| e.get_ref().as_str())
-                    .filter(|e| uk::is_web_url(e))
-                    .unwrap_or("")
-            ),
-        );
-        obj.insert(
-            "opening_hours".into(),
-            json!({ "open_24_hours": d.opening_hours.open_24_hours, "days": days, "notes": d.opening_hours.notes }),
-        );
-        obj.insert(
-            "referral".into(),
-            json!({ "how": d.referral.how, "have_ready": d.referral.have_ready }),
-        );
-        obj.insert("cost_notes".into(), json!(d.funding.cost_notes));
-        obj.insert("cqc".into(), cqc.unwrap_or(Value::Null));
-        obj.insert("languages".into(), json!(d.languages));
-        obj.insert("accessibility".into(), json!(d.accessibility));
-        obj.insert("verified".into(), json!(verified));
-        obj.insert("verified_iso".into(), json!(verified_iso));
-        obj.insert("extra".into(), json!(d.extra));
-        v
+        let valid = |v: &'a Option<toml::Spanned<String>>, ok: fn(&str) -> bool| {
+            v.as_ref()
+                .map(|e| e.get_ref().as_str())
+                .filter(|e| ok(e))
+                .unwrap_or("")
+        };
+        ProviderFull {
+            summary: self.provider_summary(i),
+            address,
+            map_url,
+            out_of_hours_phone: self
+                .phone_object(d.out_of_hours_phone.as_ref().map(|s| s.get_ref().as_str())),
+            email: valid(&d.email, uk::is_email),
+            website: valid(&d.website, uk::is_web_url),
+            opening_hours: OpeningHoursObject {
+                open_24_hours: d.opening_hours.open_24_hours,
+                days,
+                notes: &d.opening_hours.notes,
+            },
+            referral: ReferralObject {
+                how: &d.referral.how,
+                have_ready: &d.referral.have_ready,
+            },
+            cost_notes: &d.funding.cost_notes,
+            cqc,
+            languages: &d.languages,
+            accessibility: &d.accessibility,
+            verified,
+            verified_iso,
+            extra: &d.extra,
+        }
     }
+}
+
+/// A provider's summary, as lists show it (see `docs/themes.md`).
+#[derive(Serialize)]
+pub struct ProviderSummary<'a> {
+    id: &'a str,
+    name: &'a str,
+    url: String,
+    kind: LinkObject<'a>,
+    summary: &'a str,
+    illustrative: bool,
+    rating: Option<LinkObject<'a>>,
+    rated: String,
+    areas_served: Vec<&'a str>,
+    services: Vec<LinkObject<'a>>,
+    conditions: Vec<LinkObject<'a>>,
+    settings: Vec<LinkObject<'a>>,
+    routes: Vec<LinkObject<'a>>,
+    funding: Vec<LinkObject<'a>>,
+    phone: Option<PhoneObject>,
+}
+
+/// Everything about a provider: its summary's fields and the rest.
+pub struct ProviderFull<'a> {
+    /// The summary's fields.
+    pub summary: ProviderSummary<'a>,
+    address: Option<AddressObject<'a>>,
+    map_url: String,
+    out_of_hours_phone: Option<PhoneObject>,
+    /// Its e-mail address, if valid (else empty).
+    pub email: &'a str,
+    /// Its own website, if a web URL (else empty).
+    pub website: &'a str,
+    opening_hours: OpeningHoursObject<'a>,
+    referral: ReferralObject<'a>,
+    cost_notes: &'a str,
+    cqc: Option<CqcObject<'a>>,
+    languages: &'a [String],
+    accessibility: &'a str,
+    verified: String,
+    verified_iso: String,
+    extra: &'a toml::Table,
+}
+
+impl ProviderFull<'_> {
+    /// Its address: (street lines joined by ", ", town, postcode).
+    pub fn address(&self) -> Option<(String, &str, &str)> {
+        self.address
+            .as_ref()
+            .map(|a| (a.lines.join(", "), a.town, a.postcode.as_str()))
+    }
+
+    /// Its phone number, as a `tel:` value.
+    pub fn tel(&self) -> Option<&str> {
+        self.summary.phone.as_ref().map(|p| p.tel.as_str())
+    }
+
+    /// Its page's URL (root-relative).
+    pub fn url(&self) -> &str {
+        &self.summary.url
+    }
+
+    /// The URL of its CQC page, if any (else empty).
+    pub fn cqc_url(&self) -> &str {
+        self.cqc.as_ref().map(|c| c.url.as_str()).unwrap_or("")
+    }
+}
+
+impl Serialize for ProviderFull<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let m = &self.summary;
+        let mut st = s.serialize_struct("ProviderFull", 30)?;
+        st.serialize_field("id", m.id)?;
+        st.serialize_field("name", m.name)?;
+        st.serialize_field("url", &m.url)?;
+        st.serialize_field("kind", &m.kind)?;
+        st.serialize_field("summary", m.summary)?;
+        st.serialize_field("illustrative", &m.illustrative)?;
+        st.serialize_field("rating", &m.rating)?;
+        st.serialize_field("rated", &m.rated)?;
+        st.serialize_field("areas_served", &m.areas_served)?;
+        st.serialize_field("services", &m.services)?;
+        st.serialize_field("conditions", &m.conditions)?;
+        st.serialize_field("settings", &m.settings)?;
+        st.serialize_field("routes", &m.routes)?;
+        st.serialize_field("funding", &m.funding)?;
+        st.serialize_field("phone", &m.phone)?;
+        st.serialize_field("address", &self.address)?;
+        st.serialize_field("map_url", &self.map_url)?;
+        st.serialize_field("out_of_hours_phone", &self.out_of_hours_phone)?;
+        st.serialize_field("email", self.email)?;
+        st.serialize_field("website", self.website)?;
+        st.serialize_field("opening_hours", &self.opening_hours)?;
+        st.serialize_field("referral", &self.referral)?;
+        st.serialize_field("cost_notes", self.cost_notes)?;
+        st.serialize_field("cqc", &self.cqc)?;
+        st.serialize_field("languages", self.languages)?;
+        st.serialize_field("accessibility", self.accessibility)?;
+        st.serialize_field("verified", &self.verified)?;
+        st.serialize_field("verified_iso", &self.verified_iso)?;
+        st.serialize_field("extra", self.extra)?;
+        st.end()
+    }
+}
+
+/// A phone number: `{ display, tel }`.
+#[derive(Serialize)]
+struct PhoneObject {
+    display: String,
+    tel: String,
+}
+
+#[derive(Serialize)]
+struct AddressObject<'a> {
+    lines: &'a [String],
+    town: &'a str,
+    postcode: String,
+}
+
+#[derive(Serialize)]
+struct DayObject {
+    day: String,
+    hours: String,
+    closed: bool,
+}
+
+#[derive(Serialize)]
+struct OpeningHoursObject<'a> {
+    open_24_hours: bool,
+    days: Vec<DayObject>,
+    notes: &'a str,
+}
+
+#[derive(Serialize)]
+struct ReferralObject<'a> {
+    how: &'a str,
+    have_ready: &'a [String],
+}
+
+#[derive(Serialize)]
+struct CqcObject<'a> {
+    location_id: &'a str,
+    url: String,
+    rating: LinkObject<'a>,
+    rated: String,
+    rated_iso: String,
+    questions: Vec<QuestionObject<'a>>,
+}
+
+#[derive(Serialize)]
+struct QuestionObject<'a> {
+    id: &'static str,
+    title: String,
+    rating: LinkObject<'a>,
 }
 
 /// The `page` object of a markdown page (see `docs/themes.md`), turned
@@ -672,7 +954,7 @@ struct SourceObject<'a> {
 #[derive(Serialize)]
 struct LinkObject<'a> {
     id: &'a str,
-    title: &'a str,
+    title: std::borrow::Cow<'a, str>,
     url: String,
 }
 
@@ -713,7 +995,7 @@ mod tests {
         env.list_providers(&mut ctx, &[0, 0]);
         let list = ctx.get("providers").and_then(|v| v.as_array()).unwrap();
         assert_eq!(list.len(), 2);
-        let want = tera::Value::from_serializable(&env.build_provider_summary(0));
+        let want = env.build_provider_summary(0);
         let name = |v: &tera::Value| v.get_from_path("name").cloned();
         assert_eq!(name(&list[0]), name(&want));
         assert_eq!(list[0], list[1]);
@@ -761,8 +1043,8 @@ mod tests {
         );
         let mut without = tera::Context::new();
         without.insert("t", &c.theme.strings);
-        let bare: Vec<Value> = all.iter().map(|&i| env.build_provider_summary(i)).collect();
-        without.insert("providers", &bare);
+        let bare: Vec<tera::Value> = all.iter().map(|&i| env.build_provider_summary(i)).collect();
+        without.insert_value("providers", tera::Value::from(bare));
         let drawn = c.theme.tera.render("list.html", &without).unwrap();
         assert!(drawn.contains("<h2 class=\"card__title\">"));
         assert!(drawn.contains("<h3 class=\"card__title\">"));

@@ -2,9 +2,9 @@
 //! find-a-service, the A-to-Z search page, "What's changed", 404 and
 //! redirects for aliases.
 
-use super::context::Env;
+use super::context::{Env, ProviderFull};
 use super::value::to_tera;
-use super::{Job, Output, absolute, finish_context, output_path, put};
+use super::{Job, Output, absolute, finish_context, jsonld, output_path, put};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::model::PageKind;
 use crate::model::vocab::Facet;
@@ -155,7 +155,7 @@ fn folder_listing_job(env: &Env, folder: &'static str) -> Job {
 fn provider_job(env: &Env, i: usize, crumb: &(String, String)) -> Job {
     let site = env.site;
     let p = &site.providers[i];
-    let full = env.provider_full(i);
+    let full = env.provider_object(i);
     let mut page = env.generated_page("provider", p.name(), &p.data.summary, &p.path());
     if let Some(v) = p.data.verified.as_ref() {
         let (d, iso) = env.date(Some(*v.get_ref()));
@@ -169,7 +169,7 @@ fn provider_job(env: &Env, i: usize, crumb: &(String, String)) -> Job {
         vec![home_crumb(env), crumb.clone()],
         Some(ld),
     );
-    put(&mut ctx, "provider", full);
+    ctx.insert_value("provider", tera::Value::from_serializable(&full));
     env.list_pages(&mut ctx, "articles", &related_articles(env, i));
     Job {
         path: output_path(&p.path()),
@@ -229,7 +229,7 @@ pub fn related_articles(env: &Env, i: usize) -> Vec<usize> {
     out
 }
 
-fn provider_jsonld(env: &Env, i: usize, full: &Value) -> Value {
+fn provider_jsonld(env: &Env, i: usize, full: &ProviderFull) -> jsonld::Graph {
     let p = &env.site.providers[i];
     let kind = p
         .data
@@ -242,61 +242,40 @@ fn provider_jsonld(env: &Env, i: usize, full: &Value) -> Value {
     } else {
         "MedicalOrganization"
     };
-    let page_url = absolute(env, full["url"].as_str().unwrap_or(""));
-    // `url` is the organisation's own website where known; the hub's page
-    // about it is the page this node is the main entity of.
-    let website = full["website"]
-        .as_str()
-        .filter(|w| !w.is_empty())
-        .map(str::to_string);
-    let mut node = json!({
-        "@type": ty,
-        "name": p.name(),
-        "description": p.data.summary,
-        "url": website.clone().unwrap_or_else(|| page_url.clone()),
-        "mainEntityOfPage": page_url,
-    });
-    let o = node.as_object_mut().expect("object");
-    if let Some(a) = full.get("address").filter(|a| !a.is_null()) {
-        let lines: Vec<String> = a["lines"]
-            .as_array()
-            .map(|l| {
-                l.iter()
-                    .filter_map(|x| x.as_str().map(str::to_string))
-                    .collect()
-            })
-            .unwrap_or_default();
-        o.insert(
-            "address".into(),
-            json!({
-                "@type": "PostalAddress",
-                "streetAddress": lines.join(", "),
-                "addressLocality": a["town"],
-                "postalCode": a["postcode"],
-                "addressCountry": "GB",
-            }),
-        );
-    }
-    if let Some(t) = full["phone"]["tel"].as_str() {
-        o.insert("telephone".into(), json!(t));
-    }
-    if let Some(e) = full["email"].as_str().filter(|e| !e.is_empty()) {
-        o.insert("email".into(), json!(e));
-    }
-    let areas: Vec<Value> = p
-        .data
-        .areas_served
-        .iter()
-        .map(|a| json!({ "@type": "AdministrativeArea", "name": a.get_ref() }))
+    let page_url = absolute(env, full.url());
+    let address = full.address();
+    let address = address
+        .as_ref()
+        .map(|(lines, town, postcode)| jsonld::PostalAddress {
+            ty: "PostalAddress",
+            address_country: "GB",
+            address_locality: town,
+            postal_code: postcode,
+            street_address: lines.clone(),
+        });
+    let area_served = (p.data.areas_served.iter())
+        .map(|a| jsonld::Named {
+            ty: "AdministrativeArea",
+            name: a.get_ref(),
+        })
         .collect();
-    if !areas.is_empty() {
-        o.insert("areaServed".into(), json!(areas));
-    }
-    // The CQC's page about the same location.
-    if let Some(c) = full["cqc"]["url"].as_str().filter(|c| !c.is_empty()) {
-        o.insert("sameAs".into(), json!(c));
-    }
-    node
+    jsonld::Graph::new(&jsonld::Organization {
+        ty,
+        address,
+        area_served,
+        description: &p.data.summary,
+        email: Some(full.email).filter(|e| !e.is_empty()),
+        main_entity_of_page: &page_url,
+        name: p.name(),
+        // The CQC's page about the same location.
+        same_as: Some(full.cqc_url()).filter(|c| !c.is_empty()),
+        telephone: full.tel(),
+        // The organisation's own website where known; the hub's page about
+        // it is the page this node is the main entity of.
+        url: Some(full.website)
+            .filter(|w| !w.is_empty())
+            .unwrap_or(&page_url),
+    })
 }
 
 /// A facet as templates see it, its title and intro, and its index's path.

@@ -984,21 +984,28 @@ fn add_site_footer(env: &Env, base: &mut tera::Context, diags: &mut Diagnostics)
 /// The template of the footer every page shares (see [`add_site_footer`]).
 pub const FOOTER_TEMPLATE: &str = "footer.html";
 
-/// The main menu, with the current page marked.
-pub fn nav(env: &Env, current_url: &str) -> Value {
+/// The main menu, with the current page marked: an entry is current on
+/// its own page and on the pages inside its section. The menu a page gets
+/// is one of the values [`Env::nav_menu`] makes once per build.
+pub fn nav(env: &Env, current_url: &str) -> tera::Value {
+    let home = env.home_url();
+    let current = env
+        .nav_urls()
+        .iter()
+        .map(|url| *url == current_url || (url != home && current_url.starts_with(url.as_str())));
+    env.nav_menu(current)
+}
+
+/// The main menu as JSON, entry `k` current where `current(k)` (see [`nav`]).
+pub fn nav_json(env: &Env, current: impl Fn(usize) -> bool) -> Value {
     let items: Vec<Value> = env
         .site
         .config
         .nav
         .iter()
         .zip(env.nav_urls())
-        .map(|(n, url)| {
-            // The page itself, or a page inside the item's section.
-            let home = env.url("");
-            let current =
-                *url == current_url || (*url != home && current_url.starts_with(url.as_str()));
-            json!({ "title": n.title, "url": url, "current": current })
-        })
+        .enumerate()
+        .map(|(k, (n, url))| json!({ "title": n.title, "url": url, "current": current(k) }))
         .collect();
     Value::Array(items)
 }
@@ -1031,11 +1038,12 @@ pub fn finish_context(
     env: &Env,
     page: tera::Value,
     crumbs: Vec<(String, String)>,
-    ld_main: Option<Value>,
+    ld_main: Option<jsonld::Graph>,
 ) -> tera::Context {
     let mut ctx = tera::Context::new();
-    let field = |k: &str| {
-        page.get_from_path(k)
+    let field = |k: &'static str| {
+        page.as_map()
+            .and_then(|m| m.get(&tera::value::Key::Str(k)))
             .and_then(|v| v.as_str())
             .unwrap_or("")
             .to_string()
@@ -1045,23 +1053,29 @@ pub fn finish_context(
     let title = field("title");
     let desc = field("description");
     let kind = field("kind");
-    let crumb_values: Vec<Value> = crumbs
+    let cfg = &env.site.config;
+    let ld_main = ld_main.unwrap_or_else(|| {
+        jsonld::Graph::new(&jsonld::generated_page(
+            &kind,
+            &title,
+            &desc,
+            &canonical,
+            &cfg.base_url,
+            &cfg.language,
+        ))
+    });
+    let crumb_values: Vec<Crumb> = crumbs
         .iter()
-        .map(|(t, u)| json!({ "title": t, "url": u }))
+        .map(|(t, u)| Crumb { title: t, url: u })
         .collect();
-    let mut ld_crumbs: Vec<(String, String)> = crumbs
+    let abs: Vec<String> = crumbs.iter().map(|(_, u)| absolute(env, u)).collect();
+    let mut ld_crumbs: Vec<(&str, &str)> = crumbs
         .iter()
-        .map(|(t, u)| (t.clone(), absolute(env, u)))
+        .zip(&abs)
+        .map(|((t, _), u)| (t.as_str(), u.as_str()))
         .collect();
-    ld_crumbs.push((title.clone(), canonical.clone()));
-    let mut nodes = vec![jsonld::with_site(
-        ld_main.unwrap_or_else(|| jsonld::generated_page(&kind, &title, &desc, &canonical)),
-        &env.site.config.base_url,
-        &env.site.config.language,
-    )];
-    if ld_crumbs.len() > 1 {
-        nodes.push(jsonld::breadcrumbs(&ld_crumbs));
-    }
+    ld_crumbs.push((&title, &canonical));
+    let jsonld = ld_main.finish(&ld_crumbs);
     let og_type = if kind == "article" || kind == "service" || kind == "condition" {
         "article"
     } else {
@@ -1081,19 +1095,22 @@ pub fn finish_context(
         markdown::escape_attr(&desc),
         og_type,
         markdown::escape_attr(&canonical),
-        markdown::escape_attr(&env.site.config.title),
+        markdown::escape_attr(&cfg.title),
     );
-    put(&mut ctx, "nav", nav(env, &url));
-    put(&mut ctx, "breadcrumbs", crumb_values);
-    put(&mut ctx, "canonical", canonical);
-    put(
-        &mut ctx,
-        "jsonld",
-        jsonld::to_script_json(&jsonld::graph(nodes)),
-    );
-    put(&mut ctx, "head_meta", head_meta);
+    ctx.insert_value("nav", nav(env, &url));
+    ctx.insert_value("breadcrumbs", tera::Value::from_serializable(&crumb_values));
+    ctx.insert_value("canonical", tera::Value::from(canonical));
+    ctx.insert_value("jsonld", tera::Value::from(jsonld));
+    ctx.insert_value("head_meta", tera::Value::from(head_meta));
     ctx.insert_value("page", page);
     ctx
+}
+
+/// One of a page's `breadcrumbs`.
+#[derive(serde::Serialize)]
+struct Crumb<'a> {
+    title: &'a str,
+    url: &'a str,
 }
 
 /// The Content-Security-Policy every page carries: same-origin scripts and styles only.
@@ -1221,67 +1238,48 @@ fn page_job(
     })
 }
 
-fn page_jsonld(env: &Env, i: usize, faq: &[Value]) -> Value {
+fn page_jsonld(env: &Env, i: usize, faq: &[Value]) -> jsonld::Graph {
     let p = &env.site.pages[i];
-    let url = absolute(env, &env.url(&p.path));
+    let cfg = &env.site.config;
     if p.kind == PageKind::Home {
-        let cfg = &env.site.config;
-        return jsonld::website(&cfg.title, &cfg.description, &cfg.base_url, &cfg.language);
+        let site = jsonld::website(&cfg.title, &cfg.description, &cfg.base_url, &cfg.language);
+        return jsonld::Graph::new(&site);
     }
-    let mut about: Vec<Value> =
-        p.fm.conditions
-            .iter()
-            .filter_map(|c| env.site.conditions.get(c.get_ref()))
-            .map(|&ci| json!({ "@type": "MedicalCondition", "name": env.site.pages[ci].title() }))
-            .collect();
-    about.extend(
-        p.fm.services
-            .iter()
-            .filter_map(|s| env.site.services.get(s.get_ref()))
-            .map(|&si| json!({ "@type": "MedicalTherapy", "name": env.site.pages[si].title() })),
-    );
-    let mut node = json!({
-        "@type": if faq.is_empty() { json!("MedicalWebPage") } else { json!(["MedicalWebPage", "FAQPage"]) },
-        "name": p.title(),
-        "headline": p.title(),
-        "description": p.description(),
-        "url": url,
-        "inLanguage": env.site.config.language,
-        "medicalAudience": [
-            { "@type": "MedicalAudience", "audienceType": "Patient" },
-            { "@type": "MedicalAudience", "audienceType": "Caregiver" },
-        ],
-    });
-    let obj = node.as_object_mut().expect("object");
-    if let Some(d) = &p.fm.last_reviewed {
-        obj.insert("lastReviewed".into(), json!(d.get_ref().iso()));
-    }
-    if let Some(r) = &p.fm.reviewed_by {
-        obj.insert("reviewedBy".into(), json!({ "@type": "Person", "name": r }));
-    }
-    if let Some(d) = &p.fm.updated.as_ref().or(p.fm.date.as_ref()) {
-        obj.insert("dateModified".into(), json!(d.get_ref().iso()));
-    }
-    if let Some(d) = &p.fm.date {
-        obj.insert("datePublished".into(), json!(d.get_ref().iso()));
-    }
-    if !about.is_empty() {
-        obj.insert("about".into(), json!(about));
-    }
-    if !faq.is_empty() {
-        let qs: Vec<Value> = faq
-            .iter()
-            .map(|f| {
-                json!({
-                    "@type": "Question",
-                    "name": f["question"],
-                    "acceptedAnswer": { "@type": "Answer", "text": f["answer"] },
-                })
-            })
-            .collect();
-        obj.insert("mainEntity".into(), json!(qs));
-    }
-    node
+    let url = absolute(env, &env.url(&p.path));
+    let named = |ty: &'static str, i: usize| jsonld::Named {
+        ty,
+        name: env.site.pages[i].title(),
+    };
+    let about: Vec<jsonld::Named> = (p.fm.conditions.iter())
+        .filter_map(|c| env.site.conditions.get(c.get_ref()))
+        .map(|&ci| named("MedicalCondition", ci))
+        .chain(
+            (p.fm.services.iter())
+                .filter_map(|s| env.site.services.get(s.get_ref()))
+                .map(|&si| named("MedicalTherapy", si)),
+        )
+        .collect();
+    let iso = |d: &toml::Spanned<crate::model::Date>| d.get_ref().iso();
+    jsonld::Graph::new(&jsonld::MedicalWebPage {
+        ty: jsonld::PageType {
+            faq: !faq.is_empty(),
+        },
+        about,
+        date_modified: p.fm.updated.as_ref().or(p.fm.date.as_ref()).map(iso),
+        date_published: p.fm.date.as_ref().map(iso),
+        description: p.description(),
+        headline: p.title(),
+        in_language: &cfg.language,
+        is_part_of: jsonld::IdRef {
+            id: jsonld::website_id(&cfg.base_url),
+        },
+        last_reviewed: p.fm.last_reviewed.as_ref().map(iso),
+        main_entity: jsonld::Faq(faq),
+        medical_audience: jsonld::AUDIENCES,
+        name: p.title(),
+        reviewed_by: (p.fm.reviewed_by.as_deref()).map(|name| jsonld::Named { ty: "Person", name }),
+        url: &url,
+    })
 }
 
 /// `services/x/` -> `services/x/index.html`.
