@@ -201,7 +201,7 @@ impl<'a> Env<'a> {
         self.page_summaries.get_or_init(|| {
             (0..self.site.pages.len())
                 .into_par_iter()
-                .map(|i| to_tera(self.build_page_summary(i)))
+                .map(|i| self.build_page_summary(i))
                 .collect()
         })
     }
@@ -325,7 +325,7 @@ impl<'a> Env<'a> {
         // Never builds the shared list here (see [`Env::prepare`]).
         match self.page_summaries.get().and_then(|all| all.get(i)) {
             Some(v) if !v.is_undefined() => v.clone(),
-            _ if i < self.site.pages.len() => to_tera(self.build_page_summary(i)),
+            _ if i < self.site.pages.len() => self.build_page_summary(i),
             _ => tera::Value::none(),
         }
     }
@@ -401,16 +401,16 @@ impl<'a> Env<'a> {
     }
 
     /// A short summary of a page, for lists.
-    fn build_page_summary(&self, i: usize) -> Value {
+    fn build_page_summary(&self, i: usize) -> tera::Value {
         let p = &self.site.pages[i];
         let (last, last_iso) = self.date(p.fm.last_reviewed.as_ref().map(|d| *d.get_ref()));
-        json!({
-            "title": p.title(),
-            "description": p.description(),
-            "url": self.url(&p.path),
-            "kind": p.kind.name(),
-            "last_reviewed": last,
-            "last_reviewed_iso": last_iso,
+        tera::Value::from_serializable(&PageSummary {
+            title: p.title(),
+            description: p.description(),
+            url: self.url(&p.path),
+            kind: p.kind.name(),
+            last_reviewed: last,
+            last_reviewed_iso: last_iso,
         })
     }
 
@@ -504,6 +504,47 @@ impl<'a> Env<'a> {
                 })
             })
             .collect()
+    }
+
+    /// [`Env::generated_page`] as a template value, with the date the
+    /// page's content was last checked (`last_reviewed`) if known; made
+    /// from a struct, with no JSON in between.
+    pub fn generated_page_value(
+        &self,
+        kind: &str,
+        title: &str,
+        description: &str,
+        path: &str,
+        last_reviewed: Option<Date>,
+    ) -> tera::Value {
+        let (last_reviewed, last_reviewed_iso) = self.date(last_reviewed);
+        let extra = toml::Table::new();
+        tera::Value::from_serializable(&PageObject {
+            kind,
+            id: "",
+            title,
+            description,
+            url: self.url(path),
+            content: "",
+            toc: &[],
+            word_count: 0,
+            date: String::new(),
+            date_iso: String::new(),
+            updated: String::new(),
+            updated_iso: String::new(),
+            last_reviewed,
+            last_reviewed_iso,
+            next_review: String::new(),
+            next_review_iso: String::new(),
+            reviewed_by: "",
+            author: "",
+            sources: Vec::new(),
+            services: Vec::new(),
+            conditions: Vec::new(),
+            providers: Vec::new(),
+            faq: &[],
+            extra: &extra,
+        })
     }
 
     /// A page object for a generated page (provider, facet, find, ...).
@@ -938,6 +979,17 @@ struct PageObject<'a> {
     providers: Vec<LinkObject<'a>>,
     faq: &'a [Value],
     extra: &'a toml::Table,
+}
+
+/// A page's summary, for lists (see `docs/themes.md`).
+#[derive(Serialize)]
+struct PageSummary<'a> {
+    title: &'a str,
+    description: &'a str,
+    url: String,
+    kind: &'a str,
+    last_reviewed: String,
+    last_reviewed_iso: String,
 }
 
 /// One of a page's `sources`.

@@ -156,19 +156,10 @@ fn provider_job(env: &Env, i: usize, crumb: &(String, String)) -> Job {
     let site = env.site;
     let p = &site.providers[i];
     let full = env.provider_object(i);
-    let mut page = env.generated_page("provider", p.name(), &p.data.summary, &p.path());
-    if let Some(v) = p.data.verified.as_ref() {
-        let (d, iso) = env.date(Some(*v.get_ref()));
-        page["last_reviewed"] = json!(d);
-        page["last_reviewed_iso"] = json!(iso);
-    }
+    let verified = p.data.verified.as_ref().map(|v| *v.get_ref());
+    let page = env.generated_page_value("provider", p.name(), &p.data.summary, &p.path(), verified);
     let ld = provider_jsonld(env, i, &full);
-    let mut ctx = finish_context(
-        env,
-        to_tera(page),
-        vec![home_crumb(env), crumb.clone()],
-        Some(ld),
-    );
+    let mut ctx = finish_context(env, page, vec![home_crumb(env), crumb.clone()], Some(ld));
     ctx.insert_value("provider", tera::Value::from_serializable(&full));
     env.list_pages(&mut ctx, "articles", &related_articles(env, i));
     Job {

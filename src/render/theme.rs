@@ -229,6 +229,7 @@ pub fn load(root: &Path, name: &str, language: &str) -> Result<Theme, Vec<Diagno
     tera.autoescape_on([".html", ".xml"]);
     // Tera's own escaper also escapes `/`, which bloats every URL; `&<>"'` is enough.
     tera.set_escape_fn(escape_html_to);
+    tera.register_filter("safe", safe_filter);
     let template_origins: BTreeMap<String, TemplateSource> = templates
         .iter()
         .map(|(k, (s, o))| {
@@ -432,6 +433,17 @@ impl Theme {
     }
 }
 
+/// Tera's `safe` filter without its copy: a string value is marked safe
+/// and shared (a page's HTML is not copied again on its way into the page);
+/// anything else is written out as text and marked safe, as Tera does.
+fn safe_filter(val: &tera::Value, _: tera::Kwargs, _: &tera::State) -> tera::Value {
+    if val.is_string() {
+        val.clone().mark_safe()
+    } else {
+        tera::Value::safe_string(&format!("{val}"))
+    }
+}
+
 /// [`escape_html`] writing to `out`: tera's escape function.
 pub fn escape_html_to(s: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     // Copy the runs between special characters whole (every page renders
@@ -480,6 +492,27 @@ pub fn escape_html(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn safe_filter_writes_what_teras_does() {
+        let tpl = "{{ s | safe }}|{{ small | safe }}|{{ n | safe }}|{{ a | safe }}|{{ s | safe | upper }}|{{ s }}";
+        let mut ours = tera::Tera::default();
+        ours.register_filter("safe", safe_filter);
+        let mut theirs = tera::Tera::default();
+        let mut ctx = tera::Context::new();
+        ctx.insert("s", "<b>long enough to be shared & more</b>");
+        ctx.insert("small", "<i>");
+        ctx.insert("n", &3);
+        ctx.insert("a", &vec!["<x>"]);
+        let mut out = Vec::new();
+        for t in [&mut ours, &mut theirs] {
+            t.autoescape_on([".html"]);
+            t.add_raw_template("t.html", tpl).unwrap();
+            out.push(t.render("t.html", &ctx).unwrap());
+        }
+        assert!(out[0].starts_with("<b>long enough to be shared & more</b>|<i>|3|"));
+        assert_eq!(out[0], out[1]);
+    }
 
     fn origins(files: &[(&str, &str)]) -> BTreeMap<String, TemplateSource> {
         files
