@@ -20,16 +20,23 @@ impl Date {
 
     /// `2026-03-12`.
     pub fn iso(&self) -> String {
-        self.0.format("%Y-%m-%d").to_string()
+        let (y, m, d) = (self.0.year(), self.0.month(), self.0.day());
+        // chrono's `%Y` is written with a sign outside these years; its
+        // strftime parsing costs more than the date itself.
+        if (0..=9999).contains(&y) {
+            format!("{y:04}-{m:02}-{d:02}")
+        } else {
+            self.0.format("%Y-%m-%d").to_string()
+        }
     }
 
     /// `12 March 2026`, with month names from the theme's strings table.
     pub fn long(&self, months: &[String]) -> String {
-        let m = months
-            .get(self.0.month0() as usize)
-            .cloned()
-            .unwrap_or_else(|| self.0.format("%B").to_string());
-        format!("{} {} {}", self.0.day(), m, self.0.year())
+        let (d, y) = (self.0.day(), self.0.year());
+        match months.get(self.0.month0() as usize) {
+            Some(m) => format!("{d} {m} {y}"),
+            None => format!("{d} {} {y}", self.0.format("%B")),
+        }
     }
 
     /// The same day `n` months later (clamped to the month's end).
@@ -128,6 +135,17 @@ mod tests {
             .map(|s| s.to_string())
             .collect();
         assert_eq!(d.long(&months), "12 March 2026");
+        assert_eq!(Date::ymd(2026, 7, 1).unwrap().long(&months), "1 July 2026");
+        for (y, m, day) in [
+            (7, 1, 2),
+            (999, 12, 31),
+            (9999, 2, 3),
+            (10000, 1, 1),
+            (-5, 6, 7),
+        ] {
+            let d = Date::ymd(y, m, day).unwrap();
+            assert_eq!(d.iso(), d.0.format("%Y-%m-%d").to_string());
+        }
     }
 
     #[test]

@@ -130,10 +130,17 @@ pub fn is_web_url(s: &str) -> bool {
     match rest {
         Some(r) => {
             let host = r.split(['/', '?', '#']).next().unwrap_or("");
+            let bad =
+                |c: char| c.is_whitespace() || c.is_control() || c == '"' || c == '<' || c == '>';
+            // The same test byte by byte for ASCII text: its whitespace and
+            // control characters are all at or below a space, and DEL.
+            let bad_ascii = |b: u8| b <= b' ' || b == 0x7f || matches!(b, b'"' | b'<' | b'>');
             host.contains('.')
-                && !s.chars().any(|c| {
-                    c.is_whitespace() || c.is_control() || c == '"' || c == '<' || c == '>'
-                })
+                && if s.is_ascii() {
+                    !s.bytes().any(bad_ascii)
+                } else {
+                    !s.chars().any(bad)
+                }
         }
         None => false,
     }
@@ -188,5 +195,14 @@ mod tests {
         assert!(is_web_url("https://example.org/a"));
         assert!(!is_web_url("javascript:alert(1)"));
         assert!(!is_web_url("https://exa mple.org"));
+        // Every ASCII character is judged as the char-by-char test would.
+        for b in 0u8..128 {
+            let c = b as char;
+            let bad = c.is_whitespace() || c.is_control() || matches!(c, '"' | '<' | '>');
+            let url = format!("https://example.org/{c}");
+            assert_eq!(is_web_url(&url), !bad, "{b:#x}");
+            assert_eq!(is_web_url(&format!("{url}é")), !bad, "{b:#x}");
+        }
+        assert!(!is_web_url("https://example.org/\u{2003}"));
     }
 }

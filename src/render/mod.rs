@@ -1046,19 +1046,18 @@ pub fn finish_context(
             .and_then(|m| m.get(&tera::value::Key::Str(k)))
             .and_then(|v| v.as_str())
             .unwrap_or("")
-            .to_string()
     };
     let url = field("url");
-    let canonical = absolute(env, &url);
+    let canonical = absolute(env, url);
     let title = field("title");
     let desc = field("description");
     let kind = field("kind");
     let cfg = &env.site.config;
     let ld_main = ld_main.unwrap_or_else(|| {
         jsonld::Graph::new(&jsonld::generated_page(
-            &kind,
-            &title,
-            &desc,
+            kind,
+            title,
+            desc,
             &canonical,
             &cfg.base_url,
             &cfg.language,
@@ -1074,7 +1073,7 @@ pub fn finish_context(
         .zip(&abs)
         .map(|((t, _), u)| (t.as_str(), u.as_str()))
         .collect();
-    ld_crumbs.push((&title, &canonical));
+    ld_crumbs.push((title, &canonical));
     let jsonld = ld_main.finish(&ld_crumbs);
     let og_type = if kind == "article" || kind == "service" || kind == "condition" {
         "article"
@@ -1091,13 +1090,13 @@ pub fn finish_context(
             "<meta property=\"og:site_name\" content=\"{}\">\n"
         ),
         CSP,
-        markdown::escape_attr(&title),
-        markdown::escape_attr(&desc),
+        markdown::escape_attr(title),
+        markdown::escape_attr(desc),
         og_type,
         markdown::escape_attr(&canonical),
         markdown::escape_attr(&cfg.title),
     );
-    ctx.insert_value("nav", nav(env, &url));
+    ctx.insert_value("nav", nav(env, url));
     ctx.insert_value("breadcrumbs", tera::Value::from_serializable(&crumb_values));
     ctx.insert_value("canonical", tera::Value::from(canonical));
     ctx.insert_value("jsonld", tera::Value::from(jsonld));
