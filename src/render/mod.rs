@@ -1080,22 +1080,7 @@ pub fn finish_context(
     } else {
         "website"
     };
-    let head_meta = format!(
-        concat!(
-            "<meta http-equiv=\"Content-Security-Policy\" content=\"{}\">\n",
-            "<meta property=\"og:title\" content=\"{}\">\n",
-            "<meta property=\"og:description\" content=\"{}\">\n",
-            "<meta property=\"og:type\" content=\"{}\">\n",
-            "<meta property=\"og:url\" content=\"{}\">\n",
-            "<meta property=\"og:site_name\" content=\"{}\">\n"
-        ),
-        CSP,
-        markdown::escape_attr(title),
-        markdown::escape_attr(desc),
-        og_type,
-        markdown::escape_attr(&canonical),
-        markdown::escape_attr(&cfg.title),
-    );
+    let head_meta = head_meta(title, desc, og_type, &canonical, &cfg.title);
     ctx.insert_value("nav", nav(env, url));
     ctx.insert_value("breadcrumbs", tera::Value::from_serializable(&crumb_values));
     ctx.insert_value("canonical", tera::Value::from(canonical));
@@ -1103,6 +1088,30 @@ pub fn finish_context(
     ctx.insert_value("head_meta", tera::Value::from(head_meta));
     ctx.insert_value("page", page);
     ctx
+}
+
+/// The `<meta>` tags of a page's `<head>`: its Content-Security-Policy and
+/// Open Graph tags, the text escaped for an attribute.
+fn head_meta(title: &str, desc: &str, og_type: &str, url: &str, site: &str) -> String {
+    let mut out = String::with_capacity(CSP.len() + 320 + title.len() + desc.len() + url.len());
+    // Writing to a String never fails.
+    let attr = |out: &mut String, s: &str| {
+        let _ = pulldown_cmark_escape::escape_html(out, s);
+    };
+    out.push_str("<meta http-equiv=\"Content-Security-Policy\" content=\"");
+    out.push_str(CSP);
+    out.push_str("\">\n<meta property=\"og:title\" content=\"");
+    attr(&mut out, title);
+    out.push_str("\">\n<meta property=\"og:description\" content=\"");
+    attr(&mut out, desc);
+    out.push_str("\">\n<meta property=\"og:type\" content=\"");
+    out.push_str(og_type);
+    out.push_str("\">\n<meta property=\"og:url\" content=\"");
+    attr(&mut out, url);
+    out.push_str("\">\n<meta property=\"og:site_name\" content=\"");
+    attr(&mut out, site);
+    out.push_str("\">\n");
+    out
 }
 
 /// One of a page's `breadcrumbs`.
@@ -1294,6 +1303,29 @@ pub fn theme_warning(msg: String) -> Diagnostic {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn head_meta_escapes_each_attribute() {
+        let (t, d, u, site) = ("A \"b\" & <c>", "", "https://x.org/?a=1&b='2'", "Hub");
+        let want = format!(
+            concat!(
+                "<meta http-equiv=\"Content-Security-Policy\" content=\"{}\">\n",
+                "<meta property=\"og:title\" content=\"{}\">\n",
+                "<meta property=\"og:description\" content=\"{}\">\n",
+                "<meta property=\"og:type\" content=\"{}\">\n",
+                "<meta property=\"og:url\" content=\"{}\">\n",
+                "<meta property=\"og:site_name\" content=\"{}\">\n"
+            ),
+            CSP,
+            markdown::escape_attr(t),
+            markdown::escape_attr(d),
+            "article",
+            markdown::escape_attr(u),
+            markdown::escape_attr(site),
+        );
+        assert_eq!(head_meta(t, d, "article", u, site), want);
+        assert!(want.contains("A &quot;b&quot; &amp; &lt;c&gt;"));
+    }
     use crate::pipeline::{SiteOptions, compile};
 
     /// The first pass starts with the pages that list the most.
