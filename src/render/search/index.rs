@@ -525,8 +525,10 @@ struct Vocab {
     terms: Vec<TermState>,
     /// The current document's number (0: none yet).
     doc: u32,
-    /// Slots counted in the current document, not yet added to their terms.
+    /// Slots counted in the current document, not yet added to their
+    /// terms: the first `nwords` (the rest is room, written ahead).
     words: Vec<u32>,
+    nwords: usize,
     /// Terms the current document uses, in order of first use.
     touched: Vec<u32>,
 }
@@ -573,7 +575,7 @@ impl Vocab {
             self.slots = vec![WordSlot::default(); 1 << 12];
         }
         self.doc += 1;
-        self.words.clear();
+        self.nwords = 0;
         self.touched.clear();
     }
 
@@ -610,8 +612,7 @@ impl Vocab {
             return;
         }
         let (text, at) = within;
-        let end = at + b.len();
-        let key = [swar::chunk(text, at, end), swar::chunk(text, at + 8, end)];
+        let key = swar::key::<2>(text, at, b.len());
         let i = match self.find(key, b.len()) {
             Ok(i) => i,
             Err(mut i) => {
@@ -630,17 +631,25 @@ impl Vocab {
                 i
             }
         };
+        // Without a branch on whether the word is new to the document or
+        // a stop word (both vary from word to word): a stop word's slot is
+        // counted like any other, and [`Self::flush`] skips it.
         let doc = self.doc;
         let s = &mut self.slots[i];
-        if s.term == STOP {
-            return;
+        let fresh = s.doc != doc;
+        s.doc = doc;
+        let mut counts = u32::from_le_bytes(s.counts) & (u32::from(fresh).wrapping_sub(1));
+        let one = 1u32 << (8 * f);
+        // Saturating: no count passes 255 (no carry into the next field).
+        if (counts >> (8 * f)) & 0xff != 0xff {
+            counts += one;
         }
-        if s.doc != doc {
-            s.doc = doc;
-            s.counts = [0; 4];
-            self.words.push(i as u32);
+        s.counts = counts.to_le_bytes();
+        if self.nwords == self.words.len() {
+            self.words.resize(self.words.len() * 2 + 64, 0);
         }
-        s.counts[f] = s.counts[f].saturating_add(1);
+        self.words[self.nwords] = i as u32;
+        self.nwords += usize::from(fresh);
     }
 
     /// The slot of a word, or the empty slot where it would go.
@@ -674,17 +683,20 @@ impl Vocab {
     /// Add the counts kept in word slots to their terms.
     fn flush(&mut self) {
         let words = std::mem::take(&mut self.words);
-        for &i in &words {
+        for &i in &words[..self.nwords] {
             let s = &mut self.slots[i as usize];
             let (term, counts) = (s.term, s.counts);
             s.doc = 0;
+            if term == STOP {
+                continue;
+            }
             let c = self.touch(term);
             for (f, n) in counts.into_iter().enumerate() {
                 c.add(f, u32::from(n));
             }
         }
         self.words = words;
-        self.words.clear();
+        self.nwords = 0;
     }
 
     /// The term of a word not seen before.
