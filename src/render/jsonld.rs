@@ -8,6 +8,13 @@ pub fn to_script_json(v: &Value) -> String {
     script_safe(serde_json::to_string(v).unwrap_or_else(|_| "{}".to_string()))
 }
 
+/// [`to_script_json`] of any serialisable value (a tuple of borrowed
+/// strings serialises as the same JSON array as its `Value`), without
+/// copying it into a `Value` first.
+pub fn to_script_json_of<T: serde::Serialize + ?Sized>(v: &T) -> String {
+    script_safe(serde_json::to_string(v).unwrap_or_else(|_| "{}".to_string()))
+}
+
 /// [`to_script_json`] of a string value, without copying it into a `Value`.
 pub fn to_script_json_str(s: &str) -> String {
     script_safe(serde_json::to_string(s).unwrap_or_else(|_| "\"\"".to_string()))

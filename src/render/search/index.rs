@@ -20,7 +20,7 @@
 
 use crate::check::{FastMap, FastSet};
 use crate::render::Output;
-use crate::render::jsonld::{to_script_json, to_script_json_str};
+use crate::render::jsonld::{to_script_json, to_script_json_of, to_script_json_str};
 use crate::swar::{self, HIGH, ONES, bytes_in};
 use rayon::prelude::*;
 use serde_json::{Value, json};
@@ -401,7 +401,33 @@ pub fn decode_numbers(s: &str) -> Option<Vec<u64>> {
     Some(out)
 }
 
-fn truncate_chars(s: &str, max: usize) -> String {
+/// `s` with its white space collapsed, shortened to about `max`
+/// characters on a word boundary (adding "…"). Text that needs neither (an
+/// ASCII heading, nearly always) is returned as it is, without a copy.
+fn truncate_chars(s: &str, max: usize) -> Cow<'_, str> {
+    if s.len() <= max && is_collapsed_ascii(s) {
+        return Cow::Borrowed(s);
+    }
+    Cow::Owned(truncate_owned(s, max))
+}
+
+/// Whether `s` is ASCII that collapsing white space leaves as it is: not
+/// empty, single spaces between words, none at either end, and no other
+/// white space.
+fn is_collapsed_ascii(s: &str) -> bool {
+    // A space may not come first, nor after another.
+    let mut after_space = true;
+    for &c in s.as_bytes() {
+        let space = c == b' ';
+        if c >= 0x80 || (b'\t'..=b'\r').contains(&c) || (space && after_space) {
+            return false;
+        }
+        after_space = space;
+    }
+    !after_space
+}
+
+fn truncate_owned(s: &str, max: usize) -> String {
     let s = s.split_whitespace().collect::<Vec<_>>().join(" ");
     if s.chars().count() <= max {
         return s;
@@ -473,21 +499,23 @@ impl Indexer {
             }
             v.terms(title_words)
         });
-        let hs: Vec<Value> = doc
+        // `[path, title, kind, description, [[id, heading], ...]]`,
+        // serialised from borrowed text (no `Value` copy of each string).
+        let hs: Vec<(&str, Cow<'_, str>)> = doc
             .headings
             .iter()
             .take(MAX_HEADINGS)
-            .map(|(id, t)| json!([id, truncate_chars(t, 60)]))
+            .map(|(id, t)| (id.as_str(), truncate_chars(t, 60)))
             .collect();
         Entry {
             path: doc.path.clone(),
-            shown: to_script_json(&json!([
-                doc.path,
-                doc.title,
-                doc.kind,
+            shown: to_script_json_of(&(
+                &doc.path,
+                &doc.title,
+                &doc.kind,
                 truncate_chars(&doc.description, MAX_DESCRIPTION),
-                hs
-            ])),
+                hs,
+            )),
             terms,
         }
     }
@@ -1454,6 +1482,31 @@ mod tests {
         let e = other.entry(&docs[2]);
         assert_eq!(sorted_terms(&e), reference_terms(&docs[2], &[]));
         assert_eq!(sorted_terms(&e).len(), 3);
+    }
+
+    #[test]
+    fn truncate_chars_borrows_only_text_it_would_not_change() {
+        for t in [
+            "Plain heading",
+            "",
+            " lead",
+            "trail ",
+            "two  spaces",
+            "tab\there",
+            "new\nline",
+            "Caf\u{e9} au lait",
+            "no\u{a0}break",
+            "x",
+            "a long heading that goes on well past the sixty characters we keep for it",
+        ] {
+            let got = truncate_chars(t, 60);
+            assert_eq!(got, truncate_owned(t, 60), "{t:?}");
+            assert_eq!(
+                matches!(got, Cow::Borrowed(_)),
+                got == t && t.is_ascii() && !t.is_empty(),
+                "{t:?}"
+            );
+        }
     }
 
     proptest::proptest! {
