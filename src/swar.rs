@@ -44,6 +44,36 @@ pub fn chunk(text: &[u8], at: usize, end: usize) -> u64 {
     }
 }
 
+/// Masks keeping the first `r` bytes of a little-endian word, `r` in 0..=8.
+const KEEP: [u64; 9] = {
+    let mut t = [0u64; 9];
+    let mut r = 0;
+    while r < 8 {
+        t[r] = (1u64 << (8 * r)) - 1;
+        r += 1;
+    }
+    t[8] = u64::MAX;
+    t
+};
+
+/// The `len` bytes `text[at..at + len]`, zero-padded to `8 * N` bytes, as
+/// `N` little-endian words: [`chunk`] of each eight, for a hash-table key
+/// (`len` at most `8 * N`). When the text goes on for `8 * N` bytes from
+/// `at` (nearly always), the words are loaded and masked without a branch
+/// on the length, which varies from word to word and would often be
+/// mispredicted.
+#[inline]
+pub fn key<const N: usize>(text: &[u8], at: usize, len: usize) -> [u64; N] {
+    match text.get(at..at + 8 * N) {
+        Some(bytes) => std::array::from_fn(|j| {
+            let mut a = [0u8; 8];
+            a.copy_from_slice(&bytes[8 * j..8 * j + 8]);
+            u64::from_le_bytes(a) & KEEP[len.saturating_sub(8 * j).min(8)]
+        }),
+        None => std::array::from_fn(|j| chunk(text, at + 8 * j, at + len)),
+    }
+}
+
 /// For bytes below `0x80` (top bits clear): the top bit of each byte set
 /// where the byte is in `lo..=hi`. No byte's sum carries into the next.
 #[inline]
@@ -84,6 +114,21 @@ mod tests {
         assert_eq!(chunk(text, 18, 22).to_le_bytes(), *b"word\0\0\0\0");
         assert_eq!(chunk(text, 20, 20), 0);
         assert_eq!(chunk(text, 24, 22), 0);
+    }
+
+    #[test]
+    fn key_matches_chunk_everywhere() {
+        let text = b"a short text, then a much longer word: incomprehensibilities!";
+        for at in 0..text.len() {
+            for len in 0..=(text.len() - at).min(24) {
+                let want: [u64; 3] = std::array::from_fn(|j| chunk(text, at + 8 * j, at + len));
+                assert_eq!(key::<3>(text, at, len), want, "at {at} len {len}");
+                if len <= 16 {
+                    let want2 = [want[0], want[1]];
+                    assert_eq!(key::<2>(text, at, len), want2, "at {at} len {len}");
+                }
+            }
+        }
     }
 
     #[test]

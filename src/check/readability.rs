@@ -10,7 +10,7 @@ use crate::diagnostics::{Diagnostic, line_col};
 use crate::model::Page;
 use crate::render::markdown::{ProseBlock, Rendered};
 use crate::resolve::Site;
-use crate::swar::{HIGH, bytes_in, chunk, load};
+use crate::swar::{HIGH, bytes_in, key, load};
 use rayon::prelude::*;
 use serde::Serialize;
 use std::ops::Range;
@@ -202,7 +202,7 @@ impl SyllableCache {
             return (ascii_word_syllables(w), mark(w));
         }
         // The word's bytes eight at a time, zero-padded.
-        let key: [u64; 3] = std::array::from_fn(|j| chunk(b, start + 8 * j, end));
+        let key: [u64; 3] = key(b, start, len);
         const K: u64 = 0x9E37_79B9_7F4A_7C15;
         let h = ((key[0].wrapping_mul(K) ^ key[1]).wrapping_mul(K) ^ key[2]).wrapping_mul(K);
         let slot = &mut self.slots[(h >> (64 - CACHE_BITS)) as usize];

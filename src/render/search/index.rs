@@ -20,7 +20,7 @@
 
 use crate::check::{FastMap, FastSet};
 use crate::render::Output;
-use crate::render::jsonld::{to_script_json, to_script_json_str};
+use crate::render::jsonld::{to_script_json, to_script_json_of, to_script_json_str};
 use crate::swar::{self, HIGH, ONES, bytes_in};
 use rayon::prelude::*;
 use serde_json::{Value, json};
@@ -401,7 +401,33 @@ pub fn decode_numbers(s: &str) -> Option<Vec<u64>> {
     Some(out)
 }
 
-fn truncate_chars(s: &str, max: usize) -> String {
+/// `s` with its white space collapsed, shortened to about `max`
+/// characters on a word boundary (adding "…"). Text that needs neither (an
+/// ASCII heading, nearly always) is returned as it is, without a copy.
+fn truncate_chars(s: &str, max: usize) -> Cow<'_, str> {
+    if s.len() <= max && is_collapsed_ascii(s) {
+        return Cow::Borrowed(s);
+    }
+    Cow::Owned(truncate_owned(s, max))
+}
+
+/// Whether `s` is ASCII that collapsing white space leaves as it is: not
+/// empty, single spaces between words, none at either end, and no other
+/// white space.
+fn is_collapsed_ascii(s: &str) -> bool {
+    // A space may not come first, nor after another.
+    let mut after_space = true;
+    for &c in s.as_bytes() {
+        let space = c == b' ';
+        if c >= 0x80 || (b'\t'..=b'\r').contains(&c) || (space && after_space) {
+            return false;
+        }
+        after_space = space;
+    }
+    !after_space
+}
+
+fn truncate_owned(s: &str, max: usize) -> String {
     let s = s.split_whitespace().collect::<Vec<_>>().join(" ");
     if s.chars().count() <= max {
         return s;
@@ -473,21 +499,23 @@ impl Indexer {
             }
             v.terms(title_words)
         });
-        let hs: Vec<Value> = doc
+        // `[path, title, kind, description, [[id, heading], ...]]`,
+        // serialised from borrowed text (no `Value` copy of each string).
+        let hs: Vec<(&str, Cow<'_, str>)> = doc
             .headings
             .iter()
             .take(MAX_HEADINGS)
-            .map(|(id, t)| json!([id, truncate_chars(t, 60)]))
+            .map(|(id, t)| (id.as_str(), truncate_chars(t, 60)))
             .collect();
         Entry {
             path: doc.path.clone(),
-            shown: to_script_json(&json!([
-                doc.path,
-                doc.title,
-                doc.kind,
+            shown: to_script_json(&(
+                &doc.path,
+                &doc.title,
+                &doc.kind,
                 truncate_chars(&doc.description, MAX_DESCRIPTION),
-                hs
-            ])),
+                hs,
+            )),
             terms,
         }
     }
@@ -525,8 +553,10 @@ struct Vocab {
     terms: Vec<TermState>,
     /// The current document's number (0: none yet).
     doc: u32,
-    /// Slots counted in the current document, not yet added to their terms.
+    /// Slots counted in the current document, not yet added to their
+    /// terms: the first `nwords` (the rest is room, written ahead).
     words: Vec<u32>,
+    nwords: usize,
     /// Terms the current document uses, in order of first use.
     touched: Vec<u32>,
 }
@@ -573,7 +603,7 @@ impl Vocab {
             self.slots = vec![WordSlot::default(); 1 << 12];
         }
         self.doc += 1;
-        self.words.clear();
+        self.nwords = 0;
         self.touched.clear();
     }
 
@@ -610,8 +640,7 @@ impl Vocab {
             return;
         }
         let (text, at) = within;
-        let end = at + b.len();
-        let key = [swar::chunk(text, at, end), swar::chunk(text, at + 8, end)];
+        let key = swar::key::<2>(text, at, b.len());
         let i = match self.find(key, b.len()) {
             Ok(i) => i,
             Err(mut i) => {
@@ -630,17 +659,25 @@ impl Vocab {
                 i
             }
         };
+        // Without a branch on whether the word is new to the document or
+        // a stop word (both vary from word to word): a stop word's slot is
+        // counted like any other, and [`Self::flush`] skips it.
         let doc = self.doc;
         let s = &mut self.slots[i];
-        if s.term == STOP {
-            return;
+        let fresh = s.doc != doc;
+        s.doc = doc;
+        let mut counts = u32::from_le_bytes(s.counts) & (u32::from(fresh).wrapping_sub(1));
+        let one = 1u32 << (8 * f);
+        // Saturating: no count passes 255 (no carry into the next field).
+        if (counts >> (8 * f)) & 0xff != 0xff {
+            counts += one;
         }
-        if s.doc != doc {
-            s.doc = doc;
-            s.counts = [0; 4];
-            self.words.push(i as u32);
+        s.counts = counts.to_le_bytes();
+        if self.nwords == self.words.len() {
+            self.words.resize(self.words.len() * 2 + 64, 0);
         }
-        s.counts[f] = s.counts[f].saturating_add(1);
+        self.words[self.nwords] = i as u32;
+        self.nwords += usize::from(fresh);
     }
 
     /// The slot of a word, or the empty slot where it would go.
@@ -674,17 +711,20 @@ impl Vocab {
     /// Add the counts kept in word slots to their terms.
     fn flush(&mut self) {
         let words = std::mem::take(&mut self.words);
-        for &i in &words {
+        for &i in &words[..self.nwords] {
             let s = &mut self.slots[i as usize];
             let (term, counts) = (s.term, s.counts);
             s.doc = 0;
+            if term == STOP {
+                continue;
+            }
             let c = self.touch(term);
             for (f, n) in counts.into_iter().enumerate() {
                 c.add(f, u32::from(n));
             }
         }
         self.words = words;
-        self.words.clear();
+        self.nwords = 0;
     }
 
     /// The term of a word not seen before.
@@ -1442,6 +1482,31 @@ mod tests {
         let e = other.entry(&docs[2]);
         assert_eq!(sorted_terms(&e), reference_terms(&docs[2], &[]));
         assert_eq!(sorted_terms(&e).len(), 3);
+    }
+
+    #[test]
+    fn truncate_chars_borrows_only_text_it_would_not_change() {
+        for t in [
+            "Plain heading",
+            "",
+            " lead",
+            "trail ",
+            "two  spaces",
+            "tab\there",
+            "new\nline",
+            "Caf\u{e9} au lait",
+            "no\u{a0}break",
+            "x",
+            "a long heading that goes on well past the sixty characters we keep for it",
+        ] {
+            let got = truncate_chars(t, 60);
+            assert_eq!(got, truncate_owned(t, 60), "{t:?}");
+            assert_eq!(
+                matches!(got, Cow::Borrowed(_)),
+                got == t && t.is_ascii() && !t.is_empty(),
+                "{t:?}"
+            );
+        }
     }
 
     proptest::proptest! {
