@@ -835,14 +835,26 @@ pub fn check_published(
     let base_url = site.config.base_url.as_str();
     let base_path = site.config.base_path();
 
+    // Each page's and provider's file found in parallel (an output path
+    // made and looked up for each), then marked in order.
+    let page_files: Vec<Option<usize>> = site
+        .pages
+        .par_iter()
+        .map(|p| files.get(&output_path(&p.path)))
+        .collect();
+    let provider_files: Vec<Option<usize>> = site
+        .providers
+        .par_iter()
+        .map(|p| files.get(&output_path(&p.path())))
+        .collect();
     let mut origin = vec![Origin::Generated; paths.len()];
-    for (i, p) in site.pages.iter().enumerate() {
-        if let Some(o) = files.get(&output_path(&p.path)) {
+    for (i, o) in page_files.into_iter().enumerate() {
+        if let Some(o) = o {
             origin[o] = Origin::Page(i);
         }
     }
-    for (i, p) in site.providers.iter().enumerate() {
-        if let Some(o) = files.get(&output_path(&p.path())) {
+    for (i, o) in provider_files.into_iter().enumerate() {
+        if let Some(o) = o {
             origin[o] = Origin::Provider(i);
         }
     }
