@@ -64,17 +64,17 @@ impl Scan<'_> {
         let own = path.and_then(|p| own_address(p, base_url));
         for l in &self.links {
             let l: &str = l.as_ref();
-            if plain_path(l, base_path).is_some_and(|p| known.paths.contains(p)) {
+            if plain_path(l, base_path).is_some_and(|p| known.contains(p)) {
                 continue;
             }
             if let Some(dir) = own
-                && (l.is_empty()
-                    || good_in_page(l, &self.ids)
-                    || l.strip_prefix(base_url) == Some(dir))
+                && (l.is_empty() || good_in_page(l, &self.ids) || is_address(l, base_url, dir))
             {
                 continue;
             }
-            if seen.insert(l) && !leaves_site(l, base_url) {
+            // Whether a link leaves the site depends on it alone, so asking
+            // first spares the set the many external links.
+            if !leaves_site(l, base_url) && seen.insert(l) {
                 links.push(Cow::Owned(l.to_string()));
             }
         }
@@ -99,6 +99,15 @@ fn own_address<'p>(path: &'p str, base_url: &str) -> Option<&'p str> {
             .filter(|d| d.ends_with('/'))?
     };
     (!base_url.is_empty() && plain_path(dir, "").is_some()).then_some(dir)
+}
+
+/// Whether `link` is `base_url` followed by `dir`, comparing lengths and
+/// the last byte before the texts (most links are not).
+fn is_address(link: &str, base_url: &str, dir: &str) -> bool {
+    link.len() == base_url.len() + dir.len()
+        && link.as_bytes().last() == dir.as_bytes().last().or(base_url.as_bytes().last())
+        && link.starts_with(base_url)
+        && link.ends_with(dir)
 }
 
 /// A `#fragment` link, as written, that the link check would read as a
@@ -174,11 +183,12 @@ impl Ids {
 /// An absolute URL elsewhere, or a `mailto:`/`tel:` link: never a file of this site.
 fn leaves_site(url: &str, base_url: &str) -> bool {
     let u = url.trim();
-    !u.starts_with(base_url)
-        && (u.starts_with("https://")
-            || u.starts_with("http://")
-            || u.starts_with("mailto:")
-            || u.starts_with("tel:"))
+    // The schemes first: they are compared inline, `base_url` is not.
+    (u.starts_with("https://")
+        || u.starts_with("http://")
+        || u.starts_with("mailto:")
+        || u.starts_with("tel:"))
+        && !u.starts_with(base_url)
 }
 
 /// Every published file: its path and, for an HTML file, its [`Scan`].
@@ -221,28 +231,73 @@ pub struct ScanSink<'s> {
 
 /// Files a build will certainly publish (its pages and assets), by every
 /// path that serves them, and the site's base path.
+///
+/// Each folder's `index.html` is kept once, as its folder (`a/b`), rather
+/// than under each of its three paths (`a/b/index.html`, `a/b/`, `a/b`):
+/// a look-up is one probe of a table a third the size, which matters when
+/// every link of every page is looked up while the build renders.
 pub struct Known {
-    paths: FastSet<String>,
+    /// By path, without the trailing `/` of a folder: [`FILE`] when a file
+    /// has exactly that path, [`FOLDER`] when the folder of that name has
+    /// an `index.html` (`""` for the site's own).
+    paths: FastMap<Box<str>, u8>,
     base_path: String,
 }
+
+/// [`Known::paths`] flags.
+const FILE: u8 = 1;
+const FOLDER: u8 = 2;
 
 impl Known {
     /// `paths`: output paths (`a/b/index.html`).
     pub fn new(paths: impl IntoIterator<Item = String>, base_path: &str) -> Self {
-        let mut set = FastSet::default();
+        let mut map: FastMap<Box<str>, u8> = FastMap::default();
         for p in paths {
-            if p == "index.html" {
-                set.insert(String::new());
-            } else if let Some(dir) = p.strip_suffix("/index.html") {
-                set.insert(format!("{dir}/"));
-                set.insert(dir.to_string());
+            let (key, flag) = match index_folder(&p) {
+                Some(dir) => (dir, FOLDER),
+                None => (p.as_str(), FILE),
+            };
+            match map.get_mut(key) {
+                Some(f) => *f |= flag,
+                None => {
+                    map.insert(key.into(), flag);
+                }
             }
-            set.insert(p);
         }
+        map.shrink_to_fit();
         Known {
-            paths: set,
+            paths: map,
             base_path: base_path.to_string(),
         }
+    }
+
+    /// Whether the site path `p` (`a/b/`, `a/b`, `a/b/index.html`,
+    /// `assets/x.css`, `` for the home page) serves a file in the set.
+    fn contains(&self, p: &str) -> bool {
+        let has = |key: &str, flags: u8| self.paths.get(key).is_some_and(|f| f & flags != 0);
+        if let Some(dir) = index_folder(p) {
+            has(dir, FOLDER)
+        } else if p.is_empty() {
+            has("", FOLDER)
+        } else if let Some(dir) = p.strip_suffix('/') {
+            // A folder's address (the common case), or a file whose path
+            // ends in `/` (never made, but kept exact).
+            has(dir, FOLDER) || has(p, FILE)
+        } else {
+            has(p, FILE | FOLDER)
+        }
+    }
+}
+
+/// The folder (`a/b`, or `` for the site's root) of which `path` is the
+/// `index.html` (`a/b/index.html`, `index.html`).
+fn index_folder(path: &str) -> Option<&str> {
+    if path == "index.html" {
+        Some("")
+    } else {
+        // Not `/index.html`, which is no output path: its folder would be
+        // taken for the root's.
+        path.strip_suffix("/index.html").filter(|d| !d.is_empty())
     }
 }
 
@@ -668,7 +723,14 @@ fn normalise(path: Cow<'_, str>) -> Option<Cow<'_, str>> {
 /// A root-relative link under the base path that needs no decoding or
 /// normalising (`/hub/services/respite-care/`), as a site path.
 fn plain_path<'a>(raw: &'a str, base_path: &str) -> Option<&'a str> {
-    let p = raw.strip_prefix(base_path)?;
+    // Byte by byte rather than `strip_prefix`, whose call to `memcmp` costs
+    // more than the comparison itself for a base path of a byte or a few,
+    // on every link of every page.
+    let (r, b) = (raw.as_bytes(), base_path.as_bytes());
+    if r.len() < b.len() || !r.iter().zip(b).all(|(x, y)| x == y) {
+        return None;
+    }
+    let p = raw.get(b.len()..)?;
     let mut prev = b'/';
     for &c in p.as_bytes() {
         let awkward = matches!(c, b'%' | b'&' | b'#' | b'?' | b' ' | b'\t' | b'\n' | b'\r')
@@ -773,14 +835,26 @@ pub fn check_published(
     let base_url = site.config.base_url.as_str();
     let base_path = site.config.base_path();
 
+    // Each page's and provider's file found in parallel (an output path
+    // made and looked up for each), then marked in order.
+    let page_files: Vec<Option<usize>> = site
+        .pages
+        .par_iter()
+        .map(|p| files.get(&output_path(&p.path)))
+        .collect();
+    let provider_files: Vec<Option<usize>> = site
+        .providers
+        .par_iter()
+        .map(|p| files.get(&output_path(&p.path())))
+        .collect();
     let mut origin = vec![Origin::Generated; paths.len()];
-    for (i, p) in site.pages.iter().enumerate() {
-        if let Some(o) = files.get(&output_path(&p.path)) {
+    for (i, o) in page_files.into_iter().enumerate() {
+        if let Some(o) = o {
             origin[o] = Origin::Page(i);
         }
     }
-    for (i, p) in site.providers.iter().enumerate() {
-        if let Some(o) = files.get(&output_path(&p.path())) {
+    for (i, o) in provider_files.into_iter().enumerate() {
+        if let Some(o) = o {
             origin[o] = Origin::Provider(i);
         }
     }
@@ -1677,6 +1751,74 @@ mod tests {
         );
         assert_eq!(percent_decode("caf%C3%A9%20x%2"), "café x%2");
         assert_eq!(percent_decode("%FF"), "\u{fffd}");
+    }
+
+    #[test]
+    fn known_files_are_found_by_every_path_that_serves_them() {
+        let paths = [
+            "index.html",
+            "a/b/index.html",
+            "assets/x.css",
+            "about",
+            "c/index.html",
+            "c/d.html",
+            "/index.html",
+        ];
+        let known = Known::new(paths.map(String::from), "/");
+        // What the set held before: each path, and each folder's
+        // index.html also as `a/b/` and `a/b` (`` for the root's).
+        let mut old = std::collections::HashSet::new();
+        for p in paths {
+            if p == "index.html" {
+                old.insert(String::new());
+            } else if let Some(dir) = p.strip_suffix("/index.html") {
+                old.insert(format!("{dir}/"));
+                old.insert(dir.to_string());
+            }
+            old.insert(p.to_string());
+        }
+        for q in [
+            "",
+            "index.html",
+            "a/b/",
+            "a/b",
+            "a/b/index.html",
+            "a/",
+            "a",
+            "a/index.html",
+            "assets/x.css",
+            "assets/x.css/",
+            "assets/",
+            "about",
+            "about/",
+            "about/index.html",
+            "c",
+            "c/",
+            "c/d.html",
+            "c/d",
+            "c/d.html/",
+            "b/",
+            "x",
+            "index",
+            "index.html/",
+        ] {
+            assert_eq!(known.contains(q), old.contains(q), "{q:?}");
+        }
+        // A page's own address, and what only looks like it.
+        let base = "https://h.org/";
+        assert!(is_address("https://h.org/a/b/", base, "a/b/"));
+        assert!(is_address("https://h.org/", base, ""));
+        for l in [
+            "https://h.org/a/c/",
+            "https://h.org/a/b",
+            "http://h.org/a/b/x",
+            "/a/b/",
+        ] {
+            assert!(!is_address(l, base, "a/b/"), "{l}");
+        }
+        // `/index.html` (never an output path) stands for no folder.
+        assert!(known.contains("/index.html"));
+        assert!(!Known::new(["/index.html".to_string()], "/").contains(""));
     }
 
     #[test]
