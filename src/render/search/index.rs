@@ -20,7 +20,7 @@
 
 use crate::check::{FastMap, FastSet};
 use crate::render::Output;
-use crate::render::jsonld::{to_script_json, to_script_json_of, to_script_json_str};
+use crate::render::jsonld::{to_script_json, to_script_json_str};
 use crate::swar::{self, HIGH, ONES, bytes_in};
 use rayon::prelude::*;
 use serde_json::{Value, json};
