@@ -161,6 +161,8 @@ pub fn render_site_into(
             PageFindings,
             search::index::Entry,
         )>,
+        // A provider page's search entry.
+        Option<search::index::Entry>,
     );
     // Listing pages first: they alone need many of the shared page and
     // provider summaries, which are then dropped before the articles and
@@ -184,6 +186,7 @@ pub fn render_site_into(
                 let mut markdown = Duration::ZERO;
                 let mut text = Duration::ZERO;
                 let mut kept = None;
+                let mut provider_entry = None;
                 let t = Instant::now();
                 let job = match spec {
                     PageSpec::Page(i) => {
@@ -208,11 +211,19 @@ pub fn render_site_into(
                         text = t.elapsed() - job_done;
                         job
                     }
-                    PageSpec::Generated(g) => Ok(generated::job(env, g)),
+                    PageSpec::Generated(g) => {
+                        // A provider's search entry, made here on every
+                        // core rather than in the index's own stage.
+                        if let generated::Spec::Provider(j) = g {
+                            provider_entry = Some(indexer.entry(&search::provider_doc(env, j)));
+                            text = t.elapsed();
+                        }
+                        Ok(generated::job(env, g))
+                    }
                 };
                 let job = match job {
                     Ok(j) => j,
-                    Err(d) => return (at, (Err(d), None, kept)),
+                    Err(d) => return (at, (Err(d), None, kept, provider_entry)),
                 };
                 let context = t.elapsed() - markdown - text;
                 let t = Instant::now();
@@ -236,7 +247,7 @@ pub fn render_site_into(
                     (Ok(o), None) => Ok(Made::Kept(o)),
                     (Err(d), _) => Err(d),
                 };
-                (at, (out, Some(time), kept))
+                (at, (out, Some(time), kept, provider_entry))
             })
             .collect()
     };
@@ -261,7 +272,11 @@ pub fn render_site_into(
     let mut made = MadeList::with_capacity(results.len() + theme.assets.len());
     let mut times = Vec::with_capacity(results.len());
     let mut template_diags = Vec::new();
-    for (r, time, kept) in results {
+    // Providers' entries after the pages' (the order the index was made in
+    // before they were made with the pages).
+    let mut provider_entries = Vec::with_capacity(site.providers.len());
+    for (r, time, kept, provider_entry) in results {
+        provider_entries.extend(provider_entry);
         match r {
             Ok(m) => made.add(m),
             Err(d) => template_diags.push(d),
@@ -275,6 +290,7 @@ pub fn render_site_into(
             entries.push(entry);
         }
     }
+    entries.append(&mut provider_entries);
     for (r, _) in &rendered {
         diags.extend(r.diagnostics.iter().cloned());
     }
@@ -292,7 +308,7 @@ pub fn render_site_into(
         .map(|&s| generated::spec_path(site, s))
         .collect();
     let (built, (search_jobs, mut beside)) = rayon::join(
-        || search::build_with_providers(&env, &indexer, entries),
+        || search::build_all(&indexer, entries),
         || {
             let jobs: Vec<Job> = search_specs
                 .iter()

@@ -450,6 +450,7 @@ pub struct Terms {
 }
 
 impl Terms {
+    #[cfg(test)]
     fn iter(&self) -> impl Iterator<Item = (&str, u32)> {
         self.text
             .split('\n')
@@ -941,7 +942,7 @@ impl<'e> RunPostings<'e> {
     fn new(first: usize, entries: &'e [Entry]) -> Self {
         // One look-up per posting: each is noted as its term's number (and
         // weight), then placed.
-        let mut ids: FastMap<&'e str, u32> = FastMap::default();
+        let mut ids = RunIds::default();
         let mut terms: Vec<&'e str> = Vec::new();
         let mut spans: Vec<(u32, u32)> = Vec::new();
         // (term number << 5 | weight) of every posting, entry by entry,
@@ -950,14 +951,19 @@ impl<'e> RunPostings<'e> {
         let mut per_entry: Vec<u32> = Vec::with_capacity(entries.len());
         for e in entries {
             let before = noted.len();
-            for (term, w) in e.terms.iter() {
-                let id = *ids.entry(term).or_insert_with(|| {
-                    terms.push(term);
+            let text = e.terms.text.as_str();
+            let mut at = 0;
+            for &w in &e.terms.weights {
+                let end = memchr::memchr(b'\n', &text.as_bytes()[at.min(text.len())..])
+                    .map_or(text.len(), |k| at + k);
+                let id = ids.id(text, at, end, || {
+                    terms.push(&text[at..end]);
                     spans.push((0, 0));
                     (terms.len() - 1) as u32
                 });
                 spans[id as usize].1 += 1;
-                noted.push((id << 5) | (w & 31));
+                noted.push((id << 5) | (u32::from(w) & 31));
+                at = end + 1;
             }
             per_entry.push((noted.len() - before) as u32);
         }
@@ -986,6 +992,73 @@ impl<'e> RunPostings<'e> {
     fn postings(&self, t: usize) -> &[u32] {
         let (start, n) = self.spans[t];
         &self.all[start as usize..(start + n) as usize]
+    }
+}
+
+/// A run's term numbers by term text: terms of up to [`SHORT`] bytes (nearly
+/// all) in a table of their own, found by their bytes loaded as two words
+/// (no string hashing, no `memcmp` call), longer ones in a map.
+#[derive(Default)]
+struct RunIds<'e> {
+    /// Open addressing, linear probing; at most half full. `len` 0: empty.
+    slots: Vec<RunSlot>,
+    used: usize,
+    long: FastMap<&'e str, u32>,
+}
+
+#[derive(Clone, Copy, Default)]
+struct RunSlot {
+    key: [u64; 2],
+    len: u8,
+    id: u32,
+}
+
+impl<'e> RunIds<'e> {
+    /// The number of the term `text[at..end]` (`at` and `end` at character
+    /// boundaries), from `new` when it is first met.
+    #[inline]
+    fn id(&mut self, text: &'e str, at: usize, end: usize, new: impl FnOnce() -> u32) -> u32 {
+        let len = end - at;
+        if len == 0 || len > SHORT {
+            return *self.long.entry(&text[at..end]).or_insert_with(new);
+        }
+        if (self.used + 1) * 2 > self.slots.len() {
+            self.grow();
+        }
+        let key = swar::key::<2>(text.as_bytes(), at, len);
+        let mask = self.slots.len() - 1;
+        let mut i = (slot_hash(key, len) >> 32) as usize & mask;
+        loop {
+            let s = &mut self.slots[i];
+            if s.len == 0 {
+                let id = new();
+                *s = RunSlot {
+                    key,
+                    len: len as u8,
+                    id,
+                };
+                self.used += 1;
+                return id;
+            }
+            if s.key == key && usize::from(s.len) == len {
+                return s.id;
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    #[cold]
+    fn grow(&mut self) {
+        let old = std::mem::take(&mut self.slots);
+        self.slots = vec![RunSlot::default(); (old.len() * 2).max(1 << 10)];
+        let mask = self.slots.len() - 1;
+        for s in old.into_iter().filter(|s| s.len != 0) {
+            let mut i = (slot_hash(s.key, usize::from(s.len)) >> 32) as usize & mask;
+            while self.slots[i].len != 0 {
+                i = (i + 1) & mask;
+            }
+            self.slots[i] = s;
+        }
     }
 }
 
@@ -1325,6 +1398,40 @@ mod tests {
         );
         for i in [0, 255, 256, 257, 700, n - 1] {
             assert_eq!(docs_of(&format!("only{i}")), vec![i]);
+        }
+    }
+
+    #[test]
+    fn run_ids_number_terms_as_a_map_would() {
+        // Short and long terms, terms that differ only past eight bytes,
+        // and enough of them to grow the table.
+        let mut words: Vec<String> = (0..3000).map(|i| format!("t{i}")).collect();
+        words.push("abcdefghijklmnop".into());
+        words.push("abcdefghijklmnoq".into());
+        words.push("abcdefghijklmnopq".into());
+        words.push("caf\u{e9}".into());
+        words.push(String::new());
+        let text = words.join("\n");
+        let mut ids = RunIds::default();
+        let mut map: HashMap<&str, u32> = HashMap::new();
+        for _ in 0..2 {
+            let mut at = 0;
+            for w in &words {
+                let end = at + w.len();
+                let n = map.len() as u32;
+                let want = *map.entry(&text[at..end]).or_insert(n);
+                let mut made = n;
+                assert_eq!(
+                    ids.id(&text, at, end, || {
+                        made += 1;
+                        n
+                    }),
+                    want,
+                    "{w:?}"
+                );
+                assert_eq!(made, if want == n { n + 1 } else { n }, "{w:?}");
+                at = end + 1;
+            }
         }
     }
 

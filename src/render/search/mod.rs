@@ -150,6 +150,13 @@ pub fn build_with_providers(
             .into_par_iter()
             .map(|j| indexer.entry(&provider_doc(env, j))),
     );
+    build_all(indexer, entries)
+}
+
+/// The site's search index from the entries of all its documents (pages
+/// and providers, in any order): ordered by path (document ids are
+/// positions), then made into the index files.
+pub fn build_all(indexer: &index::Indexer, mut entries: Vec<index::Entry>) -> index::Built {
     entries.sort_by(|a, b| a.path.cmp(&b.path));
     index::build_entries(&entries, indexer)
 }
