@@ -189,12 +189,20 @@ impl<'a> Env<'a> {
     /// Without it, listings build each summary they need afresh (the same
     /// values, with no ready-made provider cards).
     pub fn prepare(&self) {
-        self.page_summaries();
-        self.provider_summaries();
-        self.provider_order();
-        self.recent();
-        self.nav_urls();
-        self.nav_menu(std::iter::empty());
+        // The serial lists (orders, recent articles, menus) are made beside
+        // the parallel ones, so that no core waits while they are.
+        rayon::join(
+            || {
+                self.page_summaries();
+                self.provider_summaries();
+            },
+            || {
+                self.provider_order();
+                self.recent();
+                self.nav_urls();
+                self.nav_menu(std::iter::empty());
+            },
+        );
     }
 
     fn page_summaries(&self) -> &[tera::Value] {

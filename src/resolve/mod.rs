@@ -12,6 +12,7 @@ use crate::diagnostics::{Diagnostic, Diagnostics, SourceFile, did_you_mean};
 use crate::load::Loaded;
 use crate::model::vocab::Facet;
 use crate::model::{Date, Page, PageKind, Provider};
+use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 
@@ -144,11 +145,10 @@ pub fn resolve(loaded: Loaded, diags: &mut Diagnostics) -> Site {
             children.entry(*par).or_default().push(i);
         }
     }
+    // Each title lower-cased once per page, not once per comparison (a
+    // section may hold thousands of articles); the sort is stable, as before.
     for list in children.values_mut() {
-        list.sort_by(|&a, &b| {
-            (pages[a].weight(), pages[a].title().to_lowercase())
-                .cmp(&(pages[b].weight(), pages[b].title().to_lowercase()))
-        });
+        list.sort_by_cached_key(|&a| (pages[a].weight(), pages[a].title().to_lowercase()));
     }
 
     let mut provider_by_id = FastMap::default();
@@ -217,8 +217,24 @@ fn parent_rel(rel: &str) -> Option<String> {
     })
 }
 
+/// Give every page its URL path, on all cores (each page's is its own);
+/// the problems are added in page order, as a serial loop would.
 fn assign_paths(pages: &mut [Page], diags: &mut Diagnostics) {
-    for p in pages.iter_mut() {
+    let found: Vec<Vec<Diagnostic>> = pages
+        .par_iter_mut()
+        .map(|p| {
+            let mut ds = Vec::new();
+            assign_path(p, &mut ds);
+            ds
+        })
+        .collect();
+    diags.extend(found.into_iter().flatten());
+}
+
+/// One page's URL path: its folders and file stem slugified, the last
+/// segment replaced by a valid `slug`.
+fn assign_path(p: &mut Page, diags: &mut Vec<Diagnostic>) {
+    {
         let mut segs: Vec<String> = p.rel.split('/').map(|s| s.to_string()).collect();
         let file = segs.pop().unwrap_or_default();
         let mut segs: Vec<String> = segs.iter().map(|s| slug::slugify(s)).collect();
@@ -339,9 +355,29 @@ pub fn unknown_id<'a>(
 /// Each page's next review date, checked against the site's review policy.
 fn review_dates(site: &Site, diags: &mut Diagnostics) -> Vec<Option<Date>> {
     let max = site.config.review.max_months;
-    site.pages
-        .iter()
+    // Each page on its own, on all cores; problems kept in page order.
+    let found: Vec<(Option<Date>, Vec<Diagnostic>)> = site
+        .pages
+        .par_iter()
         .map(|p| {
+            let mut diags = Vec::new();
+            let next = review_date(p, max, &mut diags);
+            (next, diags)
+        })
+        .collect();
+    let mut dates = Vec::with_capacity(found.len());
+    for (next, ds) in found {
+        dates.push(next);
+        diags.extend(ds);
+    }
+    dates
+}
+
+/// A page's next review date (its own, or last_reviewed + `max` months),
+/// with a problem for a date the policy does not allow.
+fn review_date(p: &Page, max: u32, diags: &mut Vec<Diagnostic>) -> Option<Date> {
+    {
+        {
             let last = p.fm.last_reviewed.as_ref().map(|d| *d.get_ref());
             match (&p.fm.next_review, last) {
                 (Some(next), Some(last)) => {
@@ -363,8 +399,13 @@ fn review_dates(site: &Site, diags: &mut Diagnostics) -> Vec<Option<Date>> {
                     }
                     if *next.get_ref() < last {
                         diags.push(
-                            Diagnostic::error_at("review-before-last", &p.src, p.fm_span(next), "next_review is before last_reviewed")
-                                .with_hint("check the two dates"),
+                            Diagnostic::error_at(
+                                "review-before-last",
+                                &p.src,
+                                p.fm_span(next),
+                                "next_review is before last_reviewed",
+                            )
+                            .with_hint("check the two dates"),
                         );
                     }
                     Some(*next.get_ref())
@@ -373,6 +414,76 @@ fn review_dates(site: &Site, diags: &mut Diagnostics) -> Vec<Option<Date>> {
                 (None, Some(last)) => Some(last.add_months(max)),
                 (None, None) => None,
             }
-        })
-        .collect()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::load::{LoadOptions, load_memory};
+
+    #[test]
+    fn children_sort_by_weight_then_title_any_case_keeping_ties_in_order() {
+        let page = |t: &str, w: i64| format!("+++\ntitle = \"{t}\"\nweight = {w}\n+++\n");
+        let files = [
+            ("_index.md", page("Home", 1)),
+            ("s/_index.md", page("S", 1)),
+            ("s/a.md", page("beta", 2)),
+            ("s/b.md", page("Alpha", 2)),
+            ("s/c.md", page("BETA", 2)),
+            ("s/d.md", page("zed", 1)),
+        ];
+        let files: Vec<(&str, &str)> = files.iter().map(|(r, t)| (*r, t.as_str())).collect();
+        let (loaded, mut diags) = load_memory(
+            crate::check::testutil::SITE,
+            &files,
+            &LoadOptions::default(),
+        );
+        let site = resolve(loaded.unwrap(), &mut diags);
+        let s = site.by_rel["s/_index.md"];
+        let rels: Vec<&str> = site.children[&s]
+            .iter()
+            .map(|&i| site.pages[i].rel.as_str())
+            .collect();
+        assert_eq!(rels, ["s/d.md", "s/b.md", "s/a.md", "s/c.md"]);
+    }
+
+    #[test]
+    fn path_and_review_problems_come_in_page_order() {
+        let files = [
+            ("a.md", "+++\ntitle = \"A\"\nslug = \"x y\"\n+++\n"),
+            (
+                "b.md",
+                "+++\ntitle = \"B\"\nlast_reviewed = 2026-01-02\nnext_review = 2026-01-01\n+++\n",
+            ),
+            ("c.md", "+++\ntitle = \"C\"\nslug = \"..\"\n+++\n"),
+            (
+                "d.md",
+                "+++\ntitle = \"D\"\nlast_reviewed = 2026-01-02\nnext_review = 2025-01-01\n+++\n",
+            ),
+        ];
+        let (loaded, mut diags) = load_memory(
+            crate::check::testutil::SITE,
+            &files,
+            &LoadOptions::default(),
+        );
+        let site = resolve(loaded.unwrap(), &mut diags);
+        let got: Vec<(&str, &str)> = diags
+            .items
+            .iter()
+            .map(|d| (d.path.as_str(), d.code))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("content/a.md", "bad-slug"),
+                ("content/c.md", "bad-slug"),
+                ("content/b.md", "review-before-last"),
+                ("content/d.md", "review-before-last"),
+            ]
+        );
+        assert_eq!(site.pages[0].path, "a/");
+        assert_eq!(site.next_review[1], Date::parse("2026-01-01"));
+    }
 }
