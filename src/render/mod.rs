@@ -685,9 +685,7 @@ fn published_files(site: &Site, theme: &Theme, diags: &mut Diagnostics) -> Vec<O
 /// Give every page in `outputs` the Content-Security-Policy.
 fn add_csp(outputs: &mut [Output]) {
     for o in outputs.iter_mut().filter(|o| o.path.ends_with(".html")) {
-        if let Some(html) = std::str::from_utf8(&o.bytes).ok().and_then(csp::ensure) {
-            o.bytes = html.into_bytes();
-        }
+        o.bytes = csp::ensure_bytes(std::mem::take(&mut o.bytes));
     }
 }
 
@@ -735,6 +733,12 @@ pub fn put(ctx: &mut tera::Context, key: &'static str, value: impl Into<Value>) 
     ctx.insert_value(key, value::to_tera(value.into()));
 }
 
+thread_local! {
+    /// The room to make for the next page rendered on this thread: about
+    /// the size of the last one, so that a page's bytes seldom grow.
+    static OUTPUT_HINT: std::cell::Cell<usize> = const { std::cell::Cell::new(16 * 1024) };
+}
+
 /// Render `job` with the site-wide values of `base`. Template values
 /// share their text, so adding `base` to each page copies no strings.
 fn render_job(env: &Env, base: &tera::Context, job: Job) -> Result<Output, Diagnostic> {
@@ -747,13 +751,19 @@ fn render_job(env: &Env, base: &tera::Context, job: Job) -> Result<Output, Diagn
     } = job;
     let mut full = base.clone();
     full.extend(ctx);
-    let result = theme.tera.render(&template, &full);
+    // Written straight to bytes: `Tera::render` would check the whole
+    // page is UTF-8 again to make a String, and the page is kept as bytes.
+    let mut html = Vec::with_capacity(OUTPUT_HINT.get());
+    let result = theme.tera.render_to(&template, &full, &mut html);
     result
-        .map(|html| Output {
-            // Every page carries the policy, whatever its template (a
-            // site's own template may leave out `head_meta`).
-            bytes: csp::ensure(&html).unwrap_or(html).into_bytes(),
-            path,
+        .map(|()| {
+            OUTPUT_HINT.set(html.len() + html.len() / 8);
+            Output {
+                // Every page carries the policy, whatever its template (a
+                // site's own template may leave out `head_meta`).
+                bytes: csp::ensure_bytes(html),
+                path,
+            }
         })
         .map_err(|e| {
             let mut d = theme::template_error(&e, &theme.template_origins);
