@@ -1394,7 +1394,10 @@ mod tests {
         want.extend(page.clone());
         let got = base.under(page);
         assert_eq!(got, want);
-        assert_eq!(got.get("t").and_then(|v| v.as_str()), Some("the page's own"));
+        assert_eq!(
+            got.get("t").and_then(|v| v.as_str()),
+            Some("the page's own")
+        );
     }
 
     use crate::pipeline::{SiteOptions, compile};
