@@ -212,12 +212,32 @@ pub fn related_articles(env: &Env, i: usize) -> Vec<usize> {
         }
     }
     shared.retain(|(a, _)| named.binary_search(a).is_err());
-    let recency = |a: usize| env.recency_rank(a);
-    shared.sort_by_key(|&(a, n)| (std::cmp::Reverse(n), recency(a)));
-    shared.truncate(RELATED_MAX);
     let mut out = named;
-    out.extend(shared.into_iter().map(|(a, _)| a));
+    out.extend(most_shared(shared, |a| env.recency_rank(a), RELATED_MAX));
     out
+}
+
+/// The first `max` articles of `shared` (article, count; ascending by
+/// article) by count, most first, then by `rank` (recency), lowest first.
+/// Only the `max` kept are sorted; the article's index breaks ties, which
+/// keeps the order a stable sort of `shared` would give.
+fn most_shared(
+    shared: Vec<(usize, usize)>,
+    rank: impl Fn(usize) -> usize,
+    max: usize,
+) -> impl Iterator<Item = usize> {
+    let mut keyed: Vec<(std::cmp::Reverse<usize>, usize, usize)> = shared
+        .into_iter()
+        .map(|(a, n)| (std::cmp::Reverse(n), rank(a), a))
+        .collect();
+    if keyed.len() > max {
+        if max > 0 {
+            keyed.select_nth_unstable(max - 1);
+        }
+        keyed.truncate(max);
+    }
+    keyed.sort_unstable();
+    keyed.into_iter().map(|(_, _, a)| a)
 }
 
 fn provider_jsonld(env: &Env, i: usize, full: &ProviderFull) -> jsonld::Graph {
@@ -613,6 +633,36 @@ pub fn alias_path(raw: &str) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
+    /// The kept few in the order a stable sort of all of them gives, ties
+    /// (equal rank) included.
+    #[test]
+    fn most_shared_is_a_stable_sort_cut_short() {
+        let mut seed = 7u64;
+        let mut next = |m: u64| {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            ((seed >> 33) % m) as usize
+        };
+        for round in 0..200 {
+            let len = next(40);
+            let mut shared: Vec<(usize, usize)> = (0..len).map(|a| (a * 3, 1 + next(3))).collect();
+            shared.dedup_by_key(|x| x.0);
+            let ranks: Vec<usize> = (0..len * 3)
+                .map(|_| next(if round % 2 == 0 { 1000 } else { 4 }))
+                .collect();
+            let rank = |a: usize| ranks[a];
+            for max in [0, 1, 5, 12, 100] {
+                let mut want = shared.clone();
+                want.sort_by_key(|&(a, n)| (std::cmp::Reverse(n), rank(a)));
+                want.truncate(max);
+                let want: Vec<usize> = want.into_iter().map(|(a, _)| a).collect();
+                let got: Vec<usize> = super::most_shared(shared.clone(), rank, max).collect();
+                assert_eq!(got, want);
+            }
+        }
+    }
+
     #[test]
     fn alias_paths() {
         assert_eq!(

@@ -323,8 +323,7 @@ pub fn render_site_into(
     } else {
         built
     };
-    put(
-        &mut base,
+    base.put(
         "search",
         json!({ "index": env.url(&search_index.manifest) }),
     );
@@ -353,7 +352,7 @@ pub fn render_site_into(
     paths_so_far.extend(rest.iter().map(|o| o.path.clone()));
     rest.extend(beside.finish(
         &env,
-        &base,
+        &base.ctx,
         paths_so_far.iter().map(String::as_str),
         &mut diags,
     ));
@@ -524,8 +523,7 @@ pub fn render_outputs<M: Borrow<(Rendered, Vec<Value>)> + Sync>(
     // (`serve::builder`); pages point at where it will be.
     let mut base = base_context(&env, opts);
     add_site_footer(&env, &mut base, &mut diags);
-    put(
-        &mut base,
+    base.put(
         "search",
         json!({ "index": env.url(&format!("{LIVE_SEARCH_DIR}m.js")) }),
     );
@@ -576,7 +574,7 @@ pub fn render_outputs<M: Borrow<(Rendered, Vec<Value>)> + Sync>(
     }
     let site_wide = site_files(
         &env,
-        &base,
+        &base.ctx,
         outputs
             .iter()
             .map(|o| o.path.as_str())
@@ -701,9 +699,7 @@ fn published_files(site: &Site, theme: &Theme, diags: &mut Diagnostics) -> Vec<O
 /// Give every page in `outputs` the Content-Security-Policy.
 fn add_csp(outputs: &mut [Output]) {
     for o in outputs.iter_mut().filter(|o| o.path.ends_with(".html")) {
-        if let Some(html) = std::str::from_utf8(&o.bytes).ok().and_then(csp::ensure) {
-            o.bytes = html.into_bytes();
-        }
+        o.bytes = csp::ensure_bytes(std::mem::take(&mut o.bytes));
     }
 }
 
@@ -751,9 +747,15 @@ pub fn put(ctx: &mut tera::Context, key: &'static str, value: impl Into<Value>) 
     ctx.insert_value(key, value::to_tera(value.into()));
 }
 
+thread_local! {
+    /// The room to make for the next page rendered on this thread: about
+    /// the size of the last one, so that a page's bytes seldom grow.
+    static OUTPUT_HINT: std::cell::Cell<usize> = const { std::cell::Cell::new(16 * 1024) };
+}
+
 /// Render `job` with the site-wide values of `base`. Template values
 /// share their text, so adding `base` to each page copies no strings.
-fn render_job(env: &Env, base: &tera::Context, job: Job) -> Result<Output, Diagnostic> {
+fn render_job(env: &Env, base: &Base, job: Job) -> Result<Output, Diagnostic> {
     let theme = env.theme;
     let Job {
         path,
@@ -761,15 +763,20 @@ fn render_job(env: &Env, base: &tera::Context, job: Job) -> Result<Output, Diagn
         ctx,
         origin,
     } = job;
-    let mut full = base.clone();
-    full.extend(ctx);
-    let result = theme.tera.render(&template, &full);
+    let full = base.under(ctx);
+    // Written straight to bytes: `Tera::render` would check the whole
+    // page is UTF-8 again to make a String, and the page is kept as bytes.
+    let mut html = Vec::with_capacity(OUTPUT_HINT.get());
+    let result = theme.tera.render_to(&template, &full, &mut html);
     result
-        .map(|html| Output {
-            // Every page carries the policy, whatever its template (a
-            // site's own template may leave out `head_meta`).
-            bytes: csp::ensure(&html).unwrap_or(html).into_bytes(),
-            path,
+        .map(|()| {
+            OUTPUT_HINT.set(html.len() + html.len() / 8);
+            Output {
+                // Every page carries the policy, whatever its template (a
+                // site's own template may leave out `head_meta`).
+                bytes: csp::ensure_bytes(html),
+                path,
+            }
         })
         .map_err(|e| {
             let mut d = theme::template_error(&e, &theme.template_origins);
@@ -918,8 +925,51 @@ fn answer_offset(text: &str, entry: std::ops::Range<usize>) -> usize {
     entry.start
 }
 
+/// The site-wide values every page's context gets: a context, and the
+/// names it holds (tera's `Context` cannot list them), so that each page's
+/// own context can take them in (see [`Base::under`]) instead of both maps
+/// being copied into a new one.
+#[derive(Default)]
+struct Base {
+    ctx: tera::Context,
+    keys: Vec<&'static str>,
+}
+
+impl Base {
+    /// Set `key` to `value` serialised as a template value.
+    fn insert<T: serde::Serialize + ?Sized>(&mut self, key: &'static str, value: &T) {
+        self.insert_value(key, tera::Value::from_serializable(value));
+    }
+
+    /// Set `key` to `value`, moved in (see [`put`]).
+    fn put(&mut self, key: &'static str, value: impl Into<Value>) {
+        self.insert_value(key, value::to_tera(value.into()));
+    }
+
+    fn insert_value(&mut self, key: &'static str, value: tera::Value) {
+        if !self.keys.contains(&key) {
+            self.keys.push(key);
+        }
+        self.ctx.insert_value(key, value);
+    }
+
+    /// `page` with every site-wide value it does not set itself: what
+    /// cloning the site-wide context and extending it with `page` gives,
+    /// without building a new map. The values share their data.
+    fn under(&self, mut page: tera::Context) -> tera::Context {
+        for &k in &self.keys {
+            if !page.contains_key(k)
+                && let Some(v) = self.ctx.get(k)
+            {
+                page.insert_value(k, v.clone());
+            }
+        }
+        page
+    }
+}
+
 /// The context every template starts from.
-fn base_context(env: &Env, opts: &RenderOptions) -> tera::Context {
+fn base_context(env: &Env, opts: &RenderOptions) -> Base {
     let site = env.site;
     let cfg = &site.config;
     let labels = labels(env.theme);
@@ -948,7 +998,7 @@ fn base_context(env: &Env, opts: &RenderOptions) -> tera::Context {
             "text": c.text,
         })
     });
-    let mut ctx = tera::Context::new();
+    let mut ctx = Base::default();
     ctx.insert(
         "site",
         &json!({
@@ -980,9 +1030,9 @@ fn base_context(env: &Env, opts: &RenderOptions) -> tera::Context {
 /// page-specific, so `base.html` writes the result instead of evaluating the
 /// footer again for every page. Without the template (a theme of its own)
 /// `site_footer` is empty; a template error is reported once.
-fn add_site_footer(env: &Env, base: &mut tera::Context, diags: &mut Diagnostics) {
+fn add_site_footer(env: &Env, base: &mut Base, diags: &mut Diagnostics) {
     let html = if env.theme.has_template(FOOTER_TEMPLATE) {
-        match env.theme.tera.render(FOOTER_TEMPLATE, base) {
+        match env.theme.tera.render(FOOTER_TEMPLATE, &base.ctx) {
             Ok(html) => html,
             Err(e) => {
                 let mut d = theme::template_error(&e, &env.theme.template_origins);
@@ -994,7 +1044,7 @@ fn add_site_footer(env: &Env, base: &mut tera::Context, diags: &mut Diagnostics)
     } else {
         String::new()
     };
-    put(base, "site_footer", html);
+    base.put("site_footer", html);
 }
 
 /// The template of the footer every page shares (see [`add_site_footer`]).
@@ -1342,6 +1392,30 @@ mod tests {
         assert_eq!(head_meta(t, d, "article", u, site), want);
         assert!(want.contains("A &quot;b&quot; &amp; &lt;c&gt;"));
     }
+
+    /// A page's context with the site-wide values is what cloning them
+    /// and extending the clone with the page's own gives: the page wins.
+    #[test]
+    fn base_under_a_page_is_clone_and_extend() {
+        let mut base = Base::default();
+        base.insert("site", &json!({ "title": "Hub" }));
+        base.insert("t", &json!({ "x": "y" }));
+        base.put("search", json!({ "index": "/s.js" }));
+        base.put("search", json!({ "index": "/m.js" }));
+        assert_eq!(base.keys, ["site", "t", "search"]);
+        let mut page = tera::Context::new();
+        page.insert("page", &json!({ "title": "P" }));
+        page.insert("t", &"the page's own");
+        let mut want = base.ctx.clone();
+        want.extend(page.clone());
+        let got = base.under(page);
+        assert_eq!(got, want);
+        assert_eq!(
+            got.get("t").and_then(|v| v.as_str()),
+            Some("the page's own")
+        );
+    }
+
     use crate::pipeline::{SiteOptions, compile};
 
     /// The first pass starts with the pages that list the most.
