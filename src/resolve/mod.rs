@@ -234,44 +234,42 @@ fn assign_paths(pages: &mut [Page], diags: &mut Diagnostics) {
 /// One page's URL path: its folders and file stem slugified, the last
 /// segment replaced by a valid `slug`.
 fn assign_path(p: &mut Page, diags: &mut Vec<Diagnostic>) {
-    {
-        let mut segs: Vec<String> = p.rel.split('/').map(|s| s.to_string()).collect();
-        let file = segs.pop().unwrap_or_default();
-        let mut segs: Vec<String> = segs.iter().map(|s| slug::slugify(s)).collect();
-        if file != "_index.md" {
-            let stem = file.trim_end_matches(".md");
-            segs.push(slug::slugify(stem));
-        }
-        if let Some(s) = &p.fm.slug {
-            let v = s.get_ref().trim();
-            if slug::is_safe_segment(v) && !v.contains(['/', '\\', ' ']) {
-                if let Some(last) = segs.last_mut() {
-                    *last = v.to_string();
-                }
-            } else {
-                diags.push(
+    let mut segs: Vec<String> = p.rel.split('/').map(|s| s.to_string()).collect();
+    let file = segs.pop().unwrap_or_default();
+    let mut segs: Vec<String> = segs.iter().map(|s| slug::slugify(s)).collect();
+    if file != "_index.md" {
+        let stem = file.trim_end_matches(".md");
+        segs.push(slug::slugify(stem));
+    }
+    if let Some(s) = &p.fm.slug {
+        let v = s.get_ref().trim();
+        if slug::is_safe_segment(v) && !v.contains(['/', '\\', ' ']) {
+            if let Some(last) = segs.last_mut() {
+                *last = v.to_string();
+            }
+        } else {
+            diags.push(
                     Diagnostic::error_at("bad-slug", &p.src, p.fm_span(s), format!("`{v}` cannot be used as a slug"))
                         .with_hint("a slug is one path segment of letters, digits and hyphens, e.g. `accessing-care`"),
                 );
-            }
         }
-        if segs.iter().any(|s| s.is_empty()) {
-            diags.push(
-                Diagnostic::error_at(
-                    "bad-slug",
-                    &p.src,
-                    0..0,
-                    "this file's name gives an empty URL segment",
-                )
-                .with_hint("rename the file or folder so it contains letters or digits"),
-            );
-        }
-        p.path = if segs.is_empty() {
-            String::new()
-        } else {
-            format!("{}/", segs.join("/"))
-        };
     }
+    if segs.iter().any(|s| s.is_empty()) {
+        diags.push(
+            Diagnostic::error_at(
+                "bad-slug",
+                &p.src,
+                0..0,
+                "this file's name gives an empty URL segment",
+            )
+            .with_hint("rename the file or folder so it contains letters or digits"),
+        );
+    }
+    p.path = if segs.is_empty() {
+        String::new()
+    } else {
+        format!("{}/", segs.join("/"))
+    };
 }
 
 /// Check the services, conditions and providers each page names, and index them.
@@ -376,45 +374,43 @@ fn review_dates(site: &Site, diags: &mut Diagnostics) -> Vec<Option<Date>> {
 /// A page's next review date (its own, or last_reviewed + `max` months),
 /// with a problem for a date the policy does not allow.
 fn review_date(p: &Page, max: u32, diags: &mut Vec<Diagnostic>) -> Option<Date> {
-    {
-        {
-            let last = p.fm.last_reviewed.as_ref().map(|d| *d.get_ref());
-            match (&p.fm.next_review, last) {
-                (Some(next), Some(last)) => {
-                    let limit = last.add_months(max);
-                    if *next.get_ref() > limit {
-                        diags.push(
-                            Diagnostic::error_at(
-                                "review-too-late",
-                                &p.src,
-                                p.fm_span(next),
-                                format!(
-                                    "next_review {} is more than {max} months after last_reviewed {}",
-                                    next.get_ref(),
-                                    last
-                                ),
-                            )
-                            .with_hint(format!("the site's review policy allows {limit} at the latest")),
-                        );
-                    }
-                    if *next.get_ref() < last {
-                        diags.push(
-                            Diagnostic::error_at(
-                                "review-before-last",
-                                &p.src,
-                                p.fm_span(next),
-                                "next_review is before last_reviewed",
-                            )
-                            .with_hint("check the two dates"),
-                        );
-                    }
-                    Some(*next.get_ref())
-                }
-                (Some(next), None) => Some(*next.get_ref()),
-                (None, Some(last)) => Some(last.add_months(max)),
-                (None, None) => None,
+    let last = p.fm.last_reviewed.as_ref().map(|d| *d.get_ref());
+    match (&p.fm.next_review, last) {
+        (Some(next), Some(last)) => {
+            let limit = last.add_months(max);
+            if *next.get_ref() > limit {
+                diags.push(
+                    Diagnostic::error_at(
+                        "review-too-late",
+                        &p.src,
+                        p.fm_span(next),
+                        format!(
+                            "next_review {} is more than {max} months after last_reviewed {}",
+                            next.get_ref(),
+                            last
+                        ),
+                    )
+                    .with_hint(format!(
+                        "the site's review policy allows {limit} at the latest"
+                    )),
+                );
             }
+            if *next.get_ref() < last {
+                diags.push(
+                    Diagnostic::error_at(
+                        "review-before-last",
+                        &p.src,
+                        p.fm_span(next),
+                        "next_review is before last_reviewed",
+                    )
+                    .with_hint("check the two dates"),
+                );
+            }
+            Some(*next.get_ref())
         }
+        (Some(next), None) => Some(*next.get_ref()),
+        (None, Some(last)) => Some(last.add_months(max)),
+        (None, None) => None,
     }
 }
 
