@@ -591,6 +591,41 @@ fn slot_hash(key: [u64; 2], len: usize) -> u64 {
     ((key[0] ^ len as u64).wrapping_mul(K) ^ key[1]).wrapping_mul(K)
 }
 
+/// A slot of the open-addressing tables keyed by a short word's bytes
+/// (loaded as two words, zero-padded) and its length; length 0: empty.
+trait ShortSlot {
+    fn key(&self) -> [u64; 2];
+    fn len(&self) -> u8;
+}
+
+impl ShortSlot for WordSlot {
+    fn key(&self) -> [u64; 2] {
+        self.key
+    }
+    fn len(&self) -> u8 {
+        self.len
+    }
+}
+
+/// The slot of `slots` (a power of two long, never full) holding the word
+/// `key` of `len` bytes, or the empty slot where it would go: linear
+/// probing from its hash.
+#[inline]
+fn find_slot<S: ShortSlot>(slots: &[S], key: [u64; 2], len: usize) -> Result<usize, usize> {
+    let mask = slots.len() - 1;
+    let mut i = (slot_hash(key, len) >> 32) as usize & mask;
+    loop {
+        let s = &slots[i];
+        if s.len() == 0 {
+            return Err(i);
+        }
+        if s.key() == key && usize::from(s.len()) == len {
+            return Ok(i);
+        }
+        i = (i + 1) & mask;
+    }
+}
+
 impl Vocab {
     /// Get ready for a new document (with an indexer whose stop words are `stop`).
     fn start(&mut self, stop: &[&'static str]) {
@@ -684,18 +719,7 @@ impl Vocab {
     /// The slot of a word, or the empty slot where it would go.
     #[inline]
     fn find(&self, key: [u64; 2], len: usize) -> Result<usize, usize> {
-        let mask = self.slots.len() - 1;
-        let mut i = (slot_hash(key, len) >> 32) as usize & mask;
-        loop {
-            let s = &self.slots[i];
-            if s.len == 0 {
-                return Err(i);
-            }
-            if s.key == key && usize::from(s.len) == len {
-                return Ok(i);
-            }
-            i = (i + 1) & mask;
-        }
+        find_slot(&self.slots, key, len)
     }
 
     /// The current document's counts of `term`.
@@ -1013,6 +1037,15 @@ struct RunSlot {
     id: u32,
 }
 
+impl ShortSlot for RunSlot {
+    fn key(&self) -> [u64; 2] {
+        self.key
+    }
+    fn len(&self) -> u8 {
+        self.len
+    }
+}
+
 impl<'e> RunIds<'e> {
     /// The number of the term `text[at..end]` (`at` and `end` at character
     /// boundaries), from `new` when it is first met.
@@ -1026,24 +1059,18 @@ impl<'e> RunIds<'e> {
             self.grow();
         }
         let key = swar::key::<2>(text.as_bytes(), at, len);
-        let mask = self.slots.len() - 1;
-        let mut i = (slot_hash(key, len) >> 32) as usize & mask;
-        loop {
-            let s = &mut self.slots[i];
-            if s.len == 0 {
+        match find_slot(&self.slots, key, len) {
+            Ok(i) => self.slots[i].id,
+            Err(i) => {
                 let id = new();
-                *s = RunSlot {
+                self.slots[i] = RunSlot {
                     key,
                     len: len as u8,
                     id,
                 };
                 self.used += 1;
-                return id;
+                id
             }
-            if s.key == key && usize::from(s.len) == len {
-                return s.id;
-            }
-            i = (i + 1) & mask;
         }
     }
 
@@ -1051,12 +1078,8 @@ impl<'e> RunIds<'e> {
     fn grow(&mut self) {
         let old = std::mem::take(&mut self.slots);
         self.slots = vec![RunSlot::default(); (old.len() * 2).max(1 << 10)];
-        let mask = self.slots.len() - 1;
         for s in old.into_iter().filter(|s| s.len != 0) {
-            let mut i = (slot_hash(s.key, usize::from(s.len)) >> 32) as usize & mask;
-            while self.slots[i].len != 0 {
-                i = (i + 1) & mask;
-            }
+            let i = find_slot(&self.slots, s.key, usize::from(s.len)).unwrap_or_else(|e| e);
             self.slots[i] = s;
         }
     }
