@@ -75,11 +75,6 @@ pub fn to_script_json<T: Serialize + ?Sized>(v: &T) -> String {
     into_string(out)
 }
 
-/// [`to_script_json`] of a string value.
-pub fn to_script_json_str(s: &str) -> String {
-    to_script_json(s)
-}
-
 /// A page's JSON-LD document being written: `{"@context":...,"@graph":[`
 /// and the page's main node, to which [`Graph::finish`] adds the
 /// breadcrumbs and the closing brackets.
@@ -428,7 +423,7 @@ mod tests {
         ] {
             let v = json!({ "b": text, "a": [text, 1, null, true], "c": { "z": text, "@y": 2.5 } });
             assert_eq!(to_script_json(&v), reference(&v), "{text:?}");
-            assert_eq!(to_script_json_str(text), reference(&json!(text)));
+            assert_eq!(to_script_json(text), reference(&json!(text)));
         }
     }
 

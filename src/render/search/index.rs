@@ -20,7 +20,7 @@
 
 use crate::check::{FastMap, FastSet};
 use crate::render::Output;
-use crate::render::jsonld::{to_script_json, to_script_json_str};
+use crate::render::jsonld::to_script_json;
 use crate::swar::{self, HIGH, ONES, bytes_in};
 use rayon::prelude::*;
 use serde_json::{Value, json};
@@ -889,7 +889,7 @@ pub fn build_entries(entries: &[Entry], indexer: &Indexer) -> Built {
     drop(runs);
 
     let term_files = shards.into_par_iter().enumerate().map(|(n, s)| {
-        let s = to_script_json_str(&s);
+        let s = to_script_json(&s);
         let mut body = String::with_capacity(s.len() + 24);
         let _ = writeln!(body, "carehubSearch.t({n},{s});");
         (format!("t{n}.js"), body)
