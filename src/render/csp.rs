@@ -30,19 +30,22 @@ pub fn ensure_bytes(html: Vec<u8>) -> Vec<u8> {
     if has_meta(&html) {
         return html;
     }
-    match std::str::from_utf8(&html).ok().and_then(ensure) {
-        Some(out) => out.into_bytes(),
-        None => html,
+    match std::str::from_utf8(&html) {
+        Ok(text) => add_meta(text).into_bytes(),
+        Err(_) => html,
     }
 }
 
 /// `html` with the policy added just after `<head>` (or at the very start
 /// when there is no head element) unless it already has it.
 pub fn ensure(html: &str) -> Option<String> {
+    (!has_meta(html.as_bytes())).then(|| add_meta(html))
+}
+
+/// `html`, which lacks the policy, with it added just after `<head>` (or
+/// at the very start when there is no head element).
+fn add_meta(html: &str) -> String {
     let meta = meta();
-    if has_meta(html.as_bytes()) {
-        return None;
-    }
     let lower = html.to_ascii_lowercase();
     let at = find_head_end(&lower).unwrap_or(0);
     let mut out = String::with_capacity(html.len() + meta.len() + 1);
@@ -50,7 +53,7 @@ pub fn ensure(html: &str) -> Option<String> {
     out.push_str(meta);
     out.push('\n');
     out.push_str(&html[at..]);
-    Some(out)
+    out
 }
 
 /// Byte offset just after the `<head ...>` start tag, if there is one.
