@@ -239,9 +239,55 @@ pub struct ScanSink<'s> {
 pub struct Known {
     /// By path, without the trailing `/` of a folder: [`FILE`] when a file
     /// has exactly that path, [`FOLDER`] when the folder of that name has
-    /// an `index.html` (`""` for the site's own).
-    paths: FastMap<Box<str>, u8>,
+    /// an `index.html` (`""` for the site's own). Paths of up to
+    /// [`INLINE`] bytes are held in the table's own cache-line-sized
+    /// entries, so a look-up reads one line of memory rather than an entry
+    /// and then, elsewhere, its key; longer ones are in `long`.
+    paths: FastSet<InlineKey>,
+    long: FastMap<Box<str>, u8>,
     base_path: String,
+}
+
+/// The longest path a [`Known`] entry holds inline.
+const INLINE: usize = 62;
+
+/// A path of at most [`INLINE`] bytes stored in place, with its flags:
+/// one 64-byte cache line as a table entry. Equality and hash are the
+/// path's alone.
+#[derive(Clone, Copy)]
+#[repr(C, align(64))]
+struct InlineKey {
+    len: u8,
+    flags: u8,
+    bytes: [u8; INLINE],
+}
+
+impl InlineKey {
+    /// `p` in place (with no flags), if it is short enough.
+    #[inline]
+    fn new(p: &str) -> Option<Self> {
+        let mut bytes = [0u8; INLINE];
+        bytes.get_mut(..p.len())?.copy_from_slice(p.as_bytes());
+        Some(InlineKey {
+            len: p.len() as u8,
+            flags: 0,
+            bytes,
+        })
+    }
+}
+
+impl PartialEq for InlineKey {
+    fn eq(&self, other: &Self) -> bool {
+        self.len == other.len && self.bytes == other.bytes
+    }
+}
+
+impl Eq for InlineKey {}
+
+impl std::hash::Hash for InlineKey {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        state.write(&self.bytes[..self.len as usize]);
+    }
 }
 
 /// [`Known::paths`] flags.
@@ -251,30 +297,48 @@ const FOLDER: u8 = 2;
 impl Known {
     /// `paths`: output paths (`a/b/index.html`).
     pub fn new(paths: impl IntoIterator<Item = String>, base_path: &str) -> Self {
-        let mut map: FastMap<Box<str>, u8> = FastMap::default();
+        let mut map: FastSet<InlineKey> = FastSet::default();
+        let mut long: FastMap<Box<str>, u8> = FastMap::default();
         for p in paths {
             let (key, flag) = match index_folder(&p) {
                 Some(dir) => (dir, FOLDER),
                 None => (p.as_str(), FILE),
             };
-            match map.get_mut(key) {
-                Some(f) => *f |= flag,
-                None => {
-                    map.insert(key.into(), flag);
+            match InlineKey::new(key) {
+                Some(mut k) => {
+                    k.flags = map.take(&k).map_or(0, |old| old.flags) | flag;
+                    map.insert(k);
                 }
+                None => match long.get_mut(key) {
+                    Some(f) => *f |= flag,
+                    None => {
+                        long.insert(key.into(), flag);
+                    }
+                },
             }
         }
         map.shrink_to_fit();
+        long.shrink_to_fit();
         Known {
             paths: map,
+            long,
             base_path: base_path.to_string(),
+        }
+    }
+
+    /// The flags of `key`.
+    #[inline]
+    fn flags(&self, key: &str) -> u8 {
+        match InlineKey::new(key) {
+            Some(k) => self.paths.get(&k).map_or(0, |e| e.flags),
+            None => self.long.get(key).copied().unwrap_or(0),
         }
     }
 
     /// Whether the site path `p` (`a/b/`, `a/b`, `a/b/index.html`,
     /// `assets/x.css`, `` for the home page) serves a file in the set.
     fn contains(&self, p: &str) -> bool {
-        let has = |key: &str, flags: u8| self.paths.get(key).is_some_and(|f| f & flags != 0);
+        let has = |key: &str, flags: u8| self.flags(key) & flags != 0;
         if let Some(dir) = index_folder(p) {
             has(dir, FOLDER)
         } else if p.is_empty() {
@@ -1891,6 +1955,12 @@ mod tests {
 
     #[test]
     fn known_files_are_found_by_every_path_that_serves_them() {
+        // Paths held in place and paths too long for that, either side of
+        // the limit, as folders and as files.
+        let at = "f".repeat(INLINE);
+        let over = "g".repeat(INLINE + 1);
+        let long_dir = format!("{over}/index.html");
+        let at_dir = format!("{at}/index.html");
         let paths = [
             "index.html",
             "a/b/index.html",
@@ -1899,6 +1969,10 @@ mod tests {
             "c/index.html",
             "c/d.html",
             "/index.html",
+            at.as_str(),
+            over.as_str(),
+            long_dir.as_str(),
+            at_dir.as_str(),
         ];
         let known = Known::new(paths.map(String::from), "/");
         // What the set held before: each path, and each folder's
@@ -1937,8 +2011,19 @@ mod tests {
             "x",
             "index",
             "index.html/",
-        ] {
-            assert_eq!(known.contains(q), old.contains(q), "{q:?}");
+        ]
+        .into_iter()
+        .map(String::from)
+        .chain([&at, &over].into_iter().flat_map(|p| {
+            [
+                p.clone(),
+                format!("{p}/"),
+                format!("{p}/index.html"),
+                p[1..].to_string(),
+                format!("{p}x"),
+            ]
+        })) {
+            assert_eq!(known.contains(&q), old.contains(&q), "{q:?}");
         }
         // A page's own address, and what only looks like it.
         let base = "https://h.org/";
