@@ -239,9 +239,55 @@ pub struct ScanSink<'s> {
 pub struct Known {
     /// By path, without the trailing `/` of a folder: [`FILE`] when a file
     /// has exactly that path, [`FOLDER`] when the folder of that name has
-    /// an `index.html` (`""` for the site's own).
-    paths: FastMap<Box<str>, u8>,
+    /// an `index.html` (`""` for the site's own). Paths of up to
+    /// [`INLINE`] bytes are held in the table's own cache-line-sized
+    /// entries, so a look-up reads one line of memory rather than an entry
+    /// and then, elsewhere, its key; longer ones are in `long`.
+    paths: FastSet<InlineKey>,
+    long: FastMap<Box<str>, u8>,
     base_path: String,
+}
+
+/// The longest path a [`Known`] entry holds inline.
+const INLINE: usize = 62;
+
+/// A path of at most [`INLINE`] bytes stored in place, with its flags:
+/// one 64-byte cache line as a table entry. Equality and hash are the
+/// path's alone.
+#[derive(Clone, Copy)]
+#[repr(C, align(64))]
+struct InlineKey {
+    len: u8,
+    flags: u8,
+    bytes: [u8; INLINE],
+}
+
+impl InlineKey {
+    /// `p` in place (with no flags), if it is short enough.
+    #[inline]
+    fn new(p: &str) -> Option<Self> {
+        let mut bytes = [0u8; INLINE];
+        bytes.get_mut(..p.len())?.copy_from_slice(p.as_bytes());
+        Some(InlineKey {
+            len: p.len() as u8,
+            flags: 0,
+            bytes,
+        })
+    }
+}
+
+impl PartialEq for InlineKey {
+    fn eq(&self, other: &Self) -> bool {
+        self.len == other.len && self.bytes == other.bytes
+    }
+}
+
+impl Eq for InlineKey {}
+
+impl std::hash::Hash for InlineKey {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        state.write(&self.bytes[..self.len as usize]);
+    }
 }
 
 /// [`Known::paths`] flags.
@@ -251,30 +297,48 @@ const FOLDER: u8 = 2;
 impl Known {
     /// `paths`: output paths (`a/b/index.html`).
     pub fn new(paths: impl IntoIterator<Item = String>, base_path: &str) -> Self {
-        let mut map: FastMap<Box<str>, u8> = FastMap::default();
+        let mut map: FastSet<InlineKey> = FastSet::default();
+        let mut long: FastMap<Box<str>, u8> = FastMap::default();
         for p in paths {
             let (key, flag) = match index_folder(&p) {
                 Some(dir) => (dir, FOLDER),
                 None => (p.as_str(), FILE),
             };
-            match map.get_mut(key) {
-                Some(f) => *f |= flag,
-                None => {
-                    map.insert(key.into(), flag);
+            match InlineKey::new(key) {
+                Some(mut k) => {
+                    k.flags = map.take(&k).map_or(0, |old| old.flags) | flag;
+                    map.insert(k);
                 }
+                None => match long.get_mut(key) {
+                    Some(f) => *f |= flag,
+                    None => {
+                        long.insert(key.into(), flag);
+                    }
+                },
             }
         }
         map.shrink_to_fit();
+        long.shrink_to_fit();
         Known {
             paths: map,
+            long,
             base_path: base_path.to_string(),
+        }
+    }
+
+    /// The flags of `key`.
+    #[inline]
+    fn flags(&self, key: &str) -> u8 {
+        match InlineKey::new(key) {
+            Some(k) => self.paths.get(&k).map_or(0, |e| e.flags),
+            None => self.long.get(key).copied().unwrap_or(0),
         }
     }
 
     /// Whether the site path `p` (`a/b/`, `a/b`, `a/b/index.html`,
     /// `assets/x.css`, `` for the home page) serves a file in the set.
     fn contains(&self, p: &str) -> bool {
-        let has = |key: &str, flags: u8| self.paths.get(key).is_some_and(|f| f & flags != 0);
+        let has = |key: &str, flags: u8| self.flags(key) & flags != 0;
         if let Some(dir) = index_folder(p) {
             has(dir, FOLDER)
         } else if p.is_empty() {
@@ -787,28 +851,106 @@ enum Problem {
 
 /// The published files, looked up by any path that serves them:
 /// `a/b/index.html`, `a/b/` and `a/b` all find the same file.
+///
+/// Each folder's `index.html` is held once, under its folder (`a/b`), like
+/// [`Known`], rather than under its three paths: a third of the entries,
+/// no string made per folder, and one probe for a look-up (the check
+/// makes one for most links of every page).
 struct Files<'a> {
-    by_path: FastMap<Cow<'a, str>, usize>,
+    by_key: FastMap<&'a str, Slot>,
+    /// Whether some key ends in `/` (a path such as `a/` or `a//index.html`,
+    /// never made by a build): only then can a path ending in `/` be a key.
+    slash_keys: bool,
+    /// The first file published as `/index.html` (never made by a build),
+    /// which serves `` and `/` when nothing else does.
+    root_slash: Option<usize>,
+}
+
+/// What one [`Files`] key serves. Where several files share a path, the
+/// later one wins for the path itself and the earlier one for the paths
+/// derived from it (`a/b/` and `a/b` for `a/b/index.html`).
+#[derive(Clone, Copy, Default)]
+struct Slot {
+    /// The last file with exactly this path (not an `index.html`).
+    file: Option<usize>,
+    /// The last and the first `index.html` in the folder of this name
+    /// (`` for the site's own `index.html`).
+    index_last: Option<usize>,
+    index_first: Option<usize>,
 }
 
 impl<'a> Files<'a> {
     fn new(paths: &[&'a str]) -> Self {
-        let mut by_path = FastMap::default();
-        by_path.reserve(paths.len() * 3);
+        let mut by_key: FastMap<&'a str, Slot> = FastMap::default();
+        by_key.reserve(paths.len());
+        let mut slash_keys = false;
+        let mut root_slash = None;
         for (i, &p) in paths.iter().enumerate() {
-            by_path.insert(Cow::Borrowed(p), i);
-            if p == "index.html" {
-                by_path.insert(Cow::Borrowed(""), i);
-            } else if let Some(dir) = p.strip_suffix("/index.html") {
-                by_path.entry(Cow::Owned(format!("{dir}/"))).or_insert(i);
-                by_path.entry(Cow::Borrowed(dir)).or_insert(i);
+            match index_folder(p) {
+                Some(dir) => {
+                    slash_keys |= dir.ends_with('/');
+                    let slot = by_key.entry(dir).or_default();
+                    slot.index_last = Some(i);
+                    if !dir.is_empty() {
+                        slot.index_first.get_or_insert(i);
+                    }
+                }
+                None => {
+                    slash_keys |= p.ends_with('/');
+                    if p == "/index.html" {
+                        root_slash.get_or_insert(i);
+                    }
+                    by_key.entry(p).or_default().file = Some(i);
+                }
             }
         }
-        Files { by_path }
+        Files {
+            by_key,
+            slash_keys,
+            root_slash,
+        }
     }
 
+    fn slot(&self, key: &str) -> Slot {
+        self.by_key.get(key).copied().unwrap_or_default()
+    }
+
+    /// The file `path` serves: a file with exactly that path (the last of
+    /// them), else the first `index.html` of the folder it names.
     fn get(&self, path: &str) -> Option<usize> {
-        self.by_path.get(path).copied()
+        // A file with exactly this path.
+        let exact = if path.is_empty() {
+            let s = self.slot("");
+            s.file.max(s.index_last)
+        } else if let Some(dir) = index_folder(path) {
+            self.slot(dir).index_last
+        } else if !path.ends_with('/') || self.slash_keys {
+            self.slot(path).file
+        } else {
+            None
+        };
+        if exact.is_some() {
+            return exact;
+        }
+        // The `index.html` of the folder `path` names, as `a/b` or `a/b/`.
+        let first = |dir: &str| {
+            if dir.is_empty() {
+                self.root_slash
+            } else {
+                self.slot(dir).index_first
+            }
+        };
+        match path.strip_suffix('/') {
+            Some(dir) => {
+                let here = if self.slash_keys { first(path) } else { None };
+                let inner = first(dir);
+                match (here, inner) {
+                    (Some(a), Some(b)) => Some(a.min(b)),
+                    (a, b) => a.or(b),
+                }
+            }
+            None => first(path),
+        }
     }
 }
 
@@ -1259,13 +1401,19 @@ fn stats(
             let Some(r) = render.rendered.get(i) else {
                 return Vec::new();
             };
+            // A `#fragment` link's file is the page's own folder, which
+            // classify would return as it is when it is a plain path.
+            let own = plain_path(&p.path, "").map(|d| files.get(d));
             let mut t: Vec<Origin> = r
                 .link_sources
                 .iter()
                 .filter_map(|ls| {
-                    // Most are plain paths, which classify would return as they are.
-                    let target = match plain_path(&ls.url, base_path) {
-                        Some(path) if !ls.url.starts_with(base_url) => files.get(path),
+                    // Most are plain paths, perhaps with a fragment, which
+                    // classify would return as they are (the fragment apart).
+                    let rest = ls.url.split_once('#').map_or(ls.url.as_str(), |x| x.0);
+                    let target = match (plain_path(rest, base_path), own) {
+                        (_, Some(own)) if rest.is_empty() && !base_url.is_empty() => own,
+                        (Some(path), _) if !rest.starts_with(base_url) => files.get(path),
                         _ => match classify(&ls.url, &p.path, base_url, base_path) {
                             Dest::Internal { path, .. } => files.get(&path),
                             _ => None,
@@ -1753,8 +1901,66 @@ mod tests {
         assert_eq!(percent_decode("%FF"), "\u{fffd}");
     }
 
+    /// [`Files`] as it was, a key for each path that serves a file: the
+    /// reference the folder-keyed table is compared with.
+    fn files_by_path<'a>(paths: &[&'a str]) -> FastMap<Cow<'a, str>, usize> {
+        let mut by_path = FastMap::default();
+        for (i, &p) in paths.iter().enumerate() {
+            by_path.insert(Cow::Borrowed(p), i);
+            if p == "index.html" {
+                by_path.insert(Cow::Borrowed(""), i);
+            } else if let Some(dir) = p.strip_suffix("/index.html") {
+                by_path.entry(Cow::Owned(format!("{dir}/"))).or_insert(i);
+                by_path.entry(Cow::Borrowed(dir)).or_insert(i);
+            }
+        }
+        by_path
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn files_find_what_a_key_per_path_finds(
+            // Paths from a few parts, with repeats, empty parts and
+            // `index.html` anywhere, so that every odd case comes up.
+            paths in proptest::collection::vec(
+                proptest::collection::vec(
+                    proptest::sample::select(vec!["a", "b", "index.html", "", "x.css"]),
+                    1..4,
+                ),
+                0..12,
+            ),
+            extra in proptest::collection::vec(
+                proptest::collection::vec(
+                    proptest::sample::select(vec!["a", "b", "index.html", "", "x.css"]),
+                    1..4,
+                ),
+                0..12,
+            ),
+        ) {
+            let paths: Vec<String> = paths.iter().map(|p| p.join("/")).collect();
+            let refs: Vec<&str> = paths.iter().map(String::as_str).collect();
+            let files = Files::new(&refs);
+            let want = files_by_path(&refs);
+            let queries = paths
+                .iter()
+                .chain(&extra.iter().map(|p| p.join("/")).collect::<Vec<_>>())
+                .flat_map(|p| [p.clone(), format!("{p}/"), format!("{p}/index.html")])
+                .chain(["".to_string(), "/".to_string(), "index.html".to_string()])
+                .collect::<Vec<_>>();
+            for q in &queries {
+                proptest::prop_assert_eq!(files.get(q), want.get(q.as_str()).copied(), "{:?} in {:?}", q, refs);
+            }
+        }
+    }
+
     #[test]
     fn known_files_are_found_by_every_path_that_serves_them() {
+        // Paths held in place and paths too long for that, either side of
+        // the limit, as folders and as files.
+        let at = "f".repeat(INLINE);
+        let over = "g".repeat(INLINE + 1);
+        let long_dir = format!("{over}/index.html");
+        let at_dir = format!("{at}/index.html");
         let paths = [
             "index.html",
             "a/b/index.html",
@@ -1763,6 +1969,10 @@ mod tests {
             "c/index.html",
             "c/d.html",
             "/index.html",
+            at.as_str(),
+            over.as_str(),
+            long_dir.as_str(),
+            at_dir.as_str(),
         ];
         let known = Known::new(paths.map(String::from), "/");
         // What the set held before: each path, and each folder's
@@ -1801,8 +2011,19 @@ mod tests {
             "x",
             "index",
             "index.html/",
-        ] {
-            assert_eq!(known.contains(q), old.contains(q), "{q:?}");
+        ]
+        .into_iter()
+        .map(String::from)
+        .chain([&at, &over].into_iter().flat_map(|p| {
+            [
+                p.clone(),
+                format!("{p}/"),
+                format!("{p}/index.html"),
+                p[1..].to_string(),
+                format!("{p}x"),
+            ]
+        })) {
+            assert_eq!(known.contains(&q), old.contains(&q), "{q:?}");
         }
         // A page's own address, and what only looks like it.
         let base = "https://h.org/";
