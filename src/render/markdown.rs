@@ -384,26 +384,38 @@ pub fn render(text: &str, ctx: &Ctx) -> Rendered {
                 link_starts.push(block.as_ref().map_or(0, |b| b.text.len()));
                 if dest.starts_with("@/") {
                     let span = ctx.offset + range.start..ctx.offset + range.end;
-                    let url = match links::resolve(ctx.site, dest) {
-                        Ok(r) => {
-                            out.links_out.push(r.target);
+                    let url: CowStr = match links::find_link(ctx.site, dest) {
+                        Ok(f) => {
+                            out.links_out.push(f.target);
+                            // The page's URL is borrowed from the site's
+                            // link index; with a fragment, built once.
+                            let url: CowStr = match f.fragment {
+                                None => CowStr::Borrowed(f.url),
+                                Some(frag) => {
+                                    let mut u = String::with_capacity(f.url.len() + 1 + frag.len());
+                                    u.push_str(f.url);
+                                    u.push('#');
+                                    u.push_str(frag);
+                                    u.into()
+                                }
+                            };
                             out.link_sources.push(LinkSource {
-                                url: r.url.clone(),
+                                url: url.to_string(),
                                 span: span.clone(),
                             });
-                            r.url
+                            url
                         }
                         Err((msg, hint)) => {
                             out.diagnostics.push(
                                 Diagnostic::error_at("broken-link", ctx.src, span, msg)
                                     .with_hint(hint),
                             );
-                            "#".to_string()
+                            CowStr::Borrowed("#")
                         }
                     };
                     html_events.push(Event::Start(Tag::Link {
                         link_type: *link_type,
-                        dest_url: url.into(),
+                        dest_url: url,
                         title: title.clone(),
                         id: id.clone(),
                     }));
