@@ -621,6 +621,8 @@ const SPARE_MAX_BYTES: usize = 4 << 20;
 /// huge). Collecting a vector's own `into_iter` into a vector of a type of
 /// the same size and alignment (here the same type but for its lifetime)
 /// reuses its allocation; were that ever not so, this would only allocate.
+// `filter_map` changes the elements' lifetime, which `filter` cannot.
+#[allow(clippy::unnecessary_filter_map)]
 fn keep_spare_events(v: Vec<(Event<'_>, Range<usize>)>) {
     if v.capacity() * std::mem::size_of::<(Event, Range<usize>)>() <= SPARE_MAX_BYTES {
         SPARE_EVENTS.set(emptied(v).filter_map(|_| None).collect());
@@ -628,6 +630,8 @@ fn keep_spare_events(v: Vec<(Event<'_>, Range<usize>)>) {
 }
 
 /// [`keep_spare_events`] for the HTML events.
+// `filter_map` changes the elements' lifetime, which `filter` cannot.
+#[allow(clippy::unnecessary_filter_map)]
 fn keep_spare_html_events(v: Vec<Event<'_>>) {
     if v.capacity() * std::mem::size_of::<Event>() <= SPARE_MAX_BYTES {
         SPARE_HTML_EVENTS.set(emptied(v).filter_map(|_| None).collect());
