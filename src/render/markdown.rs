@@ -3,6 +3,7 @@
 //! don't lists, `@/` internal links, external links marked, unsafe URLs
 //! removed and raw HTML sanitised.
 
+use crate::check::{FastMap, FastSet};
 use crate::diagnostics::{Diagnostic, SourceFile};
 use crate::resolve::Site;
 use crate::resolve::links::{self, Target};
@@ -11,7 +12,7 @@ use pulldown_cmark::{
     Alignment, BlockQuoteKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd,
 };
 use serde::Serialize;
-use std::collections::{HashMap, HashSet};
+use std::cell::Cell;
 use std::ops::Range;
 
 /// One entry of a page's table of contents (h2, with its h3 children).
@@ -195,9 +196,12 @@ pub fn render(text: &str, ctx: &Ctx) -> Rendered {
     };
     // About one event for every 23 bytes of markdown (the 10,000-article
     // benchmark hub): room for nearly every page's events at once.
-    let mut events: Vec<(Event, Range<usize>)> = Vec::with_capacity(text.len() / 16 + 16);
+    // The two event lists reuse the thread's room from its last page.
+    let mut events: Vec<(Event, Range<usize>)> = SPARE_EVENTS.take();
+    events.reserve(text.len() / 16 + 16);
     events.extend(Parser::new_ext(text, options()).into_offset_iter());
-    let mut html_events: Vec<Event> = Vec::with_capacity(events.len());
+    let mut html_events: Vec<Event> = SPARE_HTML_EVENTS.take();
+    html_events.reserve(events.len());
     let mut ids = UniqueIds::default();
     let mut quote_stack: Vec<Close> = Vec::new();
     let mut link_stack: Vec<Close> = Vec::new();
@@ -384,26 +388,38 @@ pub fn render(text: &str, ctx: &Ctx) -> Rendered {
                 link_starts.push(block.as_ref().map_or(0, |b| b.text.len()));
                 if dest.starts_with("@/") {
                     let span = ctx.offset + range.start..ctx.offset + range.end;
-                    let url = match links::resolve(ctx.site, dest) {
-                        Ok(r) => {
-                            out.links_out.push(r.target);
+                    let url: CowStr = match links::find_link(ctx.site, dest) {
+                        Ok(f) => {
+                            out.links_out.push(f.target);
+                            // The page's URL is borrowed from the site's
+                            // link index; with a fragment, built once.
+                            let url: CowStr = match f.fragment {
+                                None => CowStr::Borrowed(f.url),
+                                Some(frag) => {
+                                    let mut u = String::with_capacity(f.url.len() + 1 + frag.len());
+                                    u.push_str(f.url);
+                                    u.push('#');
+                                    u.push_str(frag);
+                                    u.into()
+                                }
+                            };
                             out.link_sources.push(LinkSource {
-                                url: r.url.clone(),
+                                url: url.to_string(),
                                 span: span.clone(),
                             });
-                            r.url
+                            url
                         }
                         Err((msg, hint)) => {
                             out.diagnostics.push(
                                 Diagnostic::error_at("broken-link", ctx.src, span, msg)
                                     .with_hint(hint),
                             );
-                            "#".to_string()
+                            CowStr::Borrowed("#")
                         }
                     };
                     html_events.push(Event::Start(Tag::Link {
                         link_type: *link_type,
-                        dest_url: url.into(),
+                        dest_url: url,
                         title: title.clone(),
                         id: id.clone(),
                     }));
@@ -554,7 +570,9 @@ pub fn render(text: &str, ctx: &Ctx) -> Rendered {
     }
     flush_block(&mut block, &mut out.prose);
     let mut html = String::with_capacity(text.len() * 3 / 2);
-    pulldown_cmark::html::push_html(&mut html, html_events.into_iter());
+    pulldown_cmark::html::push_html(&mut html, html_events.drain(..));
+    keep_spare_events(events);
+    keep_spare_html_events(html_events);
     // Only raw HTML can still hold an inline text-align style.
     let mut html = if has_raw_html {
         align_classes(html)
@@ -584,6 +602,46 @@ pub fn render(text: &str, ctx: &Ctx) -> Rendered {
     out.plain.shrink_to_fit();
     out.html = html;
     out
+}
+
+thread_local! {
+    /// Each thread's room for a page's parsed events and HTML events, kept
+    /// between pages: a page's lists take about five times its markdown's
+    /// size, and allocating them afresh for every page cost the allocator's
+    /// large-block path and the kernel's zeroing of new pages.
+    static SPARE_EVENTS: Cell<Vec<(Event<'static>, Range<usize>)>> = const { Cell::new(Vec::new()) };
+    static SPARE_HTML_EVENTS: Cell<Vec<Event<'static>>> = const { Cell::new(Vec::new()) };
+}
+
+/// The most room (in bytes) a thread keeps for each list between pages: a
+/// rare huge page's lists are freed rather than held to the end.
+const SPARE_MAX_BYTES: usize = 4 << 20;
+
+/// Keep `v`'s room, emptied, for the thread's next page (unless it is
+/// huge). Collecting a vector's own `into_iter` into a vector of a type of
+/// the same size and alignment (here the same type but for its lifetime)
+/// reuses its allocation; were that ever not so, this would only allocate.
+// `filter_map` changes the elements' lifetime, which `filter` cannot.
+#[allow(clippy::unnecessary_filter_map)]
+fn keep_spare_events(v: Vec<(Event<'_>, Range<usize>)>) {
+    if v.capacity() * std::mem::size_of::<(Event, Range<usize>)>() <= SPARE_MAX_BYTES {
+        SPARE_EVENTS.set(emptied(v).filter_map(|_| None).collect());
+    }
+}
+
+/// [`keep_spare_events`] for the HTML events.
+// `filter_map` changes the elements' lifetime, which `filter` cannot.
+#[allow(clippy::unnecessary_filter_map)]
+fn keep_spare_html_events(v: Vec<Event<'_>>) {
+    if v.capacity() * std::mem::size_of::<Event>() <= SPARE_MAX_BYTES {
+        SPARE_HTML_EVENTS.set(emptied(v).filter_map(|_| None).collect());
+    }
+}
+
+/// `v` cleared, as an iterator that owns its room (and yields nothing).
+fn emptied<T>(mut v: Vec<T>) -> std::vec::IntoIter<T> {
+    v.clear();
+    v.into_iter()
 }
 
 /// The opening tag of an aligned table cell: `<th class="align-right">`.
@@ -670,8 +728,9 @@ fn nesting(html: &str) -> (usize, u64) {
 /// headings with the same words cost no more than ten thousand different ones.
 #[derive(Debug, Default)]
 pub struct UniqueIds {
-    used: HashSet<String>,
-    next: HashMap<String, usize>,
+    // Only looked up, never listed: a fast hash rather than SipHash.
+    used: FastSet<String>,
+    next: FastMap<String, usize>,
 }
 
 impl UniqueIds {
@@ -803,7 +862,7 @@ fn count_words(t: &str) -> usize {
         let from_cr = (v + each(0x80 - b'\r' - 1)) & HIGH;
         let spaces = is_space | (from_tab & !from_cr);
         let before = (spaces << 8) | (u64::from(after_space) << 7);
-        words += (!spaces & HIGH & before).count_ones() as usize;
+        words += top_bits(!spaces & HIGH & before);
         after_space = spaces >> 63 == 1;
     }
     for &c in chunks.remainder() {
@@ -815,6 +874,14 @@ fn count_words(t: &str) -> usize {
         after_space = s;
     }
     words
+}
+
+/// How many bytes of `m` have their top bit set, when no other bit is:
+/// one multiply, where `count_ones` (without the `popcnt` instruction,
+/// which the default x86-64 target lacks) is a dozen operations.
+fn top_bits(m: u64) -> usize {
+    // Each byte becomes 0 or 1; the multiply sums them all into the top byte.
+    ((m >> 7).wrapping_mul(u64::from_ne_bytes([1; 8])) >> 56) as usize
 }
 
 fn push_plain(plain: &mut String, t: &str) {
@@ -968,6 +1035,57 @@ mod tests {
                 let t = String::from_utf8(t).unwrap();
                 assert_eq!(count_words(&t), t.split_whitespace().count(), "{t:?}");
             }
+        }
+    }
+
+    #[test]
+    fn event_lists_keep_their_room_between_pages() {
+        let text = "# A\n\nSome *words* and [a link](https://example.org).\n".repeat(50);
+        let mut v: Vec<(Event, Range<usize>)> = Vec::with_capacity(4000);
+        v.extend(Parser::new_ext(&text, options()).into_offset_iter());
+        let (ptr, cap) = (v.as_ptr() as usize, v.capacity());
+        keep_spare_events(v);
+        let back = SPARE_EVENTS.take();
+        assert!(back.is_empty());
+        assert_eq!((back.as_ptr() as usize, back.capacity()), (ptr, cap));
+        let html: Vec<Event> = Vec::with_capacity(1000);
+        let (ptr, cap) = (html.as_ptr() as usize, html.capacity());
+        keep_spare_html_events(html);
+        let back = SPARE_HTML_EVENTS.take();
+        assert_eq!((back.as_ptr() as usize, back.capacity()), (ptr, cap));
+        // A huge list is not kept.
+        keep_spare_html_events(Vec::with_capacity(SPARE_MAX_BYTES));
+        assert_eq!(SPARE_HTML_EVENTS.take().capacity(), 0);
+        // Pages rendered one after another on a thread (reusing the room)
+        // come out as each does alone.
+        let (_dir, c) = crate::check::testutil::compile_files(&[]);
+        let labels = Labels::default();
+        let ctx = Ctx {
+            site: &c.site,
+            labels: &labels,
+            src: &c.site.pages[0].src,
+            offset: 0,
+        };
+        let long = "## Same\n\nText [x](/y) and [h](@/_index.md#top).\n\n| a | b |\n|--:|:-:|\n| 1 | 2 |\n".repeat(40);
+        let short = "> [!NOTE]\n> A *note*.\n";
+        let first = render(&long, &ctx).html;
+        assert!(first.contains("<a href=\"/#top\">h</a>"), "{first}");
+        let short_html = render(short, &ctx).html;
+        assert_eq!(render(&long, &ctx).html, first);
+        assert_eq!(render(short, &ctx).html, short_html);
+        assert!(short_html.contains("care-card--non-urgent"), "{short_html}");
+    }
+
+    #[test]
+    fn top_bits_counts_bytes_with_their_top_bit_set() {
+        for bits in 0u32..256 {
+            let mut m = 0u64;
+            for b in 0..8 {
+                if bits & (1 << b) != 0 {
+                    m |= 0x80 << (8 * b);
+                }
+            }
+            assert_eq!(top_bits(m), m.count_ones() as usize, "{m:#x}");
         }
     }
 

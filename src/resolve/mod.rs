@@ -36,6 +36,10 @@ pub struct Site {
     /// Condition pages by id, sorted by id.
     pub conditions: BTreeMap<String, usize>,
     pub provider_by_id: FastMap<String, usize>,
+    /// What every `@/` link can name, with its URL (`links::Index`): made
+    /// from `by_rel`, `provider_by_id`, the pages' paths and the base path
+    /// at the end of [`resolve`], so none of those may change after it.
+    pub link_index: links::Index,
     pub providers_by_service: HashMap<String, Vec<usize>>,
     pub providers_by_condition: HashMap<String, Vec<usize>>,
     /// Providers by facet value, e.g. (Settings, "home").
@@ -183,6 +187,7 @@ pub fn resolve(loaded: Loaded, diags: &mut Diagnostics) -> Site {
         services,
         conditions,
         provider_by_id,
+        link_index: links::Index::default(),
         providers_by_service: HashMap::new(),
         providers_by_condition: HashMap::new(),
         providers_by_facet: HashMap::new(),
@@ -196,6 +201,7 @@ pub fn resolve(loaded: Loaded, diags: &mut Diagnostics) -> Site {
     index_page_refs(&mut site, diags);
     providers::index_and_validate(&mut site, diags);
     site.next_review = review_dates(&site, diags);
+    site.link_index = links::Index::new(&site);
     site
 }
 
