@@ -107,6 +107,9 @@ struct FinishCache {
     /// Search entries of pages by path: the page's source text and
     /// markdown, the site's names that documents show, and the entry.
     entries: HashMap<String, (Arc<str>, Md, u64, search::index::Entry)>,
+    /// The indexer that made `entries` (their terms are its numbers), and
+    /// the site language it was made for.
+    indexer: Option<(String, Arc<search::index::Indexer>)>,
     /// Reading age and plain language by page path: source, markdown,
     /// page index (the lint knows pages by index) and what was found.
     findings: HashMap<String, (Arc<str>, Md, usize, PageFindings)>,
@@ -862,7 +865,18 @@ fn run_checks(
 /// the last one.
 fn search_index(cache: &mut FinishCache, env: &Env, markdown: &[Md]) -> search::index::Built {
     let site = env.site;
-    let indexer = search::index::Indexer::new(&site.config.language);
+    let language = &site.config.language;
+    if cache.indexer.as_ref().is_none_or(|(l, _)| l != language) {
+        cache.entries.clear();
+        cache.indexer = Some((
+            language.clone(),
+            Arc::new(search::index::Indexer::new(language)),
+        ));
+    }
+    let indexer = match &cache.indexer {
+        Some((_, i)) => i.clone(),
+        None => Arc::new(search::index::Indexer::new(language)),
+    };
     let names = names_hash(site);
     let pages: Vec<search::index::Entry> = site
         .pages

@@ -28,6 +28,8 @@ use sha2::{Digest, Sha256};
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Mutex, PoisonError};
 
 /// Version of the file format, in the manifest.
 pub const FORMAT: u32 = 1;
@@ -440,23 +442,14 @@ fn truncate_owned(s: &str, max: usize) -> String {
     format!("{}\u{2026}", cut.trim_end_matches([',', '.', ';', ':']))
 }
 
-/// A document's terms and their weights, packed into one string (terms
-/// joined by newlines) and one byte each, so that a large site's terms take
-/// little memory until the index is built.
+/// A document's terms and their weights, each as one number: the term's
+/// number in its [`Indexer`]'s table, shifted left five bits, with the
+/// weight (1..=31) below. Four bytes a term, so a large site's terms take
+/// little memory until the index is built, and the index finds each
+/// term's postings by its number, without hashing its text again.
 #[derive(Debug, Clone, Default)]
 pub struct Terms {
-    text: String,
-    weights: Vec<u8>,
-}
-
-impl Terms {
-    #[cfg(test)]
-    fn iter(&self) -> impl Iterator<Item = (&str, u32)> {
-        self.text
-            .split('\n')
-            .zip(self.weights.iter())
-            .map(|(t, &w)| (t, u32::from(w)))
-    }
+    packed: Vec<u32>,
 }
 
 /// A document as the index keeps it: what a result shows, and its terms.
@@ -468,24 +461,80 @@ pub struct Entry {
     /// JSON (kept as text: far smaller than a `Value`).
     shown: String,
     terms: Terms,
+    /// The [`Indexer::id`] whose term numbers `terms` holds.
+    indexer: u64,
 }
 
 /// Turns documents into [`Entry`]s; one per site, shared by every thread.
+/// Its entries' terms are numbers in its own table, so an index is built
+/// from entries of one indexer (the dev server keeps its indexer with the
+/// entries it keeps).
 pub struct Indexer {
     /// Sorted, for the manifest.
     stop: Vec<&'static str>,
     /// The same, for looking up every word.
     stop_set: FastSet<&'static str>,
+    /// Tells this indexer from any other in the process (never 0), for
+    /// the threads' word tables, which hold its term numbers.
+    id: u64,
+    /// Every term met so far, by number. Each thread's [`Vocab`] asks here
+    /// only for a word it has not seen before (a few thousand times a
+    /// build), so one lock costs nothing that shows.
+    terms: Mutex<TermTable>,
 }
+
+/// Terms by number and numbers by term.
+#[derive(Default)]
+struct TermTable {
+    ids: FastMap<Box<str>, u32>,
+    texts: Vec<Box<str>>,
+}
+
+/// Term numbers fit in a [`Terms`] number above the five bits of the weight.
+const MAX_TERM_IDS: usize = 1 << 27;
 
 impl Indexer {
     pub fn new(language: &str) -> Self {
+        static NEXT: AtomicU64 = AtomicU64::new(1);
         let mut stop = stop_words(language);
         stop.sort_unstable();
         Indexer {
             stop_set: stop.iter().copied().collect(),
             stop,
+            id: NEXT.fetch_add(1, Ordering::Relaxed),
+            terms: Mutex::new(TermTable::default()),
         }
+    }
+
+    /// The number of the term `t` (not a stop word), numbered now if it
+    /// is new; [`STOP`] (not indexed) when the table is full, which takes
+    /// over a hundred million distinct terms.
+    #[cold]
+    fn term_id(&self, t: &str) -> u32 {
+        let mut table = self.terms.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(&id) = table.ids.get(t) {
+            return id;
+        }
+        if table.texts.len() >= MAX_TERM_IDS {
+            return STOP;
+        }
+        let id = table.texts.len() as u32;
+        let text: Box<str> = t.into();
+        table.ids.insert(text.clone(), id);
+        table.texts.push(text);
+        id
+    }
+
+    /// The terms of `e` (made by this indexer) and their weights.
+    #[cfg(test)]
+    fn terms_of(&self, e: &Entry) -> Vec<(String, u32)> {
+        assert_eq!(e.indexer, self.id);
+        let table = self.terms.lock().unwrap();
+        e.terms
+            .packed
+            .iter()
+            .map(|&p| (table.texts[(p >> 5) as usize].to_string(), p & 31))
+            .collect()
     }
 
     /// The entry for `doc`: its weighted terms and what a result shows.
@@ -493,10 +542,10 @@ impl Indexer {
         let mut title_words = 0;
         for_each_word(&doc.title, |_, _| title_words += 1);
         let terms = VOCAB.with_borrow_mut(|v| {
-            v.start(&self.stop);
-            v.add(&doc.title, Field::Title, &self.stop_set);
+            v.start(self.id);
+            v.add(&doc.title, Field::Title, self);
             for (f, t) in &doc.text {
-                v.add(t, *f, &self.stop_set);
+                v.add(t, *f, self);
             }
             v.terms(title_words)
         });
@@ -518,6 +567,7 @@ impl Indexer {
                 hs,
             )),
             terms,
+            indexer: self.id,
         }
     }
 }
@@ -529,9 +579,9 @@ thread_local! {
 
 /// Words of up to this many bytes are kept in [`Vocab`]'s own table.
 const SHORT: usize = 16;
-/// A [`Vocab`] with more terms than this starts again (between documents),
+/// A [`Vocab`] with more words than this starts again (between documents),
 /// so that its memory stays bounded whatever the text.
-const MAX_TERMS: usize = 1 << 20;
+const MAX_WORDS: usize = 1 << 20;
 
 /// The words one thread has indexed, each with its term (its stem), so that
 /// a word seen before costs one look-up in a table of its own: no stemming,
@@ -540,17 +590,15 @@ const MAX_TERMS: usize = 1 << 20;
 /// by term at the end of the document.
 #[derive(Default)]
 struct Vocab {
-    /// The stop words this was made for (an [`Indexer`]'s, sorted).
-    stop: Vec<&'static str>,
+    /// The [`Indexer::id`] whose term numbers this holds (0: none yet).
+    indexer: u64,
     /// Open addressing, linear probing; at most half full.
     slots: Vec<WordSlot>,
     used: usize,
     /// Words longer than [`SHORT`] bytes, and their terms.
     long: FastMap<Box<str>, u32>,
-    /// Term text -> term id, for words not yet seen.
-    ids: FastMap<Box<str>, u32>,
-    /// Term id -> its text, and its counts in the document it was last
-    /// counted in.
+    /// Term number -> its counts in the document it was last counted in
+    /// (as long as the largest number met).
     terms: Vec<TermState>,
     /// The current document's number (0: none yet).
     doc: u32,
@@ -579,8 +627,8 @@ struct WordSlot {
 /// The term of a stop word: not indexed.
 const STOP: u32 = u32::MAX;
 
+#[derive(Clone, Copy, Default)]
 struct TermState {
-    text: Box<str>,
     doc: u32,
     counts: Counts,
 }
@@ -627,11 +675,14 @@ fn find_slot<S: ShortSlot>(slots: &[S], key: [u64; 2], len: usize) -> Result<usi
 }
 
 impl Vocab {
-    /// Get ready for a new document (with an indexer whose stop words are `stop`).
-    fn start(&mut self, stop: &[&'static str]) {
-        if self.stop != stop || self.terms.len() > MAX_TERMS || self.doc == u32::MAX {
+    /// Get ready for a new document of the indexer numbered `indexer`.
+    fn start(&mut self, indexer: u64) {
+        if self.indexer != indexer
+            || self.used + self.long.len() > MAX_WORDS
+            || self.doc == u32::MAX
+        {
             *self = Vocab {
-                stop: stop.to_vec(),
+                indexer,
                 ..Vocab::default()
             };
         }
@@ -644,27 +695,27 @@ impl Vocab {
     }
 
     /// Count the words of `text`, found in `field`.
-    fn add(&mut self, text: &str, field: Field, stop: &FastSet<&'static str>) {
+    fn add(&mut self, text: &str, field: Field, indexer: &Indexer) {
         let f = match field {
             Field::Title => 0,
             Field::Heading => 1,
             Field::Meta => 2,
             Field::Body => 3,
         };
-        for_each_word(text, |w, within| self.word(w, within, f, stop));
+        for_each_word(text, |w, within| self.word(w, within, f, indexer));
     }
 
     /// Count `w` (a folded word) once in field `f`. `within` holds `w`
     /// and says where: its bytes are read from there, one load for each
     /// eight (see [`for_each_word`]).
     #[inline]
-    fn word(&mut self, w: &str, within: (&[u8], usize), f: usize, stop: &FastSet<&'static str>) {
+    fn word(&mut self, w: &str, within: (&[u8], usize), f: usize, indexer: &Indexer) {
         let b = w.as_bytes();
         if b.len() > SHORT || b.is_empty() {
             let term = match self.long.get(w) {
                 Some(&t) => t,
                 None => {
-                    let t = self.new_term(w, stop);
+                    let t = self.new_term(w, indexer);
                     self.long.insert(w.into(), t);
                     t
                 }
@@ -684,7 +735,7 @@ impl Vocab {
                     self.grow();
                     i = self.find(key, b.len()).unwrap_or_else(|e| e);
                 }
-                let term = self.new_term(w, stop);
+                let term = self.new_term(w, indexer);
                 self.slots[i] = WordSlot {
                     key,
                     term,
@@ -754,22 +805,15 @@ impl Vocab {
 
     /// The term of a word not seen before.
     #[cold]
-    fn new_term(&mut self, w: &str, stop: &FastSet<&'static str>) -> u32 {
+    fn new_term(&mut self, w: &str, indexer: &Indexer) -> u32 {
         let t = stem_cow(w);
-        if stop.contains(t.as_ref()) {
+        if indexer.stop_set.contains(t.as_ref()) {
             return STOP;
         }
-        if let Some(&id) = self.ids.get(t.as_ref()) {
-            return id;
+        let id = indexer.term_id(&t);
+        if id != STOP && self.terms.len() <= id as usize {
+            self.terms.resize(id as usize + 1, TermState::default());
         }
-        let id = self.terms.len() as u32;
-        let text: Box<str> = t.as_ref().into();
-        self.ids.insert(text.clone(), id);
-        self.terms.push(TermState {
-            text,
-            doc: 0,
-            counts: Counts::default(),
-        });
         id
     }
 
@@ -789,24 +833,13 @@ impl Vocab {
     /// The current document's terms and weights.
     fn terms(&mut self, title_words: usize) -> Terms {
         self.flush();
-        let len = self
-            .touched
-            .iter()
-            .map(|&t| self.terms[t as usize].text.len() + 1)
-            .sum();
-        let mut terms = Terms {
-            text: String::with_capacity(len),
-            weights: Vec::with_capacity(self.touched.len()),
-        };
-        for &t in &self.touched {
-            let t = &self.terms[t as usize];
-            if !terms.text.is_empty() {
-                terms.text.push('\n');
-            }
-            terms.text.push_str(&t.text);
-            terms.weights.push(weight(&t.counts, title_words) as u8);
+        Terms {
+            packed: self
+                .touched
+                .iter()
+                .map(|&t| (t << 5) | weight(&self.terms[t as usize].counts, title_words))
+                .collect(),
         }
-        terms
     }
 }
 
@@ -817,9 +850,13 @@ pub fn build(docs: &[Doc], language: &str) -> Built {
     build_entries(&entries, &indexer)
 }
 
-/// Build the index files for `entries` (in the order given; ids are positions).
+/// Build the index files for `entries` (in the order given; ids are
+/// positions), all made by `indexer` (the terms of any other indexer's
+/// entry are left out).
 pub fn build_entries(entries: &[Entry], indexer: &Indexer) -> Built {
     let stop = &indexer.stop;
+    let table = indexer.terms.lock().unwrap_or_else(PoisonError::into_inner);
+    let texts = &table.texts;
     // Postings are gathered a run of documents at a time, on every core;
     // each term's postings are then its runs' postings in order.
     let per_run = entries
@@ -829,34 +866,26 @@ pub fn build_entries(entries: &[Entry], indexer: &Indexer) -> Built {
     let runs: Vec<RunPostings> = entries
         .par_chunks(per_run)
         .enumerate()
-        .map(|(n, chunk)| RunPostings::new(n * per_run, chunk))
+        .map(|(n, chunk)| RunPostings::new(n * per_run, chunk, indexer.id, texts.len()))
         .collect();
-    // Every term with where its postings are: (term, run, its id in the run),
-    // in term order (UTF-16, as the script compares), then run order.
-    let mut places: Vec<(&str, usize, usize)> = runs
-        .iter()
-        .enumerate()
-        .flat_map(|(r, run)| {
-            run.terms
-                .iter()
-                .enumerate()
-                .map(move |(t, &term)| (term, r, t))
-        })
+    // Every term some entry has, in term order (UTF-16, as the script
+    // compares).
+    let mut used: Vec<usize> = (0..texts.len())
+        .filter(|&t| runs.iter().any(|r| r.spans[t].1 > 0))
         .collect();
-    places.sort_unstable_by(|a, b| utf16_cmp(a.0, b.0).then(a.1.cmp(&b.1)));
+    used.par_sort_unstable_by(|&a, &b| utf16_cmp(&texts[a], &texts[b]));
     // Each term's entry of its shard, `term postings`, made on every core.
-    let terms: Vec<(&str, String)> = places
-        .chunk_by(|a, b| a.0 == b.0)
-        .collect::<Vec<_>>()
+    let terms: Vec<(&str, String)> = used
         .into_par_iter()
-        .map(|group| {
-            let term = group[0].0;
-            let mut entry = String::with_capacity(term.len() + 1 + 3 * group.len());
+        .map(|t| {
+            let term: &str = &texts[t];
+            let n: usize = runs.iter().map(|r| r.spans[t].1 as usize).sum();
+            let mut entry = String::with_capacity(term.len() + 1 + 3 * n);
             entry.push_str(term);
             entry.push(' ');
             let mut prev = 0u32;
-            for &(_, r, t) in group {
-                for &p in runs[r].postings(t) {
+            for run in &runs {
+                for &p in run.postings(t) {
                     let (doc, w) = (p >> 5, p & 31);
                     encode_number((u64::from(doc - prev) << 5) | u64::from(w), &mut entry);
                     prev = doc;
@@ -865,7 +894,6 @@ pub fn build_entries(entries: &[Entry], indexer: &Indexer) -> Built {
             (term, entry)
         })
         .collect();
-    drop(places);
 
     // Pack terms into shards.
     let mut shards: Vec<String> = Vec::new();
@@ -887,6 +915,7 @@ pub fn build_entries(entries: &[Entry], indexer: &Indexer) -> Built {
     }
     drop(terms);
     drop(runs);
+    drop(table);
 
     let term_files = shards.into_par_iter().enumerate().map(|(n, s)| {
         let s = to_script_json(&s);
@@ -950,48 +979,34 @@ pub fn build_entries(entries: &[Entry], indexer: &Indexer) -> Built {
     }
 }
 
-/// The postings of a run of consecutive entries: every term they have, and
-/// each term's postings (`doc << 5 | weight`, docs ascending) in one list
-/// sized exactly.
-struct RunPostings<'e> {
-    /// The run's terms, in the order first met.
-    terms: Vec<&'e str>,
-    /// Where each term's postings are in `all`: (start, count).
+/// The postings of a run of consecutive entries: each term's postings
+/// (`doc << 5 | weight`, docs ascending) in one list sized exactly.
+struct RunPostings {
+    /// Where each term's postings are in `all`, by term number: (start,
+    /// count).
     spans: Vec<(u32, u32)>,
     all: Vec<u32>,
 }
 
-impl<'e> RunPostings<'e> {
-    /// The postings of `entries`, whose first document id is `first`.
-    fn new(first: usize, entries: &'e [Entry]) -> Self {
-        // One look-up per posting: each is noted as its term's number (and
-        // weight), then placed.
-        let mut ids = RunIds::default();
-        let mut terms: Vec<&'e str> = Vec::new();
-        let mut spans: Vec<(u32, u32)> = Vec::new();
-        // (term number << 5 | weight) of every posting, entry by entry,
-        // and how many each entry has.
-        let mut noted: Vec<u32> = Vec::new();
-        let mut per_entry: Vec<u32> = Vec::with_capacity(entries.len());
-        for e in entries {
-            let before = noted.len();
-            let text = e.terms.text.as_str();
-            let mut at = 0;
-            for &w in &e.terms.weights {
-                let end = memchr::memchr(b'\n', &text.as_bytes()[at.min(text.len())..])
-                    .map_or(text.len(), |k| at + k);
-                let id = ids.id(text, at, end, || {
-                    terms.push(&text[at..end]);
-                    spans.push((0, 0));
-                    (terms.len() - 1) as u32
-                });
-                spans[id as usize].1 += 1;
-                noted.push((id << 5) | (u32::from(w) & 31));
-                at = end + 1;
+impl RunPostings {
+    /// The postings of `entries`, whose first document id is `first`, made
+    /// by the indexer numbered `indexer`, which has `n_terms` terms.
+    fn new(first: usize, entries: &[Entry], indexer: u64, n_terms: usize) -> Self {
+        let entries = || {
+            entries
+                .iter()
+                .enumerate()
+                .filter(|(_, e)| e.indexer == indexer)
+        };
+        // Count each term's postings, then place them.
+        let mut spans: Vec<(u32, u32)> = vec![(0, 0); n_terms];
+        for (_, e) in entries() {
+            for &p in &e.terms.packed {
+                if let Some(span) = spans.get_mut((p >> 5) as usize) {
+                    span.1 += 1;
+                }
             }
-            per_entry.push((noted.len() - before) as u32);
         }
-        drop(ids);
         let mut total = 0u32;
         for span in &mut spans {
             span.0 = total;
@@ -1000,88 +1015,22 @@ impl<'e> RunPostings<'e> {
         // Fill each term's span; `next` is where its next posting goes.
         let mut next: Vec<u32> = spans.iter().map(|s| s.0).collect();
         let mut all = vec![0u32; total as usize];
-        let mut noted = noted.into_iter();
-        for (k, &n) in per_entry.iter().enumerate() {
+        for (k, e) in entries() {
             let doc = (first + k) as u32;
-            for p in noted.by_ref().take(n as usize) {
-                let at = &mut next[(p >> 5) as usize];
-                all[*at as usize] = (doc << 5) | (p & 31);
-                *at += 1;
+            for &p in &e.terms.packed {
+                if let Some(at) = next.get_mut((p >> 5) as usize) {
+                    all[*at as usize] = (doc << 5) | (p & 31);
+                    *at += 1;
+                }
             }
         }
-        RunPostings { terms, spans, all }
+        RunPostings { spans, all }
     }
 
     /// The postings of term number `t`.
     fn postings(&self, t: usize) -> &[u32] {
         let (start, n) = self.spans[t];
         &self.all[start as usize..(start + n) as usize]
-    }
-}
-
-/// A run's term numbers by term text: terms of up to [`SHORT`] bytes (nearly
-/// all) in a table of their own, found by their bytes loaded as two words
-/// (no string hashing, no `memcmp` call), longer ones in a map.
-#[derive(Default)]
-struct RunIds<'e> {
-    /// Open addressing, linear probing; at most half full. `len` 0: empty.
-    slots: Vec<RunSlot>,
-    used: usize,
-    long: FastMap<&'e str, u32>,
-}
-
-#[derive(Clone, Copy, Default)]
-struct RunSlot {
-    key: [u64; 2],
-    len: u8,
-    id: u32,
-}
-
-impl ShortSlot for RunSlot {
-    fn key(&self) -> [u64; 2] {
-        self.key
-    }
-    fn len(&self) -> u8 {
-        self.len
-    }
-}
-
-impl<'e> RunIds<'e> {
-    /// The number of the term `text[at..end]` (`at` and `end` at character
-    /// boundaries), from `new` when it is first met.
-    #[inline]
-    fn id(&mut self, text: &'e str, at: usize, end: usize, new: impl FnOnce() -> u32) -> u32 {
-        let len = end - at;
-        if len == 0 || len > SHORT {
-            return *self.long.entry(&text[at..end]).or_insert_with(new);
-        }
-        if (self.used + 1) * 2 > self.slots.len() {
-            self.grow();
-        }
-        let key = swar::key::<2>(text.as_bytes(), at, len);
-        match find_slot(&self.slots, key, len) {
-            Ok(i) => self.slots[i].id,
-            Err(i) => {
-                let id = new();
-                self.slots[i] = RunSlot {
-                    key,
-                    len: len as u8,
-                    id,
-                };
-                self.used += 1;
-                id
-            }
-        }
-    }
-
-    #[cold]
-    fn grow(&mut self) {
-        let old = std::mem::take(&mut self.slots);
-        self.slots = vec![RunSlot::default(); (old.len() * 2).max(1 << 10)];
-        for s in old.into_iter().filter(|s| s.len != 0) {
-            let i = find_slot(&self.slots, s.key, usize::from(s.len)).unwrap_or_else(|e| e);
-            self.slots[i] = s;
-        }
     }
 }
 
@@ -1425,36 +1374,42 @@ mod tests {
     }
 
     #[test]
-    fn run_ids_number_terms_as_a_map_would() {
-        // Short and long terms, terms that differ only past eight bytes,
-        // and enough of them to grow the table.
-        let mut words: Vec<String> = (0..3000).map(|i| format!("t{i}")).collect();
-        words.push("abcdefghijklmnop".into());
-        words.push("abcdefghijklmnoq".into());
-        words.push("abcdefghijklmnopq".into());
-        words.push("caf\u{e9}".into());
-        words.push(String::new());
-        let text = words.join("\n");
-        let mut ids = RunIds::default();
+    fn term_ids_number_terms_as_a_map_would() {
+        let words: Vec<String> = (0..3000).map(|i| format!("t{}", i % 1700)).collect();
+        let indexer = Indexer::new("en");
         let mut map: HashMap<&str, u32> = HashMap::new();
-        for _ in 0..2 {
-            let mut at = 0;
-            for w in &words {
-                let end = at + w.len();
-                let n = map.len() as u32;
-                let want = *map.entry(&text[at..end]).or_insert(n);
-                let mut made = n;
-                assert_eq!(
-                    ids.id(&text, at, end, || {
-                        made += 1;
-                        n
-                    }),
-                    want,
-                    "{w:?}"
-                );
-                assert_eq!(made, if want == n { n + 1 } else { n }, "{w:?}");
-                at = end + 1;
-            }
+        for w in &words {
+            let n = map.len() as u32;
+            let want = *map.entry(w).or_insert(n);
+            assert_eq!(indexer.term_id(w), want, "{w:?}");
+        }
+        assert_eq!(indexer.terms.lock().unwrap().texts.len(), 1700);
+    }
+
+    #[test]
+    fn index_leaves_out_another_indexers_terms() {
+        // One thread switching indexers: each entry keeps its own
+        // indexer's numbers, and an index takes only its own indexer's.
+        let (a, b) = (Indexer::new("en"), Indexer::new("en"));
+        let d1 = doc("p/", "Respite care", "night sitting service");
+        let d2 = doc("q/", "Hospice", "day care");
+        let e1 = a.entry(&d1);
+        let e2 = b.entry(&d2);
+        let e3 = a.entry(&d2);
+        let idx = read_back(&build_entries(&[e1.clone(), e2, e3.clone()], &a));
+        let want = read_back(&build_entries(
+            &[e1, doc_entry_without_terms(&a, &d2), e3],
+            &a,
+        ));
+        assert_eq!(idx.starts, want.starts);
+        assert_eq!(idx.search("care"), want.search("care"));
+        assert_eq!(idx.search("hospice").len(), 1);
+    }
+
+    fn doc_entry_without_terms(indexer: &Indexer, d: &Doc) -> Entry {
+        Entry {
+            terms: Terms::default(),
+            ..indexer.entry(d)
         }
     }
 
@@ -1548,8 +1503,8 @@ mod tests {
         out
     }
 
-    fn sorted_terms(e: &Entry) -> Vec<(String, u32)> {
-        let mut v: Vec<(String, u32)> = e.terms.iter().map(|(t, w)| (t.to_string(), w)).collect();
+    fn sorted_terms(indexer: &Indexer, e: &Entry) -> Vec<(String, u32)> {
+        let mut v = indexer.terms_of(e);
         v.sort();
         v
     }
@@ -1601,7 +1556,7 @@ mod tests {
         for d in &docs {
             let e = indexer.entry(d);
             assert_eq!(
-                sorted_terms(&e),
+                sorted_terms(&indexer, &e),
                 reference_terms(d, &indexer.stop),
                 "{}",
                 d.path
@@ -1610,8 +1565,8 @@ mod tests {
         // Another language's indexer on the same thread: no stop words.
         let other = Indexer::new("fr");
         let e = other.entry(&docs[2]);
-        assert_eq!(sorted_terms(&e), reference_terms(&docs[2], &[]));
-        assert_eq!(sorted_terms(&e).len(), 3);
+        assert_eq!(sorted_terms(&other, &e), reference_terms(&docs[2], &[]));
+        assert_eq!(sorted_terms(&other, &e).len(), 3);
     }
 
     #[test]
@@ -1645,7 +1600,7 @@ mod tests {
             let indexer = Indexer::new("en");
             let d = doc("p/", "Title Words", &text);
             proptest::prop_assert_eq!(
-                sorted_terms(&indexer.entry(&d)),
+                sorted_terms(&indexer, &indexer.entry(&d)),
                 reference_terms(&d, &indexer.stop)
             );
             let mut got = Vec::new();
