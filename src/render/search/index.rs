@@ -611,22 +611,24 @@ struct Vocab {
 }
 
 /// A word of up to [`SHORT`] bytes (zero-padded), its term and its counts in
-/// document `doc`, by field (title, heading, meta, body; saturating: the
-/// weights do not tell apart counts above 64).
+/// the current document, by field (title, heading, meta, body; saturating:
+/// the weights do not tell apart counts above 64; all zero when the word is
+/// not counted yet). No word holds a zero byte ([`for_each_word`] splits
+/// there), so the padded key alone tells words apart, and an empty slot has
+/// the key of no word (all zero). 24 bytes: the table is a thread's largest
+/// and is read for every word, so a smaller slot keeps more of it in cache.
 #[derive(Clone, Copy, Default)]
 struct WordSlot {
     key: [u64; 2],
     /// The term id, or [`STOP`].
     term: u32,
-    doc: u32,
     counts: [u8; 4],
-    /// 0 for an empty slot.
-    len: u8,
 }
 
 /// The term of a stop word: not indexed.
 const STOP: u32 = u32::MAX;
 
+/// A term's counts in the document it was last counted in (`doc`).
 #[derive(Clone, Copy, Default)]
 struct TermState {
     doc: u32,
@@ -635,40 +637,24 @@ struct TermState {
 
 const K: u64 = 0x9E37_79B9_7F4A_7C15;
 
-fn slot_hash(key: [u64; 2], len: usize) -> u64 {
-    ((key[0] ^ len as u64).wrapping_mul(K) ^ key[1]).wrapping_mul(K)
-}
-
-/// A slot of the open-addressing tables keyed by a short word's bytes
-/// (loaded as two words, zero-padded) and its length; length 0: empty.
-trait ShortSlot {
-    fn key(&self) -> [u64; 2];
-    fn len(&self) -> u8;
-}
-
-impl ShortSlot for WordSlot {
-    fn key(&self) -> [u64; 2] {
-        self.key
-    }
-    fn len(&self) -> u8 {
-        self.len
-    }
+fn slot_hash(key: [u64; 2]) -> u64 {
+    (key[0].wrapping_mul(K) ^ key[1]).wrapping_mul(K)
 }
 
 /// The slot of `slots` (a power of two long, never full) holding the word
-/// `key` of `len` bytes, or the empty slot where it would go: linear
+/// `key` (not all zero), or the empty slot where it would go: linear
 /// probing from its hash.
 #[inline]
-fn find_slot<S: ShortSlot>(slots: &[S], key: [u64; 2], len: usize) -> Result<usize, usize> {
+fn find_slot(slots: &[WordSlot], key: [u64; 2]) -> Result<usize, usize> {
     let mask = slots.len() - 1;
-    let mut i = (slot_hash(key, len) >> 32) as usize & mask;
+    let mut i = (slot_hash(key) >> 32) as usize & mask;
     loop {
-        let s = &slots[i];
-        if s.len() == 0 {
-            return Err(i);
-        }
-        if s.key() == key && usize::from(s.len()) == len {
+        let k = slots[i].key;
+        if (k[0] ^ key[0]) | (k[1] ^ key[1]) == 0 {
             return Ok(i);
+        }
+        if k[0] | k[1] == 0 {
+            return Err(i);
         }
         i = (i + 1) & mask;
     }
@@ -690,6 +676,10 @@ impl Vocab {
             self.slots = vec![WordSlot::default(); 1 << 12];
         }
         self.doc += 1;
+        // Counts a document left behind (none, unless it was cut short).
+        for &i in &self.words[..self.nwords] {
+            self.slots[i as usize].counts = [0; 4];
+        }
         self.nwords = 0;
         self.touched.clear();
     }
@@ -727,20 +717,20 @@ impl Vocab {
             return;
         }
         let (text, at) = within;
+        // Not empty and without zero bytes (see [`WordSlot`]): never all zero.
         let key = swar::key::<2>(text, at, b.len());
-        let i = match self.find(key, b.len()) {
+        let i = match find_slot(&self.slots, key) {
             Ok(i) => i,
             Err(mut i) => {
                 if (self.used + 1) * 2 > self.slots.len() {
                     self.grow();
-                    i = self.find(key, b.len()).unwrap_or_else(|e| e);
+                    i = find_slot(&self.slots, key).unwrap_or_else(|e| e);
                 }
                 let term = self.new_term(w, indexer);
                 self.slots[i] = WordSlot {
                     key,
                     term,
-                    len: b.len() as u8,
-                    ..WordSlot::default()
+                    counts: [0; 4],
                 };
                 self.used += 1;
                 i
@@ -749,11 +739,9 @@ impl Vocab {
         // Without a branch on whether the word is new to the document or
         // a stop word (both vary from word to word): a stop word's slot is
         // counted like any other, and [`Self::flush`] skips it.
-        let doc = self.doc;
         let s = &mut self.slots[i];
-        let fresh = s.doc != doc;
-        s.doc = doc;
-        let mut counts = u32::from_le_bytes(s.counts) & (u32::from(fresh).wrapping_sub(1));
+        let mut counts = u32::from_le_bytes(s.counts);
+        let fresh = counts == 0;
         let one = 1u32 << (8 * f);
         // Saturating: no count passes 255 (no carry into the next field).
         if (counts >> (8 * f)) & 0xff != 0xff {
@@ -765,12 +753,6 @@ impl Vocab {
         }
         self.words[self.nwords] = i as u32;
         self.nwords += usize::from(fresh);
-    }
-
-    /// The slot of a word, or the empty slot where it would go.
-    #[inline]
-    fn find(&self, key: [u64; 2], len: usize) -> Result<usize, usize> {
-        find_slot(&self.slots, key, len)
     }
 
     /// The current document's counts of `term`.
@@ -790,7 +772,7 @@ impl Vocab {
         for &i in &words[..self.nwords] {
             let s = &mut self.slots[i as usize];
             let (term, counts) = (s.term, s.counts);
-            s.doc = 0;
+            s.counts = [0; 4];
             if term == STOP {
                 continue;
             }
@@ -824,8 +806,8 @@ impl Vocab {
         self.flush();
         let old = std::mem::take(&mut self.slots);
         self.slots = vec![WordSlot::default(); old.len() * 2];
-        for s in old.into_iter().filter(|s| s.len != 0) {
-            let i = self.find(s.key, usize::from(s.len)).unwrap_or_else(|e| e);
+        for s in old.into_iter().filter(|s| s.key != [0, 0]) {
+            let i = find_slot(&self.slots, s.key).unwrap_or_else(|e| e);
             self.slots[i] = s;
         }
     }
@@ -1530,6 +1512,8 @@ mod tests {
             assert_eq!(got, reference_words(t), "{t:?}");
         }
         assert_eq!(tokenize("Don't STOP"), vec!["dont", "stop"]);
+        // A zero byte splits words: the word table relies on it.
+        assert_eq!(tokenize("ab\0cd\0\0e"), vec!["ab", "cd", "e"]);
     }
 
     #[test]
