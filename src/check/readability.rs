@@ -123,15 +123,16 @@ pub struct SyllableCache {
 }
 
 /// Longest word the cache keeps, in bytes (longer ones are counted each time).
-const KEY_BYTES: usize = 24;
-/// log2 of the number of slots (8,192 slots of 32 bytes: 256 KiB).
+const KEY_BYTES: usize = 16;
+/// log2 of the number of slots (8,192 slots of 24 bytes: 192 KiB; the
+/// smaller the slot, the more of the table stays in cache).
 const CACHE_BITS: u32 = 13;
 
 /// A cached word: its bytes, zero-padded, its syllables and its mark (see
 /// [`Marks`]). An empty slot has `len` 0, which no word has.
 #[derive(Clone, Copy, Default)]
 struct Slot {
-    key: [u64; 3],
+    key: [u64; 2],
     len: u8,
     marked: bool,
     syllables: u16,
@@ -202,9 +203,9 @@ impl SyllableCache {
             return (ascii_word_syllables(w), mark(w));
         }
         // The word's bytes eight at a time, zero-padded.
-        let key: [u64; 3] = key(b, start, len);
+        let key: [u64; 2] = key(b, start, len);
         const K: u64 = 0x9E37_79B9_7F4A_7C15;
-        let h = ((key[0].wrapping_mul(K) ^ key[1]).wrapping_mul(K) ^ key[2]).wrapping_mul(K);
+        let h = (key[0].wrapping_mul(K) ^ key[1]).wrapping_mul(K);
         let slot = &mut self.slots[(h >> (64 - CACHE_BITS)) as usize];
         if usize::from(slot.len) == len && slot.key == key {
             return (usize::from(slot.syllables), slot.marked);
