@@ -3,7 +3,7 @@
 //! don't lists, `@/` internal links, external links marked, unsafe URLs
 //! removed and raw HTML sanitised.
 
-use crate::check::{FastMap, FastSet};
+use crate::check::FastMap;
 use crate::diagnostics::{Diagnostic, SourceFile};
 use crate::resolve::Site;
 use crate::resolve::links::{self, Target};
@@ -202,7 +202,10 @@ pub fn render(text: &str, ctx: &Ctx) -> Rendered {
     events.extend(Parser::new_ext(text, options()).into_offset_iter());
     let mut html_events: Vec<Event> = SPARE_HTML_EVENTS.take();
     html_events.reserve(events.len());
+    // Heading ids, kept in order: they become `heading_ids`.
     let mut ids = UniqueIds::default();
+    // A heading's text, to make its id (room reused from heading to heading).
+    let mut title = String::new();
     let mut quote_stack: Vec<Close> = Vec::new();
     let mut link_stack: Vec<Close> = Vec::new();
     let mut has_raw_html = false;
@@ -245,7 +248,7 @@ pub fn render(text: &str, ctx: &Ctx) -> Rendered {
             }) => {
                 // Gather the heading's inner events to make its id.
                 let mut j = i + 1;
-                let mut title = String::new();
+                title.clear();
                 while j < events.len() && !matches!(events[j].0, Event::End(TagEnd::Heading(_))) {
                     if let Event::Text(t) | Event::Code(t) = &events[j].0 {
                         title.push_str(t);
@@ -267,7 +270,7 @@ pub fn render(text: &str, ctx: &Ctx) -> Rendered {
                 let mut open = String::with_capacity(hid.len() + 16);
                 open.push_str(heading_tag(lvl).0);
                 open.push_str(" id=\"");
-                let _ = pulldown_cmark_escape::escape_html(&mut open, &hid);
+                let _ = pulldown_cmark_escape::escape_html(&mut open, hid);
                 open.push('"');
                 if !classes.is_empty() {
                     open.push_str(" class=\"");
@@ -276,8 +279,7 @@ pub fn render(text: &str, ctx: &Ctx) -> Rendered {
                 }
                 open.push('>');
                 html_events.push(Event::Html(open.into()));
-                add_toc(&mut out.toc, lvl, &hid, title.trim());
-                out.heading_ids.push(hid);
+                add_toc(&mut out.toc, lvl, hid, title.trim());
                 in_heading = true;
                 // Render the inner events through the same loop by continuing at i+1;
                 // the End(Heading) arm writes the closing tag.
@@ -569,6 +571,7 @@ pub fn render(text: &str, ctx: &Ctx) -> Rendered {
         i += 1;
     }
     flush_block(&mut block, &mut out.prose);
+    out.heading_ids = ids.into_ids();
     let mut html = String::with_capacity(text.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, html_events.drain(..));
     keep_spare_events(events);
@@ -726,30 +729,82 @@ fn nesting(html: &str) -> (usize, u64) {
 /// Hands out ids that are unique within a page: `intro`, `intro-1`,
 /// `intro-2`, ... Each base remembers its next number, so ten thousand
 /// headings with the same words cost no more than ten thousand different ones.
+/// The ids are kept once, in order (they become the page's heading ids):
+/// the table holds only their positions, so an id is never copied.
 #[derive(Debug, Default)]
 pub struct UniqueIds {
-    // Only looked up, never listed: a fast hash rather than SipHash.
-    used: FastSet<String>,
+    /// Every id taken, in order.
+    ids: Vec<String>,
+    /// Positions in `ids`, by the id's hash (only looked up, never listed:
+    /// a fast hash rather than SipHash).
+    table: hashbrown::HashTable<usize>,
     next: FastMap<String, usize>,
 }
 
+fn id_hash(id: &str) -> u64 {
+    use std::hash::BuildHasher;
+    std::hash::BuildHasherDefault::<crate::check::FastHasher>::default().hash_one(id)
+}
+
 impl UniqueIds {
+    /// Start with `ids` taken (and kept, in order, for [`Self::into_ids`]).
+    pub fn from_ids(ids: Vec<String>) -> Self {
+        let mut u = UniqueIds {
+            ids,
+            ..UniqueIds::default()
+        };
+        for at in 0..u.ids.len() {
+            let h = id_hash(&u.ids[at]);
+            if !u.taken(&u.ids[at], h) {
+                u.index(at, h);
+            }
+        }
+        u
+    }
+
+    /// Every id taken, in the order they were taken.
+    pub fn into_ids(self) -> Vec<String> {
+        self.ids
+    }
+
+    fn taken(&self, id: &str, h: u64) -> bool {
+        self.table.find(h, |&at| self.ids[at] == id).is_some()
+    }
+
+    fn index(&mut self, at: usize, h: u64) {
+        let ids = &self.ids;
+        self.table.insert_unique(h, at, |&at| id_hash(&ids[at]));
+    }
+
+    fn take(&mut self, id: String, h: u64) -> &str {
+        let at = self.ids.len();
+        self.ids.push(id);
+        self.index(at, h);
+        &self.ids[at]
+    }
+
     /// Mark an id as taken (for ids given elsewhere on the page).
     pub fn reserve(&mut self, id: &str) {
-        self.used.insert(id.to_string());
+        let h = id_hash(id);
+        if !self.taken(id, h) {
+            self.take(id.to_string(), h);
+        }
     }
 
     /// `base` if it is free, else `base-N` with the smallest free N.
-    pub fn unique(&mut self, base: String) -> String {
-        if self.used.insert(base.clone()) {
-            return base;
+    pub fn unique(&mut self, base: String) -> &str {
+        let h = id_hash(&base);
+        if !self.taken(&base, h) {
+            return self.take(base, h);
         }
-        let n = self.next.entry(base.clone()).or_insert(1);
+        let mut n = self.next.get(&base).copied().unwrap_or(1);
         loop {
             let id = format!("{base}-{n}");
-            *n += 1;
-            if self.used.insert(id.clone()) {
-                return id;
+            n += 1;
+            let h = id_hash(&id);
+            if !self.taken(&id, h) {
+                self.next.insert(base, n);
+                return self.take(id, h);
             }
         }
     }
@@ -1000,6 +1055,14 @@ mod tests {
             ids.unique("same".into());
         }
         assert_eq!(ids.unique("same".into()), "same-100000");
+    }
+
+    #[test]
+    fn unique_ids_keep_given_ids_in_order() {
+        let mut ids = UniqueIds::from_ids(vec!["q".into(), "a".into(), "q".into()]);
+        assert_eq!(ids.unique("q".into()), "q-1");
+        assert_eq!(ids.unique("b".into()), "b");
+        assert_eq!(ids.into_ids(), ["q", "a", "q", "q-1", "b"]);
     }
 
     #[test]

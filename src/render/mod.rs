@@ -860,10 +860,9 @@ pub fn render_page_markdown(site: &Site, labels: &Labels, p: &Page) -> (Rendered
     };
     let mut r = markdown::render(p.body(), &ctx);
     let mut faq = Vec::new();
-    let mut ids = markdown::UniqueIds::default();
-    for h in &r.heading_ids {
-        ids.reserve(h);
-    }
+    // The body's heading ids are taken (kept, not copied) before the
+    // questions are given theirs.
+    let mut ids = markdown::UniqueIds::from_ids(std::mem::take(&mut r.heading_ids));
     for entry in &p.fm.faq {
         let e = entry.get_ref();
         // Answers live in the front matter: point diagnostics at the answer.
@@ -878,8 +877,7 @@ pub fn render_page_markdown(site: &Site, labels: &Labels, p: &Page) -> (Rendered
         if id.is_empty() {
             id = "question".into();
         }
-        let id = ids.unique(id);
-        r.heading_ids.push(id.clone());
+        let id = ids.unique(id).to_string();
         r.diagnostics.extend(a.diagnostics);
         r.links_out.extend(a.links_out);
         r.link_sources.extend(a.link_sources);
@@ -890,6 +888,7 @@ pub fn render_page_markdown(site: &Site, labels: &Labels, p: &Page) -> (Rendered
         r.plain.push_str(&a.plain);
         faq.push(json!({ "id": id, "question": e.question, "answer": a.html }));
     }
+    r.heading_ids = ids.into_ids();
     (r, faq)
 }
 

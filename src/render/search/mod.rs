@@ -24,10 +24,18 @@ pub fn page_doc(env: &Env, i: usize, r: &Rendered, faq: &[Value], plain: String)
             headings.push((id.to_string(), q.to_string()));
         }
     }
-    let mut text: Vec<(Field, String)> = headings
-        .iter()
-        .map(|(_, h)| (Field::Heading, h.clone()))
-        .collect();
+    // All the headings' words in one text, a line each, rather than a copy
+    // of each heading: the index counts a field's words, wherever they are.
+    let mut text: Vec<(Field, String)> = Vec::new();
+    if !headings.is_empty() {
+        let len = headings.iter().map(|(_, h)| h.len() + 1).sum();
+        let mut all = String::with_capacity(len);
+        for (_, h) in &headings {
+            all.push_str(h);
+            all.push('\n');
+        }
+        text.push((Field::Heading, all));
+    }
     text.push((Field::Meta, p.description().to_string()));
     for s in &p.fm.services {
         if let Some(&si) = site.services.get(s.get_ref()) {
