@@ -805,7 +805,6 @@ impl<'a> Env<'a> {
 }
 
 /// A provider's summary, as lists show it (see `docs/themes.md`).
-#[derive(Serialize)]
 pub struct ProviderSummary<'a> {
     id: &'a str,
     name: &'a str,
@@ -822,6 +821,38 @@ pub struct ProviderSummary<'a> {
     routes: Vec<LinkObject<'a>>,
     funding: Vec<LinkObject<'a>>,
     phone: Option<PhoneObject>,
+}
+
+impl ProviderSummary<'_> {
+    /// Writes the summary's fields, in order: its own serialisation and the
+    /// start of [`ProviderFull`]'s (a struct, not a flattened map, so that
+    /// templates key each field by its static name).
+    fn fields<S: serde::ser::SerializeStruct>(&self, st: &mut S) -> Result<(), S::Error> {
+        st.serialize_field("id", self.id)?;
+        st.serialize_field("name", self.name)?;
+        st.serialize_field("url", &self.url)?;
+        st.serialize_field("kind", &self.kind)?;
+        st.serialize_field("summary", self.summary)?;
+        st.serialize_field("illustrative", &self.illustrative)?;
+        st.serialize_field("rating", &self.rating)?;
+        st.serialize_field("rated", &self.rated)?;
+        st.serialize_field("areas_served", &self.areas_served)?;
+        st.serialize_field("services", &self.services)?;
+        st.serialize_field("conditions", &self.conditions)?;
+        st.serialize_field("settings", &self.settings)?;
+        st.serialize_field("routes", &self.routes)?;
+        st.serialize_field("funding", &self.funding)?;
+        st.serialize_field("phone", &self.phone)
+    }
+}
+
+impl Serialize for ProviderSummary<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut st = s.serialize_struct("ProviderSummary", 15)?;
+        self.fields(&mut st)?;
+        st.end()
+    }
 }
 
 /// Everything about a provider: its summary's fields and the rest.
@@ -873,23 +904,8 @@ impl ProviderFull<'_> {
 impl Serialize for ProviderFull<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let m = &self.summary;
         let mut st = s.serialize_struct("ProviderFull", 30)?;
-        st.serialize_field("id", m.id)?;
-        st.serialize_field("name", m.name)?;
-        st.serialize_field("url", &m.url)?;
-        st.serialize_field("kind", &m.kind)?;
-        st.serialize_field("summary", m.summary)?;
-        st.serialize_field("illustrative", &m.illustrative)?;
-        st.serialize_field("rating", &m.rating)?;
-        st.serialize_field("rated", &m.rated)?;
-        st.serialize_field("areas_served", &m.areas_served)?;
-        st.serialize_field("services", &m.services)?;
-        st.serialize_field("conditions", &m.conditions)?;
-        st.serialize_field("settings", &m.settings)?;
-        st.serialize_field("routes", &m.routes)?;
-        st.serialize_field("funding", &m.funding)?;
-        st.serialize_field("phone", &m.phone)?;
+        self.summary.fields(&mut st)?;
         st.serialize_field("address", &self.address)?;
         st.serialize_field("map_url", &self.map_url)?;
         st.serialize_field("out_of_hours_phone", &self.out_of_hours_phone)?;
