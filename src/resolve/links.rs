@@ -62,17 +62,12 @@ impl Index {
                 Some(Entry::new(rel, &[base, &p.path], Target::Page(i)))
             })
             .collect();
-        // A provider's path is `providers/{id}/` (`Provider::path`).
         let providers = site
             .provider_by_id
             .iter()
             .filter_map(|(id, &i)| {
                 let p = site.providers.get(i)?;
-                Some(Entry::new(
-                    id,
-                    &[base, "providers/", &p.id, "/"],
-                    Target::Provider(i),
-                ))
+                Some(Entry::new(id, &[base, &p.path()], Target::Provider(i)))
             })
             .collect();
         Index { pages, providers }
