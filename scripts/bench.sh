@@ -6,7 +6,9 @@
 #   scripts/bench.sh [RUNS]          RUNS timed builds per size (default 5)
 #
 # Environment: SIZES="1000 10000" (article counts), BENCH_DIR=/dev/shm/carehub-bench
-# (corpora and outputs; keep it on tmpfs), SEED=8.
+# (corpora and outputs; keep it on tmpfs), SEED=8, PEERS=hugo (also time Hugo,
+# Debian's `hugo` package, on the same hub made into a Hugo site by
+# examples/hugo_site; off by default, as Hugo takes about 10 s a run at 10,000).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -21,12 +23,19 @@ if [ ! -x /usr/bin/time ]; then
   exit 2
 fi
 case "$RUNS" in '' | *[!0-9]* | 0) echo "usage: scripts/bench.sh [RUNS]" >&2; exit 2 ;; esac
+PEERS="${PEERS:-}"
+case "$PEERS" in
+  '') ;;
+  hugo) command -v hugo > /dev/null || { echo "bench: PEERS=hugo needs hugo: apt-get install -y hugo" >&2; exit 2; } ;;
+  *) echo "bench: PEERS may be empty or hugo, not '$PEERS'" >&2; exit 2 ;;
+esac
 
-echo "== building carehub, gen_corpus and bench_floor (release)"
-cargo build --release --quiet --bin carehub --example gen_corpus --example bench_floor
+echo "== building carehub, gen_corpus, bench_floor and hugo_site (release)"
+cargo build --release --quiet --bin carehub --example gen_corpus --example bench_floor --example hugo_site
 mkdir -p "$DIR/bin"
 # Copies, so that another build sharing the target folder cannot swap them mid-run.
-cp "$TARGET/release/carehub" "$TARGET/release/examples/gen_corpus" "$TARGET/release/examples/bench_floor" "$DIR/bin/"
+cp "$TARGET/release/carehub" "$TARGET/release/examples/gen_corpus" "$TARGET/release/examples/bench_floor" \
+  "$TARGET/release/examples/hugo_site" "$DIR/bin/"
 CAREHUB="$DIR/bin/carehub"
 GEN="$DIR/bin/gen_corpus"
 FLOOR="$DIR/bin/bench_floor"
@@ -65,12 +74,25 @@ for n in $SIZES; do
     timed "$DIR/floor-$n.txt" "$FLOOR" "$corpus" "$DIR/floor-$n"
     files=$(sed -n 's/^rendered \([0-9]*\) files.*/\1/p' "$DIR/.stdout")
   done
-  for what in carehub floor; do
+  whats="carehub floor"
+  if [ "$PEERS" = hugo ]; then
+    whats="$whats hugo"
+    : > "$DIR/hugo-$n.txt"
+    "$DIR/bin/hugo_site" "$corpus" "$DIR/hugo-site-$n" > /dev/null
+    rm -rf "$DIR/hugo-out-$n"
+    hugo --quiet --source "$DIR/hugo-site-$n" --destination "$DIR/hugo-out-$n"
+    for _ in $(seq "$RUNS"); do
+      rm -rf "$DIR/hugo-out-$n"
+      timed "$DIR/hugo-$n.txt" hugo --quiet --source "$DIR/hugo-site-$n" --destination "$DIR/hugo-out-$n"
+    done
+    hugo_pages=$(find "$DIR/hugo-out-$n" -name '*.html' | wc -l)
+  fi
+  for what in $whats; do
     f="$DIR/$what-$n.txt"
     read -r med min max < <(stats "$f")
     cpu=$(awk '{print $3 + $4}' "$f" > "$DIR/.cpu"; stats "$DIR/.cpu" | cut -d' ' -f1)
     peak=$(awk -v k="$(maxcol "$f" 2)" 'BEGIN {printf "%.0f", k / 1024}')
-    count=$([ "$what" = carehub ] && echo "$pages" || echo "$files")
+    case "$what" in carehub) count=$pages ;; floor) count=$files ;; *) count=$hugo_pages ;; esac
     rate=$(awk -v p="$count" -v t="$med" 'BEGIN {printf "%.0f", (t > 0) ? p / t : 0}')
     MEDIAN[$what-$n]=$med
     printf '%-7s %-8s %8s %8s %8s %9s %9s %8s %10s\n' "$n" "$what" "$med" "$min" "$max" "$cpu" "$peak" "$count" "$rate"
@@ -83,6 +105,12 @@ for n in $SIZES; do
   awk -v c="${MEDIAN[carehub-$n]}" -v f="${MEDIAN[floor-$n]}" -v n="$n" \
     'BEGIN {printf "carehub/floor at %s articles: %.2fx (target at 10,000: at most 2.5x)\n", n, (f > 0) ? c / f : 0}'
 done
+if [ "$PEERS" = hugo ]; then
+  for n in $SIZES; do
+    awk -v c="${MEDIAN[carehub-$n]}" -v h="${MEDIAN[hugo-$n]}" -v n="$n" \
+      'BEGIN {printf "hugo/carehub at %s articles: carehub is %.1fx as fast as Hugo (%s)\n", n, (c > 0) ? h / c : 0, "'"$(hugo version | cut -d' ' -f2)"'"}'
+  done
+fi
 set -- $SIZES
 if [ $# -ge 2 ]; then
   small="$1"; large="${!#}"
