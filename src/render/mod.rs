@@ -879,7 +879,6 @@ pub fn render_page_markdown(site: &Site, labels: &Labels, p: &Page) -> (Rendered
         }
         let id = ids.unique(id).to_string();
         r.diagnostics.extend(a.diagnostics);
-        r.links_out.extend(a.links_out);
         r.link_sources.extend(a.link_sources);
         r.prose.extend(a.prose);
         r.word_count += a.word_count + e.question.split_whitespace().count();
