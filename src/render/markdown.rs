@@ -16,6 +16,9 @@ use serde::Serialize;
 use std::cell::OnceCell;
 use std::collections::VecDeque;
 use std::ops::Range;
+use words::count_words;
+
+mod words;
 
 /// One entry of a page's table of contents (h2, with its h3 children).
 #[derive(Debug, Clone, Serialize)]
@@ -184,6 +187,10 @@ enum Close {
     External,
 }
 
+/// How many headings a page's heading ids have room for up front (most
+/// pages have fewer): the table of ids is not rebuilt as it grows.
+const HEADINGS_ROOM: usize = 14;
+
 /// Render `text` (markdown) to HTML.
 pub fn render(text: &str, ctx: &Ctx) -> Rendered {
     // What ends every external link of the page, made at its first.
@@ -278,8 +285,9 @@ impl<'a> Iterator for Pass<'a> {
     type Item = Event<'a>;
 
     fn next(&mut self) -> Option<Event<'a>> {
-        if let Some(ev) = self.then.take() {
-            return Some(ev);
+        // Looked at before it is taken: taking moves the whole event.
+        if self.then.is_some() {
+            return self.then.take();
         }
         loop {
             let (ev, range) = match self.ahead.pop_front() {
@@ -308,7 +316,7 @@ impl<'a> Pass<'a> {
                 plain: String::with_capacity(text.len()),
                 ..Rendered::default()
             },
-            ids: UniqueIds::default(),
+            ids: UniqueIds::with_room(HEADINGS_ROOM),
             title: String::new(),
             quote_stack: Vec::new(),
             link_stack: Vec::new(),
@@ -350,7 +358,9 @@ impl<'a> Pass<'a> {
             Event::Start(Tag::Paragraph | Tag::Item | Tag::Heading { .. } | Tag::CodeBlock(_))
                 | Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::Heading(_))
         ) {
-            flush_block(&mut self.block, &mut self.out.prose);
+            if self.block.is_some() {
+                flush_block(&mut self.block, &mut self.out.prose);
+            }
             if matches!(ev, Event::Start(Tag::Paragraph | Tag::Item)) {
                 self.block_room = range.len().min(4096);
             }
@@ -863,6 +873,15 @@ fn id_hash(id: &str) -> u64 {
 }
 
 impl UniqueIds {
+    /// Room for `n` ids before the table grows.
+    pub fn with_room(n: usize) -> Self {
+        UniqueIds {
+            ids: Vec::with_capacity(n),
+            table: hashbrown::HashTable::with_capacity(n),
+            next: FastMap::default(),
+        }
+    }
+
     /// Start with `ids` taken (and kept, in order, for [`Self::into_ids`]).
     pub fn from_ids(ids: Vec<String>) -> Self {
         let mut u = UniqueIds {
@@ -969,65 +988,16 @@ fn add_toc(toc: &mut Vec<TocEntry>, level: u8, id: &str, title: &str) {
 /// End the prose block being built, keeping it if it holds any words.
 fn flush_block(block: &mut Option<ProseBlock>, prose: &mut Vec<ProseBlock>) {
     if let Some(b) = block.take()
-        && !b.text.trim().is_empty()
+        && has_words(&b.text)
     {
         prose.push(b);
     }
 }
 
-/// How many whitespace-separated words `t` has: `t.split_whitespace().count()`,
-/// but for ASCII text (nearly every piece) eight bytes at a time, as it
-/// runs on every piece of every page's text.
-fn count_words(t: &str) -> usize {
-    const LOW: u64 = u64::from_ne_bytes([0x7f; 8]);
-    const HIGH: u64 = u64::from_ne_bytes([0x80; 8]);
-    const fn each(b: u8) -> u64 {
-        u64::from_ne_bytes([b; 8])
-    }
-    // ASCII whitespace as `char::is_whitespace` has it: space, and tab to
-    // carriage return (vertical tab included).
-    let space = |c: u8| (c == b' ') | (c.wrapping_sub(b'\t') < 5);
-    let mut words = 0;
-    // Whether the byte before the next one is a space (or the start).
-    let mut after_space = true;
-    let mut chunks = t.as_bytes().chunks_exact(8);
-    for chunk in &mut chunks {
-        let mut word = [0u8; 8];
-        word.copy_from_slice(chunk);
-        let v = u64::from_le_bytes(word);
-        // Checked here rather than with `is_ascii` first: one pass over
-        // the text instead of two.
-        if v & HIGH != 0 {
-            return t.split_whitespace().count();
-        }
-        // Every byte is below 0x80, so no sum below carries into the next
-        // byte: the top bit of each byte says what that byte is.
-        let x = v ^ each(b' ');
-        let is_space = !(((x & LOW) + LOW) | x) & HIGH;
-        let from_tab = (v + each(0x80 - b'\t')) & HIGH;
-        let from_cr = (v + each(0x80 - b'\r' - 1)) & HIGH;
-        let spaces = is_space | (from_tab & !from_cr);
-        let before = (spaces << 8) | (u64::from(after_space) << 7);
-        words += top_bits(!spaces & HIGH & before);
-        after_space = spaces >> 63 == 1;
-    }
-    for &c in chunks.remainder() {
-        if c >= 0x80 {
-            return t.split_whitespace().count();
-        }
-        let s = space(c);
-        words += usize::from(after_space && !s);
-        after_space = s;
-    }
-    words
-}
-
-/// How many bytes of `m` have their top bit set, when no other bit is:
-/// one multiply, where `count_ones` (without the `popcnt` instruction,
-/// which the default x86-64 target lacks) is a dozen operations.
-fn top_bits(m: u64) -> usize {
-    // Each byte becomes 0 or 1; the multiply sums them all into the top byte.
-    ((m >> 7).wrapping_mul(u64::from_ne_bytes([1; 8])) >> 56) as usize
+/// Whether `t` is more than whitespace (`!t.trim().is_empty()`), at once
+/// when it starts with a visible ASCII character, as nearly all text does.
+fn has_words(t: &str) -> bool {
+    t.as_bytes().first().is_some_and(u8::is_ascii_graphic) || !t.trim_start().is_empty()
 }
 
 /// `javascript:`, `vbscript:` and `data:` URLs (ignoring case, spaces and control characters).
@@ -1153,42 +1123,6 @@ mod tests {
     }
 
     #[test]
-    fn words_are_counted_as_split_whitespace_does() {
-        let long = "one two  three\tfour\x0bfive\r\nsix ".repeat(9);
-        for t in [
-            "",
-            " ",
-            "word",
-            " word ",
-            "a b",
-            "caf\u{e9} cr\u{e8}me\u{a0}br\u{fb}l\u{e9}e",
-            "x\u{2003}y",
-            &long,
-            &long[1..],
-            &"a".repeat(200),
-            &" ".repeat(130),
-            &"ab ".repeat(64),
-            "\x08\x09\x0a\x0b\x0c\x0d\x0e\x1f\x20\x21\x7f",
-            "a\x08b\x0ec\x1fd\x7fe\x21f\x0ag\x0bh\x0ci\x0d",
-            // Not ASCII only in a later eight-byte word, or in the tail.
-            "one two three\u{2003}four five",
-            "one two three fo\u{2003}",
-            "one two three f\u{e9}\u{a0}x",
-        ] {
-            assert_eq!(count_words(t), t.split_whitespace().count(), "{t:?}");
-        }
-        // Every ASCII byte, at every place in an eight-byte word.
-        for c in 0u8..0x80 {
-            for at in 0..17 {
-                let mut t = "ab cd ef gh ij kl".as_bytes().to_vec();
-                t[at] = c;
-                let t = String::from_utf8(t).unwrap();
-                assert_eq!(count_words(&t), t.split_whitespace().count(), "{t:?}");
-            }
-        }
-    }
-
-    #[test]
     fn pages_render_alike_one_after_another() {
         // Pages rendered one after another on a thread come out as each
         // does alone.
@@ -1211,16 +1145,42 @@ mod tests {
     }
 
     #[test]
-    fn top_bits_counts_bytes_with_their_top_bit_set() {
-        for bits in 0u32..256 {
-            let mut m = 0u64;
-            for b in 0..8 {
-                if bits & (1 << b) != 0 {
-                    m |= 0x80 << (8 * b);
-                }
-            }
-            assert_eq!(top_bits(m), m.count_ones() as usize, "{m:#x}");
-        }
+    fn events_read_ahead_are_passed_on_once() {
+        let (_dir, c) = crate::check::testutil::compile_files(&[]);
+        let labels = Labels::default();
+        let ctx = Ctx {
+            site: &c.site,
+            labels: &labels,
+            src: &c.site.pages[0].src,
+            offset: 0,
+        };
+        let md = "## A [link](@/_index.md) and `code`\n\n\
+                  > ## Quoted [x](https://example.org)\n\n\
+                  > [!DO]\n> - one two\n\n\
+                  > [!DO] not a marker\n\n\
+                  > [!DONT]\n";
+        let r = render(md, &ctx);
+        assert_eq!(
+            r.html,
+            "<h2 id=\"a-link-and-code\">A <a href=\"/\">link</a> and <code>code</code></h2>\n\
+             <blockquote>\n<h2 id=\"quoted-x\">Quoted <a href=\"https://example.org\" \
+             class=\"external\" rel=\"external\">x<span class=\"visually-hidden\"> \
+             (external site)</span></a></h2>\n</blockquote>\n\
+             <div class=\"do-list\"><p class=\"do-list__label\">Do</p>\n<ul>\n<li>one two</li>\n</ul>\n</div>\n\
+             <blockquote>\n<p>[!DO] not a marker</p>\n</blockquote>\n\
+             <div class=\"dont-list\"><p class=\"dont-list__label\">Don't</p>\n</div>\n"
+        );
+        assert_eq!(r.heading_ids, ["a-link-and-code", "quoted-x"]);
+        // Each piece of text once: headings' words too, though read ahead.
+        assert_eq!(
+            r.plain,
+            "A link and .\nQuoted x.\none two\n[!DO] not a marker\n"
+        );
+        // Counted piece by piece, as the parser splits the text (`[`, `!DO`, `]`, ...).
+        assert_eq!(r.word_count, 13);
+        let prose: Vec<&str> = r.prose.iter().map(|b| b.text.as_str()).collect();
+        assert_eq!(prose, ["one two", "[!DO] not a marker"]);
+        assert_eq!(r.link_sources.len(), 1);
     }
 
     #[test]

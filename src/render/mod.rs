@@ -859,6 +859,9 @@ pub fn render_page_markdown(site: &Site, labels: &Labels, p: &Page) -> (Rendered
         offset: p.body_offset,
     };
     let mut r = markdown::render(p.body(), &ctx);
+    if p.fm.faq.is_empty() {
+        return (r, Vec::new());
+    }
     let mut faq = Vec::new();
     // The body's heading ids are taken (kept, not copied) before the
     // questions are given theirs.
