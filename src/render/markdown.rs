@@ -6,14 +6,19 @@
 use crate::check::FastMap;
 use crate::diagnostics::{Diagnostic, SourceFile};
 use crate::resolve::Site;
-use crate::resolve::links::{self, Target};
+use crate::resolve::links;
 use crate::resolve::slug::slugify;
 use pulldown_cmark::{
-    Alignment, BlockQuoteKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd,
+    Alignment, BlockQuoteKind, CowStr, DefaultBrokenLinkCallback, Event, HeadingLevel, LinkType,
+    OffsetIter, Options, Parser, Tag, TagEnd,
 };
 use serde::Serialize;
-use std::cell::Cell;
+use std::cell::OnceCell;
+use std::collections::VecDeque;
 use std::ops::Range;
+use words::count_words;
+
+mod words;
 
 /// One entry of a page's table of contents (h2, with its h3 children).
 #[derive(Debug, Clone, Serialize)]
@@ -31,8 +36,6 @@ pub struct Rendered {
     pub toc: Vec<TocEntry>,
     /// Every id given to a heading, in order.
     pub heading_ids: Vec<String>,
-    /// Internal link targets, for "links in and out".
-    pub links_out: Vec<Target>,
     pub word_count: usize,
     /// The prose as plain text (headings and paragraphs, no code), for search.
     pub plain: String,
@@ -64,7 +67,6 @@ impl Rendered {
         for h in &mut self.heading_ids {
             h.shrink_to_fit();
         }
-        self.links_out.shrink_to_fit();
         self.link_sources.shrink_to_fit();
         for l in &mut self.link_sources {
             l.url.shrink_to_fit();
@@ -79,7 +81,6 @@ impl Rendered {
             html: String::new(),
             toc: self.toc.clone(),
             heading_ids: self.heading_ids.clone(),
-            links_out: self.links_out.clone(),
             word_count: self.word_count,
             plain: String::new(),
             prose: Vec::new(),
@@ -183,399 +184,31 @@ enum Close {
     Html(&'static str),
     /// A link whose URL was unsafe: drop its end tag.
     Drop,
-    External(String),
+    External,
 }
+
+/// How many headings a page's heading ids have room for up front (most
+/// pages have fewer): the table of ids is not rebuilt as it grows.
+const HEADINGS_ROOM: usize = 14;
 
 /// Render `text` (markdown) to HTML.
 pub fn render(text: &str, ctx: &Ctx) -> Rendered {
-    let mut out = Rendered {
-        // Most of the text is prose: room for it up front rather than
-        // growing a page's worth of text a doubling at a time.
-        plain: String::with_capacity(text.len()),
-        ..Rendered::default()
-    };
-    // About one event for every 23 bytes of markdown (the 10,000-article
-    // benchmark hub): room for nearly every page's events at once.
-    // The two event lists reuse the thread's room from its last page.
-    let mut events: Vec<(Event, Range<usize>)> = SPARE_EVENTS.take();
-    events.reserve(text.len() / 16 + 16);
-    events.extend(Parser::new_ext(text, options()).into_offset_iter());
-    let mut html_events: Vec<Event> = SPARE_HTML_EVENTS.take();
-    html_events.reserve(events.len());
-    // Heading ids, kept in order: they become `heading_ids`.
-    let mut ids = UniqueIds::default();
-    // A heading's text, to make its id (room reused from heading to heading).
-    let mut title = String::new();
-    let mut quote_stack: Vec<Close> = Vec::new();
-    let mut link_stack: Vec<Close> = Vec::new();
-    let mut has_raw_html = false;
-    let mut first_raw_html = 0..0;
-    let mut in_code = 0usize;
-    // Prose collection: the block being built, and what it must skip.
-    let mut block: Option<ProseBlock> = None;
-    // Room for the next block's text: its markdown's length.
-    let mut block_room = 0;
-    let mut in_table = 0usize;
-    let mut in_heading = false;
-    let mut in_image = 0usize;
-    let mut link_starts: Vec<usize> = Vec::new();
-    let base_path = ctx.site.config.base_path_str();
-    // Table cells: their columns' alignments, whether in the head row, the
-    // column, and whether the open cell's end tag is written here.
-    let mut aligns: Vec<Alignment> = Vec::new();
-    let (mut in_head, mut column, mut cell_tag) = (false, 0usize, false);
-    let base_url = ctx.site.config.base_url.as_str();
-
-    let mut i = 0;
-    while i < events.len() {
-        // Each event is moved into the HTML events, never copied: only later
-        // events are looked at again (a heading's words, a do/don't marker).
-        let range = &events[i].1.clone();
-        let ev = std::mem::replace(&mut events[i].0, Event::Rule);
-        if matches!(
-            ev,
-            Event::Start(Tag::Paragraph | Tag::Item | Tag::Heading { .. } | Tag::CodeBlock(_))
-                | Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::Heading(_))
-        ) {
-            flush_block(&mut block, &mut out.prose);
-            if matches!(ev, Event::Start(Tag::Paragraph | Tag::Item)) {
-                block_room = range.len().min(4096);
-            }
-        }
-        match &ev {
-            Event::Start(Tag::Heading {
-                level, id, classes, ..
-            }) => {
-                // Gather the heading's inner events to make its id.
-                let mut j = i + 1;
-                title.clear();
-                while j < events.len() && !matches!(events[j].0, Event::End(TagEnd::Heading(_))) {
-                    if let Event::Text(t) | Event::Code(t) = &events[j].0 {
-                        title.push_str(t);
-                    }
-                    j += 1;
-                }
-                let base = id
-                    .as_ref()
-                    .map(|s| s.to_string())
-                    .unwrap_or_else(|| slugify(&title));
-                let base = if base.is_empty() {
-                    "section".to_string()
-                } else {
-                    base
-                };
-                let hid = ids.unique(base);
-                let lvl = heading_num(*level);
-                // `<h2 id="..." class="...">`
-                let mut open = String::with_capacity(hid.len() + 16);
-                open.push_str(heading_tag(lvl).0);
-                open.push_str(" id=\"");
-                let _ = pulldown_cmark_escape::escape_html(&mut open, hid);
-                open.push('"');
-                if !classes.is_empty() {
-                    open.push_str(" class=\"");
-                    let _ = pulldown_cmark_escape::escape_html(&mut open, &classes.join(" "));
-                    open.push('"');
-                }
-                open.push('>');
-                html_events.push(Event::Html(open.into()));
-                add_toc(&mut out.toc, lvl, hid, title.trim());
-                in_heading = true;
-                // Render the inner events through the same loop by continuing at i+1;
-                // the End(Heading) arm writes the closing tag.
-            }
-            Event::End(TagEnd::Heading(level)) => {
-                in_heading = false;
-                out.plain.push_str(".\n");
-                html_events.push(Event::Html(heading_tag(heading_num(*level)).1.into()));
-            }
-            Event::Start(Tag::BlockQuote(kind)) => {
-                let (open, close) = match kind {
-                    Some(BlockQuoteKind::Note) => {
-                        (card("non-urgent", &ctx.labels.non_urgent), "</div></div>\n")
-                    }
-                    Some(BlockQuoteKind::Important) | Some(BlockQuoteKind::Warning) => {
-                        (card("urgent", &ctx.labels.urgent), "</div></div>\n")
-                    }
-                    Some(BlockQuoteKind::Caution) => {
-                        (card("emergency", &ctx.labels.emergency), "</div></div>\n")
-                    }
-                    Some(BlockQuoteKind::Tip) => {
-                        ("<div class=\"inset\">\n".to_string(), "</div>\n")
-                    }
-                    None => match do_dont_marker(&events, i) {
-                        Some((is_do, skip_to)) => {
-                            let (cls, label) = if is_do {
-                                ("do-list", &ctx.labels.do_)
-                            } else {
-                                ("dont-list", &ctx.labels.dont)
-                            };
-                            html_events.push(Event::Html(
-                                format!(
-                                    "<div class=\"{cls}\"><p class=\"{cls}__label\">{}</p>\n",
-                                    escape_text(label)
-                                )
-                                .into(),
-                            ));
-                            quote_stack.push(Close::Html("</div>\n"));
-                            i = skip_to;
-                            continue;
-                        }
-                        None => {
-                            html_events.push(ev);
-                            quote_stack.push(Close::Plain);
-                            i += 1;
-                            continue;
-                        }
-                    },
-                };
-                html_events.push(Event::Html(open.into()));
-                quote_stack.push(Close::Html(close));
-            }
-            Event::End(TagEnd::BlockQuote(_)) => match quote_stack.pop() {
-                Some(Close::Html(s)) => html_events.push(Event::Html(s.into())),
-                _ => html_events.push(ev),
-            },
-            Event::Start(Tag::Table(cols)) => {
-                in_table += 1;
-                aligns.clone_from(cols);
-                // Focusable and named, so a wide table can be scrolled from the keyboard.
-                html_events.push(Event::Html(
-                    format!(
-                        "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"{}\">\n",
-                        escape_attr(&ctx.labels.table)
-                    )
-                    .into(),
-                ));
-                // Without alignments: pulldown-cmark would write them as
-                // inline styles; the cells below carry them as classes.
-                html_events.push(Event::Start(Tag::Table(Vec::new())));
-            }
-            Event::Start(Tag::TableHead) => {
-                (in_head, column) = (true, 0);
-                html_events.push(ev);
-            }
-            Event::End(TagEnd::TableHead) => {
-                in_head = false;
-                html_events.push(ev);
-            }
-            Event::Start(Tag::TableRow) => {
-                column = 0;
-                html_events.push(ev);
-            }
-            Event::Start(Tag::TableCell) => {
-                cell_tag = true;
-                match aligns.get(column) {
-                    Some(&a) if a != Alignment::None => {
-                        html_events.push(Event::Html(cell_open(in_head, a).into()));
-                    }
-                    _ => {
-                        cell_tag = false;
-                        html_events.push(ev);
-                    }
-                }
-            }
-            Event::End(TagEnd::Table) => {
-                in_table = in_table.saturating_sub(1);
-                html_events.push(ev);
-                html_events.push(Event::Html("</div>\n".into()));
-            }
-            Event::Start(Tag::Link {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => {
-                let dest = dest_url.trim();
-                link_starts.push(block.as_ref().map_or(0, |b| b.text.len()));
-                if dest.starts_with("@/") {
-                    let span = ctx.offset + range.start..ctx.offset + range.end;
-                    let url: CowStr = match links::find_link(ctx.site, dest) {
-                        Ok(f) => {
-                            out.links_out.push(f.target);
-                            // The page's URL is borrowed from the site's
-                            // link index; with a fragment, built once.
-                            let url: CowStr = match f.fragment {
-                                None => CowStr::Borrowed(f.url),
-                                Some(frag) => {
-                                    let mut u = String::with_capacity(f.url.len() + 1 + frag.len());
-                                    u.push_str(f.url);
-                                    u.push('#');
-                                    u.push_str(frag);
-                                    u.into()
-                                }
-                            };
-                            out.link_sources.push(LinkSource {
-                                url: url.to_string(),
-                                span: span.clone(),
-                            });
-                            url
-                        }
-                        Err((msg, hint)) => {
-                            out.diagnostics.push(
-                                Diagnostic::error_at("broken-link", ctx.src, span, msg)
-                                    .with_hint(hint),
-                            );
-                            CowStr::Borrowed("#")
-                        }
-                    };
-                    html_events.push(Event::Start(Tag::Link {
-                        link_type: *link_type,
-                        dest_url: url,
-                        title: title.clone(),
-                        id: id.clone(),
-                    }));
-                    link_stack.push(Close::Plain);
-                } else if is_unsafe_url(dest) {
-                    link_stack.push(Close::Drop);
-                } else if is_external(dest, base_url) {
-                    let title_attr = if title.is_empty() {
-                        String::new()
-                    } else {
-                        format!(" title=\"{}\"", escape_attr(title))
-                    };
-                    html_events.push(Event::Html(
-                        format!(
-                            "<a href=\"{}\"{title_attr} class=\"external\" rel=\"external\">",
-                            escape_attr(dest)
-                        )
-                        .into(),
-                    ));
-                    link_stack.push(Close::External(format!(
-                        "<span class=\"visually-hidden\"> {}</span></a>",
-                        escape_text(&ctx.labels.external)
-                    )));
-                } else {
-                    // A root-relative link is relative to the site, so it
-                    // follows the site when it is published under a sub-path.
-                    let href = if dest.starts_with('/')
-                        && !dest.starts_with("//")
-                        && !dest.starts_with(base_path)
-                    {
-                        format!("{base_path}{}", &dest[1..])
-                    } else {
-                        dest.to_string()
-                    };
-                    out.link_sources.push(LinkSource {
-                        url: href.clone(),
-                        span: ctx.offset + range.start..ctx.offset + range.end,
-                    });
-                    html_events.push(Event::Start(Tag::Link {
-                        link_type: *link_type,
-                        dest_url: href.into(),
-                        title: title.clone(),
-                        id: id.clone(),
-                    }));
-                    link_stack.push(Close::Plain);
-                }
-            }
-            Event::End(TagEnd::Link) => {
-                let start = link_starts.pop().unwrap_or(0);
-                if let Some(b) = block.as_mut()
-                    && start < b.text.len()
-                {
-                    b.links.push(start..b.text.len());
-                }
-                match link_stack.pop() {
-                    Some(Close::Drop) => {}
-                    Some(Close::External(s)) => html_events.push(Event::Html(s.into())),
-                    _ => html_events.push(ev),
-                }
-            }
-            Event::Start(Tag::Image {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => {
-                in_image += 1;
-                let dest = if is_unsafe_url(dest_url) {
-                    CowStr::from("")
-                } else {
-                    dest_url.clone()
-                };
-                if !dest.is_empty() && !is_external(&dest, base_url) {
-                    out.link_sources.push(LinkSource {
-                        url: dest.to_string(),
-                        span: ctx.offset + range.start..ctx.offset + range.end,
-                    });
-                }
-                html_events.push(Event::Start(Tag::Image {
-                    link_type: *link_type,
-                    dest_url: dest,
-                    title: title.clone(),
-                    id: id.clone(),
-                }));
-            }
-            Event::End(TagEnd::Image) => {
-                in_image = in_image.saturating_sub(1);
-                html_events.push(ev);
-            }
-            Event::Start(Tag::CodeBlock(_)) => {
-                in_code += 1;
-                html_events.push(ev);
-            }
-            Event::End(TagEnd::CodeBlock) => {
-                in_code = in_code.saturating_sub(1);
-                html_events.push(ev);
-            }
-            Event::Text(t) => {
-                if in_code == 0 {
-                    out.word_count += count_words(t);
-                    push_plain(&mut out.plain, t);
-                    if in_table == 0 && !in_heading && in_image == 0 {
-                        block
-                            .get_or_insert_with(|| ProseBlock {
-                                text: String::with_capacity(block_room),
-                                pieces: Vec::with_capacity(8),
-                                links: Vec::new(),
-                            })
-                            .push(t, ctx.offset + range.start);
-                    }
-                }
-                html_events.push(ev);
-            }
-            Event::SoftBreak | Event::HardBreak => {
-                out.plain.push(' ');
-                if let Some(b) = block.as_mut() {
-                    b.text.push(' ');
-                }
-                html_events.push(ev);
-            }
-            Event::End(TagEnd::Paragraph) | Event::End(TagEnd::Item) => {
-                if !out.plain.ends_with('\n') {
-                    out.plain.push('\n');
-                }
-                html_events.push(ev);
-            }
-            Event::End(TagEnd::TableCell) => {
-                if !out.plain.ends_with('\n') {
-                    out.plain.push('\n');
-                }
-                column += 1;
-                if std::mem::take(&mut cell_tag) {
-                    html_events.push(Event::Html(if in_head { "</th>" } else { "</td>" }.into()));
-                } else {
-                    html_events.push(ev);
-                }
-            }
-            Event::Html(_) | Event::InlineHtml(_) => {
-                if !has_raw_html {
-                    first_raw_html = range.clone();
-                }
-                has_raw_html = true;
-                html_events.push(ev);
-            }
-            _ => html_events.push(ev),
-        }
-        i += 1;
-    }
+    // What ends every external link of the page, made at its first.
+    let external_end = OnceCell::new();
+    let mut pass = Pass::new(text, ctx, &external_end);
+    let mut html = String::with_capacity(text.len() * 3 / 2);
+    // The writer pulls each event through the pass as it writes.
+    pulldown_cmark::html::push_html(&mut html, &mut pass);
+    let Pass {
+        mut out,
+        ids,
+        mut block,
+        has_raw_html,
+        first_raw_html,
+        ..
+    } = pass;
     flush_block(&mut block, &mut out.prose);
     out.heading_ids = ids.into_ids();
-    let mut html = String::with_capacity(text.len() * 3 / 2);
-    pulldown_cmark::html::push_html(&mut html, html_events.drain(..));
-    keep_spare_events(events);
-    keep_spare_html_events(html_events);
     // Only raw HTML can still hold an inline text-align style.
     let mut html = if has_raw_html {
         align_classes(html)
@@ -607,44 +240,537 @@ pub fn render(text: &str, ctx: &Ctx) -> Rendered {
     out
 }
 
-thread_local! {
-    /// Each thread's room for a page's parsed events and HTML events, kept
-    /// between pages: a page's lists take about five times its markdown's
-    /// size, and allocating them afresh for every page cost the allocator's
-    /// large-block path and the kernel's zeroing of new pages.
-    static SPARE_EVENTS: Cell<Vec<(Event<'static>, Range<usize>)>> = const { Cell::new(Vec::new()) };
-    static SPARE_HTML_EVENTS: Cell<Vec<Event<'static>>> = const { Cell::new(Vec::new()) };
+/// The pass over a page's events that adds what a care hub needs, one
+/// event at a time as pulldown-cmark's HTML writer asks for it (the
+/// events are never all held), gathering the page's text, headings and
+/// links on the way.
+struct Pass<'a> {
+    parser: OffsetIter<'a, DefaultBrokenLinkCallback>,
+    /// Events read ahead and not yet passed on: a heading's, to make its id
+    /// from its words; a block quote's first paragraph, for a do or don't marker.
+    ahead: VecDeque<(Event<'a>, Range<usize>)>,
+    /// An event to give after the one just given.
+    then: Option<Event<'a>>,
+    ctx: &'a Ctx<'a>,
+    external_end: &'a OnceCell<String>,
+    base_path: &'a str,
+    out: Rendered,
+    /// Heading ids, kept in order: they become `heading_ids`.
+    ids: UniqueIds,
+    /// A heading's text, to make its id (room reused from heading to heading).
+    title: String,
+    quote_stack: Vec<Close>,
+    link_stack: Vec<Close>,
+    has_raw_html: bool,
+    first_raw_html: Range<usize>,
+    in_code: usize,
+    /// The prose block being built.
+    block: Option<ProseBlock>,
+    /// Room for the next block's text: its markdown's length.
+    block_room: usize,
+    in_table: usize,
+    in_heading: bool,
+    in_image: usize,
+    /// Where in the block's text each open link's text starts.
+    link_starts: Vec<usize>,
+    /// Table cells: their columns' alignments, whether in the head row,
+    /// the column, and whether the open cell's end tag is written here.
+    aligns: Vec<Alignment>,
+    in_head: bool,
+    column: usize,
+    cell_tag: bool,
 }
 
-/// The most room (in bytes) a thread keeps for each list between pages: a
-/// rare huge page's lists are freed rather than held to the end.
-const SPARE_MAX_BYTES: usize = 4 << 20;
+impl<'a> Iterator for Pass<'a> {
+    type Item = Event<'a>;
 
-/// Keep `v`'s room, emptied, for the thread's next page (unless it is
-/// huge). Collecting a vector's own `into_iter` into a vector of a type of
-/// the same size and alignment (here the same type but for its lifetime)
-/// reuses its allocation; were that ever not so, this would only allocate.
-// `filter_map` changes the elements' lifetime, which `filter` cannot.
-#[allow(clippy::unnecessary_filter_map)]
-fn keep_spare_events(v: Vec<(Event<'_>, Range<usize>)>) {
-    if v.capacity() * std::mem::size_of::<(Event, Range<usize>)>() <= SPARE_MAX_BYTES {
-        SPARE_EVENTS.set(emptied(v).filter_map(|_| None).collect());
+    fn next(&mut self) -> Option<Event<'a>> {
+        // Looked at before it is taken: taking moves the whole event.
+        if self.then.is_some() {
+            return self.then.take();
+        }
+        loop {
+            let (ev, range) = match self.ahead.pop_front() {
+                Some(e) => e,
+                None => self.parser.next()?,
+            };
+            if let Some(ev) = self.step(ev, range) {
+                return Some(ev);
+            }
+        }
     }
 }
 
-/// [`keep_spare_events`] for the HTML events.
-// `filter_map` changes the elements' lifetime, which `filter` cannot.
-#[allow(clippy::unnecessary_filter_map)]
-fn keep_spare_html_events(v: Vec<Event<'_>>) {
-    if v.capacity() * std::mem::size_of::<Event>() <= SPARE_MAX_BYTES {
-        SPARE_HTML_EVENTS.set(emptied(v).filter_map(|_| None).collect());
+impl<'a> Pass<'a> {
+    fn new(text: &'a str, ctx: &'a Ctx<'a>, external_end: &'a OnceCell<String>) -> Self {
+        Pass {
+            parser: Parser::new_ext(text, options()).into_offset_iter(),
+            ahead: VecDeque::new(),
+            then: None,
+            ctx,
+            external_end,
+            base_path: ctx.site.config.base_path_str(),
+            out: Rendered {
+                // Most of the text is prose: room for it up front rather
+                // than growing a page's worth of text a doubling at a time.
+                plain: String::with_capacity(text.len()),
+                ..Rendered::default()
+            },
+            ids: UniqueIds::with_room(HEADINGS_ROOM),
+            title: String::new(),
+            quote_stack: Vec::new(),
+            link_stack: Vec::new(),
+            has_raw_html: false,
+            first_raw_html: 0..0,
+            in_code: 0,
+            block: None,
+            block_room: 0,
+            in_table: 0,
+            in_heading: false,
+            in_image: 0,
+            link_starts: Vec::new(),
+            aligns: Vec::new(),
+            in_head: false,
+            column: 0,
+            cell_tag: false,
+        }
     }
-}
 
-/// `v` cleared, as an iterator that owns its room (and yields nothing).
-fn emptied<T>(mut v: Vec<T>) -> std::vec::IntoIter<T> {
-    v.clear();
-    v.into_iter()
+    /// Whether there is a `k`th event after the current one (reading ahead
+    /// from the parser as far as that).
+    fn fill(&mut self, k: usize) -> bool {
+        while self.ahead.len() <= k {
+            match self.parser.next() {
+                Some(e) => self.ahead.push_back(e),
+                None => return false,
+            }
+        }
+        true
+    }
+
+    /// Take in one event: what to write for it, if anything (a second event
+    /// to write goes in `then`). The common events are handled here; the
+    /// rarer ones by methods of their own, kept out of line so that this
+    /// one, run for every event, stays small.
+    fn step(&mut self, ev: Event<'a>, range: Range<usize>) -> Option<Event<'a>> {
+        if matches!(
+            ev,
+            Event::Start(Tag::Paragraph | Tag::Item | Tag::Heading { .. } | Tag::CodeBlock(_))
+                | Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::Heading(_))
+        ) {
+            if self.block.is_some() {
+                flush_block(&mut self.block, &mut self.out.prose);
+            }
+            if matches!(ev, Event::Start(Tag::Paragraph | Tag::Item)) {
+                self.block_room = range.len().min(4096);
+            }
+        }
+        Some(match ev {
+            Event::Text(t) => {
+                if self.in_code == 0 {
+                    self.text(&t, range.start);
+                }
+                Event::Text(t)
+            }
+            ev @ (Event::SoftBreak | Event::HardBreak) => {
+                self.out.plain.push(' ');
+                if let Some(b) = self.block.as_mut() {
+                    b.text.push(' ');
+                }
+                ev
+            }
+            ev @ (Event::End(TagEnd::Paragraph) | Event::End(TagEnd::Item)) => {
+                if !self.out.plain.ends_with('\n') {
+                    self.out.plain.push('\n');
+                }
+                ev
+            }
+            Event::Start(Tag::Heading {
+                level, id, classes, ..
+            }) => self.heading(level, id, classes),
+            Event::End(TagEnd::Heading(level)) => {
+                self.in_heading = false;
+                self.out.plain.push_str(".\n");
+                Event::Html(heading_tag(heading_num(level)).1.into())
+            }
+            Event::Start(Tag::BlockQuote(kind)) => self.block_quote(kind),
+            ev @ Event::End(TagEnd::BlockQuote(_)) => match self.quote_stack.pop() {
+                Some(Close::Html(s)) => Event::Html(s.into()),
+                _ => ev,
+            },
+            Event::Start(Tag::Table(cols)) => self.table(cols),
+            ev @ Event::Start(Tag::TableHead) => {
+                (self.in_head, self.column) = (true, 0);
+                ev
+            }
+            ev @ Event::End(TagEnd::TableHead) => {
+                self.in_head = false;
+                ev
+            }
+            ev @ Event::Start(Tag::TableRow) => {
+                self.column = 0;
+                ev
+            }
+            ev @ Event::Start(Tag::TableCell) => match self.aligns.get(self.column) {
+                Some(&a) if a != Alignment::None => {
+                    self.cell_tag = true;
+                    Event::Html(cell_open(self.in_head, a).into())
+                }
+                _ => {
+                    self.cell_tag = false;
+                    ev
+                }
+            },
+            ev @ Event::End(TagEnd::TableCell) => {
+                if !self.out.plain.ends_with('\n') {
+                    self.out.plain.push('\n');
+                }
+                self.column += 1;
+                if std::mem::take(&mut self.cell_tag) {
+                    Event::Html(if self.in_head { "</th>" } else { "</td>" }.into())
+                } else {
+                    ev
+                }
+            }
+            ev @ Event::End(TagEnd::Table) => {
+                self.in_table = self.in_table.saturating_sub(1);
+                self.then = Some(Event::Html("</div>\n".into()));
+                ev
+            }
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => return self.link(link_type, &dest_url, title, id, range),
+            ev @ Event::End(TagEnd::Link) => return self.link_end(ev),
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => self.image(link_type, dest_url, title, id, range),
+            ev @ Event::End(TagEnd::Image) => {
+                self.in_image = self.in_image.saturating_sub(1);
+                ev
+            }
+            ev @ Event::Start(Tag::CodeBlock(_)) => {
+                self.in_code += 1;
+                ev
+            }
+            ev @ Event::End(TagEnd::CodeBlock) => {
+                self.in_code = self.in_code.saturating_sub(1);
+                ev
+            }
+            ev @ (Event::Html(_) | Event::InlineHtml(_)) => {
+                if !self.has_raw_html {
+                    self.first_raw_html = range;
+                }
+                self.has_raw_html = true;
+                ev
+            }
+            ev => ev,
+        })
+    }
+
+    /// A piece of text (not code): its words, the plain text, the prose.
+    fn text(&mut self, t: &str, start: usize) {
+        self.out.word_count += count_words(t);
+        self.out.plain.push_str(t);
+        if self.in_table == 0 && !self.in_heading && self.in_image == 0 {
+            let room = self.block_room;
+            self.block
+                .get_or_insert_with(|| ProseBlock {
+                    text: String::with_capacity(room),
+                    pieces: Vec::with_capacity(8),
+                    links: Vec::new(),
+                })
+                .push(t, self.ctx.offset + start);
+        }
+    }
+
+    /// A heading's opening tag, with its id (made from its words, read
+    /// ahead: they are passed on after it), and its entry in the contents.
+    #[inline(never)]
+    fn heading(
+        &mut self,
+        level: HeadingLevel,
+        id: Option<CowStr<'a>>,
+        classes: Vec<CowStr<'a>>,
+    ) -> Event<'a> {
+        let mut title = std::mem::take(&mut self.title);
+        title.clear();
+        let mut k = 0;
+        while self.fill(k) && !matches!(self.ahead[k].0, Event::End(TagEnd::Heading(_))) {
+            if let Event::Text(t) | Event::Code(t) = &self.ahead[k].0 {
+                title.push_str(t);
+            }
+            k += 1;
+        }
+        let base = id
+            .as_ref()
+            .map(|s| s.to_string())
+            .unwrap_or_else(|| slugify(&title));
+        let base = if base.is_empty() {
+            "section".to_string()
+        } else {
+            base
+        };
+        let hid = self.ids.unique(base);
+        let lvl = heading_num(level);
+        // `<h2 id="..." class="...">`, in room of the right size when
+        // nothing is escaped and there is no class.
+        let mut open = String::with_capacity(hid.len() + 10);
+        open.push_str(heading_tag(lvl).0);
+        open.push_str(" id=\"");
+        let _ = pulldown_cmark_escape::escape_html(&mut open, hid);
+        open.push('"');
+        if !classes.is_empty() {
+            open.push_str(" class=\"");
+            let _ = pulldown_cmark_escape::escape_html(&mut open, &classes.join(" "));
+            open.push('"');
+        }
+        open.push('>');
+        add_toc(&mut self.out.toc, lvl, hid, title.trim());
+        self.title = title;
+        self.in_heading = true;
+        Event::Html(open.into())
+    }
+
+    /// A block quote's start: a care card, an inset, a do or don't list
+    /// (its marker paragraph dropped) or a plain block quote.
+    #[inline(never)]
+    fn block_quote(&mut self, kind: Option<BlockQuoteKind>) -> Event<'a> {
+        let labels = self.ctx.labels;
+        let (open, close) = match kind {
+            Some(BlockQuoteKind::Note) => {
+                (card("non-urgent", &labels.non_urgent), "</div></div>\n")
+            }
+            Some(BlockQuoteKind::Important) | Some(BlockQuoteKind::Warning) => {
+                (card("urgent", &labels.urgent), "</div></div>\n")
+            }
+            Some(BlockQuoteKind::Caution) => {
+                (card("emergency", &labels.emergency), "</div></div>\n")
+            }
+            Some(BlockQuoteKind::Tip) => ("<div class=\"inset\">\n".to_string(), "</div>\n"),
+            None => match self.do_dont_marker() {
+                Some((is_do, marker_events)) => {
+                    // The marker paragraph is not written.
+                    self.ahead.drain(..marker_events);
+                    let (cls, label) = if is_do {
+                        ("do-list", &labels.do_)
+                    } else {
+                        ("dont-list", &labels.dont)
+                    };
+                    self.quote_stack.push(Close::Html("</div>\n"));
+                    return Event::Html(
+                        format!(
+                            "<div class=\"{cls}\"><p class=\"{cls}__label\">{}</p>\n",
+                            escape_text(label)
+                        )
+                        .into(),
+                    );
+                }
+                None => {
+                    self.quote_stack.push(Close::Plain);
+                    return Event::Start(Tag::BlockQuote(None));
+                }
+            },
+        };
+        self.quote_stack.push(Close::Html(close));
+        Event::Html(open.into())
+    }
+
+    /// A table's start: a focusable, named wrapper (so a wide table can be
+    /// scrolled from the keyboard), then the table without alignments
+    /// (pulldown-cmark would write them as inline styles; the cells carry
+    /// them as classes).
+    #[inline(never)]
+    fn table(&mut self, cols: Vec<Alignment>) -> Event<'a> {
+        self.in_table += 1;
+        self.aligns = cols;
+        self.then = Some(Event::Start(Tag::Table(Vec::new())));
+        Event::Html(
+            format!(
+                "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"{}\">\n",
+                escape_attr(&self.ctx.labels.table)
+            )
+            .into(),
+        )
+    }
+
+    /// An image's start: an unsafe URL emptied, a local one kept for the
+    /// link check.
+    #[inline(never)]
+    fn image(
+        &mut self,
+        link_type: LinkType,
+        dest_url: CowStr<'a>,
+        title: CowStr<'a>,
+        id: CowStr<'a>,
+        range: Range<usize>,
+    ) -> Event<'a> {
+        let ctx = self.ctx;
+        self.in_image += 1;
+        let dest = if is_unsafe_url(&dest_url) {
+            CowStr::from("")
+        } else {
+            dest_url
+        };
+        if !dest.is_empty() && !is_external(&dest, &ctx.site.config.base_url) {
+            self.out.link_sources.push(LinkSource {
+                url: String::from(&*dest),
+                span: ctx.offset + range.start..ctx.offset + range.end,
+            });
+        }
+        Event::Start(Tag::Image {
+            link_type,
+            dest_url: dest,
+            title,
+            id,
+        })
+    }
+
+    /// A link's end: its text's range in the prose block, and what closes it.
+    #[inline(never)]
+    fn link_end(&mut self, ev: Event<'a>) -> Option<Event<'a>> {
+        let start = self.link_starts.pop().unwrap_or(0);
+        if let Some(b) = self.block.as_mut()
+            && start < b.text.len()
+        {
+            b.links.push(start..b.text.len());
+        }
+        match self.link_stack.pop() {
+            Some(Close::Drop) => None,
+            Some(Close::External) => Some(Event::Html(CowStr::Borrowed(self.external_end()))),
+            _ => Some(ev),
+        }
+    }
+
+    /// A link's start: `@/` links resolved, unsafe URLs dropped, external
+    /// links marked, root-relative links put under the site's base path.
+    #[inline(never)]
+    fn link(
+        &mut self,
+        link_type: LinkType,
+        dest_url: &str,
+        title: CowStr<'a>,
+        id: CowStr<'a>,
+        range: Range<usize>,
+    ) -> Option<Event<'a>> {
+        let ctx = self.ctx;
+        let dest = dest_url.trim();
+        self.link_starts
+            .push(self.block.as_ref().map_or(0, |b| b.text.len()));
+        let span = ctx.offset + range.start..ctx.offset + range.end;
+        let url: CowStr<'a> = if dest.starts_with("@/") {
+            match links::find_link(ctx.site, dest) {
+                Ok(f) => {
+                    // The page's URL is borrowed from the site's link
+                    // index; with a fragment, built once.
+                    let url: CowStr = match f.fragment {
+                        None => CowStr::Borrowed(f.url),
+                        Some(frag) => {
+                            let mut u = String::with_capacity(f.url.len() + 1 + frag.len());
+                            u.push_str(f.url);
+                            u.push('#');
+                            u.push_str(frag);
+                            u.into()
+                        }
+                    };
+                    self.out.link_sources.push(LinkSource {
+                        url: String::from(&*url),
+                        span,
+                    });
+                    url
+                }
+                Err((msg, hint)) => {
+                    self.out.diagnostics.push(
+                        Diagnostic::error_at("broken-link", ctx.src, span, msg).with_hint(hint),
+                    );
+                    CowStr::Borrowed("#")
+                }
+            }
+        } else if is_unsafe_url(dest) {
+            self.link_stack.push(Close::Drop);
+            return None;
+        } else if is_external(dest, &ctx.site.config.base_url) {
+            let title_attr = if title.is_empty() {
+                String::new()
+            } else {
+                format!(" title=\"{}\"", escape_attr(&title))
+            };
+            self.link_stack.push(Close::External);
+            return Some(Event::Html(
+                format!(
+                    "<a href=\"{}\"{title_attr} class=\"external\" rel=\"external\">",
+                    escape_attr(dest)
+                )
+                .into(),
+            ));
+        } else {
+            // A root-relative link is relative to the site, so it follows
+            // the site when it is published under a sub-path.
+            let base_path = self.base_path;
+            let href =
+                if dest.starts_with('/') && !dest.starts_with("//") && !dest.starts_with(base_path)
+                {
+                    format!("{base_path}{}", &dest[1..])
+                } else {
+                    dest.to_string()
+                };
+            self.out.link_sources.push(LinkSource {
+                url: href.clone(),
+                span,
+            });
+            href.into()
+        };
+        self.link_stack.push(Close::Plain);
+        Some(Event::Start(Tag::Link {
+            link_type,
+            dest_url: url,
+            title,
+            id,
+        }))
+    }
+
+    /// What ends an external link: its label for screen readers, then `</a>`.
+    fn external_end(&self) -> &'a str {
+        self.external_end.get_or_init(|| {
+            format!(
+                "<span class=\"visually-hidden\"> {}</span></a>",
+                escape_text(&self.ctx.labels.external)
+            )
+        })
+    }
+
+    /// If the block quote just started begins with `[!DO]` or `[!DONT]`,
+    /// say which, and how many of the events ahead are its marker paragraph.
+    fn do_dont_marker(&mut self) -> Option<(bool, usize)> {
+        if !(self.fill(0) && matches!(self.ahead[0].0, Event::Start(Tag::Paragraph))) {
+            return None;
+        }
+        let mut text = String::new();
+        let mut k = 1;
+        while self.fill(k) {
+            match &self.ahead[k].0 {
+                Event::Text(t) => text.push_str(t),
+                _ => break,
+            }
+            k += 1;
+        }
+        let marker = text.trim();
+        let is_do = match marker.to_ascii_uppercase().as_str() {
+            "[!DO]" => true,
+            "[!DONT]" | "[!DON'T]" | "[!DON’T]" => false,
+            _ => return None,
+        };
+        // Only a paragraph holding just the marker (the list follows it).
+        match self.fill(k) && matches!(self.ahead[k].0, Event::End(TagEnd::Paragraph)) {
+            true => Some((is_do, k + 1)),
+            false => None,
+        }
+    }
 }
 
 /// The opening tag of an aligned table cell: `<th class="align-right">`.
@@ -747,6 +873,15 @@ fn id_hash(id: &str) -> u64 {
 }
 
 impl UniqueIds {
+    /// Room for `n` ids before the table grows.
+    pub fn with_room(n: usize) -> Self {
+        UniqueIds {
+            ids: Vec::with_capacity(n),
+            table: hashbrown::HashTable::with_capacity(n),
+            next: FastMap::default(),
+        }
+    }
+
     /// Start with `ids` taken (and kept, in order, for [`Self::into_ids`]).
     pub fn from_ids(ids: Vec<String>) -> Self {
         let mut u = UniqueIds {
@@ -850,97 +985,19 @@ fn add_toc(toc: &mut Vec<TocEntry>, level: u8, id: &str, title: &str) {
     }
 }
 
-/// If the block quote starting at `i` begins with `[!DO]` or `[!DONT]`, say
-/// which, and the index of the first event after the marker paragraph.
-fn do_dont_marker(events: &[(Event, Range<usize>)], i: usize) -> Option<(bool, usize)> {
-    if !matches!(events.get(i + 1), Some((Event::Start(Tag::Paragraph), _))) {
-        return None;
-    }
-    let mut text = String::new();
-    let mut j = i + 2;
-    while let Some((Event::Text(t), _)) = events.get(j) {
-        text.push_str(t);
-        j += 1;
-    }
-    let marker = text.trim();
-    let is_do = match marker.to_ascii_uppercase().as_str() {
-        "[!DO]" => true,
-        "[!DONT]" | "[!DON'T]" | "[!DON’T]" => false,
-        _ => return None,
-    };
-    // Only a paragraph holding just the marker (the list follows it).
-    match events.get(j) {
-        Some((Event::End(TagEnd::Paragraph), _)) => Some((is_do, j + 1)),
-        _ => None,
-    }
-}
-
 /// End the prose block being built, keeping it if it holds any words.
 fn flush_block(block: &mut Option<ProseBlock>, prose: &mut Vec<ProseBlock>) {
     if let Some(b) = block.take()
-        && !b.text.trim().is_empty()
+        && has_words(&b.text)
     {
         prose.push(b);
     }
 }
 
-/// How many whitespace-separated words `t` has: `t.split_whitespace().count()`,
-/// but for ASCII text (nearly every piece) eight bytes at a time, as it
-/// runs on every piece of every page's text.
-fn count_words(t: &str) -> usize {
-    const LOW: u64 = u64::from_ne_bytes([0x7f; 8]);
-    const HIGH: u64 = u64::from_ne_bytes([0x80; 8]);
-    const fn each(b: u8) -> u64 {
-        u64::from_ne_bytes([b; 8])
-    }
-    // ASCII whitespace as `char::is_whitespace` has it: space, and tab to
-    // carriage return (vertical tab included).
-    let space = |c: u8| (c == b' ') | (c.wrapping_sub(b'\t') < 5);
-    let mut words = 0;
-    // Whether the byte before the next one is a space (or the start).
-    let mut after_space = true;
-    let mut chunks = t.as_bytes().chunks_exact(8);
-    for chunk in &mut chunks {
-        let mut word = [0u8; 8];
-        word.copy_from_slice(chunk);
-        let v = u64::from_le_bytes(word);
-        // Checked here rather than with `is_ascii` first: one pass over
-        // the text instead of two.
-        if v & HIGH != 0 {
-            return t.split_whitespace().count();
-        }
-        // Every byte is below 0x80, so no sum below carries into the next
-        // byte: the top bit of each byte says what that byte is.
-        let x = v ^ each(b' ');
-        let is_space = !(((x & LOW) + LOW) | x) & HIGH;
-        let from_tab = (v + each(0x80 - b'\t')) & HIGH;
-        let from_cr = (v + each(0x80 - b'\r' - 1)) & HIGH;
-        let spaces = is_space | (from_tab & !from_cr);
-        let before = (spaces << 8) | (u64::from(after_space) << 7);
-        words += top_bits(!spaces & HIGH & before);
-        after_space = spaces >> 63 == 1;
-    }
-    for &c in chunks.remainder() {
-        if c >= 0x80 {
-            return t.split_whitespace().count();
-        }
-        let s = space(c);
-        words += usize::from(after_space && !s);
-        after_space = s;
-    }
-    words
-}
-
-/// How many bytes of `m` have their top bit set, when no other bit is:
-/// one multiply, where `count_ones` (without the `popcnt` instruction,
-/// which the default x86-64 target lacks) is a dozen operations.
-fn top_bits(m: u64) -> usize {
-    // Each byte becomes 0 or 1; the multiply sums them all into the top byte.
-    ((m >> 7).wrapping_mul(u64::from_ne_bytes([1; 8])) >> 56) as usize
-}
-
-fn push_plain(plain: &mut String, t: &str) {
-    plain.push_str(t);
+/// Whether `t` is more than whitespace (`!t.trim().is_empty()`), at once
+/// when it starts with a visible ASCII character, as nearly all text does.
+fn has_words(t: &str) -> bool {
+    t.as_bytes().first().is_some_and(u8::is_ascii_graphic) || !t.trim_start().is_empty()
 }
 
 /// `javascript:`, `vbscript:` and `data:` URLs (ignoring case, spaces and control characters).
@@ -1066,61 +1123,9 @@ mod tests {
     }
 
     #[test]
-    fn words_are_counted_as_split_whitespace_does() {
-        let long = "one two  three\tfour\x0bfive\r\nsix ".repeat(9);
-        for t in [
-            "",
-            " ",
-            "word",
-            " word ",
-            "a b",
-            "caf\u{e9} cr\u{e8}me\u{a0}br\u{fb}l\u{e9}e",
-            "x\u{2003}y",
-            &long,
-            &long[1..],
-            &"a".repeat(200),
-            &" ".repeat(130),
-            &"ab ".repeat(64),
-            "\x08\x09\x0a\x0b\x0c\x0d\x0e\x1f\x20\x21\x7f",
-            "a\x08b\x0ec\x1fd\x7fe\x21f\x0ag\x0bh\x0ci\x0d",
-            // Not ASCII only in a later eight-byte word, or in the tail.
-            "one two three\u{2003}four five",
-            "one two three fo\u{2003}",
-            "one two three f\u{e9}\u{a0}x",
-        ] {
-            assert_eq!(count_words(t), t.split_whitespace().count(), "{t:?}");
-        }
-        // Every ASCII byte, at every place in an eight-byte word.
-        for c in 0u8..0x80 {
-            for at in 0..17 {
-                let mut t = "ab cd ef gh ij kl".as_bytes().to_vec();
-                t[at] = c;
-                let t = String::from_utf8(t).unwrap();
-                assert_eq!(count_words(&t), t.split_whitespace().count(), "{t:?}");
-            }
-        }
-    }
-
-    #[test]
-    fn event_lists_keep_their_room_between_pages() {
-        let text = "# A\n\nSome *words* and [a link](https://example.org).\n".repeat(50);
-        let mut v: Vec<(Event, Range<usize>)> = Vec::with_capacity(4000);
-        v.extend(Parser::new_ext(&text, options()).into_offset_iter());
-        let (ptr, cap) = (v.as_ptr() as usize, v.capacity());
-        keep_spare_events(v);
-        let back = SPARE_EVENTS.take();
-        assert!(back.is_empty());
-        assert_eq!((back.as_ptr() as usize, back.capacity()), (ptr, cap));
-        let html: Vec<Event> = Vec::with_capacity(1000);
-        let (ptr, cap) = (html.as_ptr() as usize, html.capacity());
-        keep_spare_html_events(html);
-        let back = SPARE_HTML_EVENTS.take();
-        assert_eq!((back.as_ptr() as usize, back.capacity()), (ptr, cap));
-        // A huge list is not kept.
-        keep_spare_html_events(Vec::with_capacity(SPARE_MAX_BYTES));
-        assert_eq!(SPARE_HTML_EVENTS.take().capacity(), 0);
-        // Pages rendered one after another on a thread (reusing the room)
-        // come out as each does alone.
+    fn pages_render_alike_one_after_another() {
+        // Pages rendered one after another on a thread come out as each
+        // does alone.
         let (_dir, c) = crate::check::testutil::compile_files(&[]);
         let labels = Labels::default();
         let ctx = Ctx {
@@ -1140,16 +1145,42 @@ mod tests {
     }
 
     #[test]
-    fn top_bits_counts_bytes_with_their_top_bit_set() {
-        for bits in 0u32..256 {
-            let mut m = 0u64;
-            for b in 0..8 {
-                if bits & (1 << b) != 0 {
-                    m |= 0x80 << (8 * b);
-                }
-            }
-            assert_eq!(top_bits(m), m.count_ones() as usize, "{m:#x}");
-        }
+    fn events_read_ahead_are_passed_on_once() {
+        let (_dir, c) = crate::check::testutil::compile_files(&[]);
+        let labels = Labels::default();
+        let ctx = Ctx {
+            site: &c.site,
+            labels: &labels,
+            src: &c.site.pages[0].src,
+            offset: 0,
+        };
+        let md = "## A [link](@/_index.md) and `code`\n\n\
+                  > ## Quoted [x](https://example.org)\n\n\
+                  > [!DO]\n> - one two\n\n\
+                  > [!DO] not a marker\n\n\
+                  > [!DONT]\n";
+        let r = render(md, &ctx);
+        assert_eq!(
+            r.html,
+            "<h2 id=\"a-link-and-code\">A <a href=\"/\">link</a> and <code>code</code></h2>\n\
+             <blockquote>\n<h2 id=\"quoted-x\">Quoted <a href=\"https://example.org\" \
+             class=\"external\" rel=\"external\">x<span class=\"visually-hidden\"> \
+             (external site)</span></a></h2>\n</blockquote>\n\
+             <div class=\"do-list\"><p class=\"do-list__label\">Do</p>\n<ul>\n<li>one two</li>\n</ul>\n</div>\n\
+             <blockquote>\n<p>[!DO] not a marker</p>\n</blockquote>\n\
+             <div class=\"dont-list\"><p class=\"dont-list__label\">Don't</p>\n</div>\n"
+        );
+        assert_eq!(r.heading_ids, ["a-link-and-code", "quoted-x"]);
+        // Each piece of text once: headings' words too, though read ahead.
+        assert_eq!(
+            r.plain,
+            "A link and .\nQuoted x.\none two\n[!DO] not a marker\n"
+        );
+        // Counted piece by piece, as the parser splits the text (`[`, `!DO`, `]`, ...).
+        assert_eq!(r.word_count, 13);
+        let prose: Vec<&str> = r.prose.iter().map(|b| b.text.as_str()).collect();
+        assert_eq!(prose, ["one two", "[!DO] not a marker"]);
+        assert_eq!(r.link_sources.len(), 1);
     }
 
     #[test]

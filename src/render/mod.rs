@@ -859,6 +859,9 @@ pub fn render_page_markdown(site: &Site, labels: &Labels, p: &Page) -> (Rendered
         offset: p.body_offset,
     };
     let mut r = markdown::render(p.body(), &ctx);
+    if p.fm.faq.is_empty() {
+        return (r, Vec::new());
+    }
     let mut faq = Vec::new();
     // The body's heading ids are taken (kept, not copied) before the
     // questions are given theirs.
@@ -879,7 +882,6 @@ pub fn render_page_markdown(site: &Site, labels: &Labels, p: &Page) -> (Rendered
         }
         let id = ids.unique(id).to_string();
         r.diagnostics.extend(a.diagnostics);
-        r.links_out.extend(a.links_out);
         r.link_sources.extend(a.link_sources);
         r.prose.extend(a.prose);
         r.word_count += a.word_count + e.question.split_whitespace().count();
