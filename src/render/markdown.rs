@@ -1126,61 +1126,61 @@ mod tests {
     fn pages_render_alike_one_after_another() {
         // Pages rendered one after another on a thread come out as each
         // does alone.
-        let (_dir, c) = crate::check::testutil::compile_files(&[]);
-        let labels = Labels::default();
-        let ctx = Ctx {
-            site: &c.site,
-            labels: &labels,
-            src: &c.site.pages[0].src,
-            offset: 0,
-        };
-        let long = "## Same\n\nText [x](/y) and [h](@/_index.md#top).\n\n| a | b |\n|--:|:-:|\n| 1 | 2 |\n".repeat(40);
-        let short = "> [!NOTE]\n> A *note*.\n";
-        let first = render(&long, &ctx).html;
-        assert!(first.contains("<a href=\"/#top\">h</a>"), "{first}");
-        let short_html = render(short, &ctx).html;
-        assert_eq!(render(&long, &ctx).html, first);
-        assert_eq!(render(short, &ctx).html, short_html);
-        assert!(short_html.contains("care-card--non-urgent"), "{short_html}");
+        with_ctx(|ctx| {
+            let long = "## Same\n\nText [x](/y) and [h](@/_index.md#top).\n\n| a | b |\n|--:|:-:|\n| 1 | 2 |\n".repeat(40);
+            let short = "> [!NOTE]\n> A *note*.\n";
+            let first = render(&long, ctx).html;
+            assert!(first.contains("<a href=\"/#top\">h</a>"), "{first}");
+            let short_html = render(short, ctx).html;
+            assert_eq!(render(&long, ctx).html, first);
+            assert_eq!(render(short, ctx).html, short_html);
+            assert!(short_html.contains("care-card--non-urgent"), "{short_html}");
+        });
     }
 
     #[test]
     fn events_read_ahead_are_passed_on_once() {
+        with_ctx(|ctx| {
+            let md = "## A [link](@/_index.md) and `code`\n\n\
+                      > ## Quoted [x](https://example.org)\n\n\
+                      > [!DO]\n> - one two\n\n\
+                      > [!DO] not a marker\n\n\
+                      > [!DONT]\n";
+            let r = render(md, ctx);
+            assert_eq!(
+                r.html,
+                "<h2 id=\"a-link-and-code\">A <a href=\"/\">link</a> and <code>code</code></h2>\n\
+                 <blockquote>\n<h2 id=\"quoted-x\">Quoted <a href=\"https://example.org\" \
+                 class=\"external\" rel=\"external\">x<span class=\"visually-hidden\"> \
+                 (external site)</span></a></h2>\n</blockquote>\n\
+                 <div class=\"do-list\"><p class=\"do-list__label\">Do</p>\n<ul>\n<li>one two</li>\n</ul>\n</div>\n\
+                 <blockquote>\n<p>[!DO] not a marker</p>\n</blockquote>\n\
+                 <div class=\"dont-list\"><p class=\"dont-list__label\">Don't</p>\n</div>\n"
+            );
+            assert_eq!(r.heading_ids, ["a-link-and-code", "quoted-x"]);
+            // Each piece of text once: headings' words too, though read ahead.
+            assert_eq!(
+                r.plain,
+                "A link and .\nQuoted x.\none two\n[!DO] not a marker\n"
+            );
+            // Counted piece by piece, as the parser splits the text (`[`, `!DO`, `]`, ...).
+            assert_eq!(r.word_count, 13);
+            let prose: Vec<&str> = r.prose.iter().map(|b| b.text.as_str()).collect();
+            assert_eq!(prose, ["one two", "[!DO] not a marker"]);
+            assert_eq!(r.link_sources.len(), 1);
+        });
+    }
+
+    /// Calls `f` with a context for rendering on a minimal compiled site.
+    fn with_ctx(f: impl FnOnce(&Ctx)) {
         let (_dir, c) = crate::check::testutil::compile_files(&[]);
         let labels = Labels::default();
-        let ctx = Ctx {
+        f(&Ctx {
             site: &c.site,
             labels: &labels,
             src: &c.site.pages[0].src,
             offset: 0,
-        };
-        let md = "## A [link](@/_index.md) and `code`\n\n\
-                  > ## Quoted [x](https://example.org)\n\n\
-                  > [!DO]\n> - one two\n\n\
-                  > [!DO] not a marker\n\n\
-                  > [!DONT]\n";
-        let r = render(md, &ctx);
-        assert_eq!(
-            r.html,
-            "<h2 id=\"a-link-and-code\">A <a href=\"/\">link</a> and <code>code</code></h2>\n\
-             <blockquote>\n<h2 id=\"quoted-x\">Quoted <a href=\"https://example.org\" \
-             class=\"external\" rel=\"external\">x<span class=\"visually-hidden\"> \
-             (external site)</span></a></h2>\n</blockquote>\n\
-             <div class=\"do-list\"><p class=\"do-list__label\">Do</p>\n<ul>\n<li>one two</li>\n</ul>\n</div>\n\
-             <blockquote>\n<p>[!DO] not a marker</p>\n</blockquote>\n\
-             <div class=\"dont-list\"><p class=\"dont-list__label\">Don't</p>\n</div>\n"
-        );
-        assert_eq!(r.heading_ids, ["a-link-and-code", "quoted-x"]);
-        // Each piece of text once: headings' words too, though read ahead.
-        assert_eq!(
-            r.plain,
-            "A link and .\nQuoted x.\none two\n[!DO] not a marker\n"
-        );
-        // Counted piece by piece, as the parser splits the text (`[`, `!DO`, `]`, ...).
-        assert_eq!(r.word_count, 13);
-        let prose: Vec<&str> = r.prose.iter().map(|b| b.text.as_str()).collect();
-        assert_eq!(prose, ["one two", "[!DO] not a marker"]);
-        assert_eq!(r.link_sources.len(), 1);
+        });
     }
 
     #[test]

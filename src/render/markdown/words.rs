@@ -124,11 +124,7 @@ mod sse2 {
 /// the reference the SSE2 count is tested against.
 #[cfg_attr(target_arch = "x86_64", allow(dead_code))]
 fn swar_count(t: &[u8]) -> Option<usize> {
-    const LOW: u64 = u64::from_ne_bytes([0x7f; 8]);
-    const HIGH: u64 = u64::from_ne_bytes([0x80; 8]);
-    const fn each(b: u8) -> u64 {
-        u64::from_ne_bytes([b; 8])
-    }
+    use crate::swar::{HIGH, bytes_in};
     let mut words = 0;
     // Whether the byte before the next one is a space (or the start).
     let mut after_space = true;
@@ -140,13 +136,8 @@ fn swar_count(t: &[u8]) -> Option<usize> {
         if v & HIGH != 0 {
             return None;
         }
-        // Every byte is below 0x80, so no sum below carries into the next
-        // byte: the top bit of each byte says what that byte is.
-        let x = v ^ each(b' ');
-        let is_space = !(((x & LOW) + LOW) | x) & HIGH;
-        let from_tab = (v + each(0x80 - b'\t')) & HIGH;
-        let from_cr = (v + each(0x80 - b'\r' - 1)) & HIGH;
-        let spaces = is_space | (from_tab & !from_cr);
+        // Every byte is below 0x80, as `bytes_in` needs.
+        let spaces = bytes_in(v, b' ', b' ') | bytes_in(v, b'\t', b'\r');
         let before = (spaces << 8) | (u64::from(after_space) << 7);
         words += top_bits(!spaces & HIGH & before);
         after_space = spaces >> 63 == 1;
@@ -168,7 +159,7 @@ fn swar_count(t: &[u8]) -> Option<usize> {
 #[cfg_attr(target_arch = "x86_64", allow(dead_code))]
 fn top_bits(m: u64) -> usize {
     // Each byte becomes 0 or 1; the multiply sums them all into the top byte.
-    ((m >> 7).wrapping_mul(u64::from_ne_bytes([1; 8])) >> 56) as usize
+    ((m >> 7).wrapping_mul(crate::swar::ONES) >> 56) as usize
 }
 
 #[cfg(test)]
