@@ -840,3 +840,28 @@ fn root_relative_markdown_links_follow_a_sub_path() {
     assert!(html.contains("href=\"/hub/faq/\">faq</a>"), "{html}");
     assert!(html.contains("href=\"/hub/faq/\">kept</a>"), "{html}");
 }
+
+#[test]
+fn search_finds_words_of_nested_lists_and_around_images() {
+    // A nested list starts straight after its outer item's words, and an
+    // image's alt text touches the words around it: each is still a word.
+    let site = TestSite::new();
+    site.write_bytes("static/map.png", b"not really a png");
+    site.write(
+        "content/help.md",
+        &page(
+            "Help",
+            "- zebra\n  - yak\n\nSee![quokka map](/map.png)wombat here.\n",
+        ),
+    );
+    site.build().ok();
+    let idx = index_of(&site.path("public"));
+    for word in ["zebra", "yak", "quokka", "map", "wombat"] {
+        assert_eq!(
+            idx.search(word).first().map(|h| h.path.as_str()),
+            Some("help/"),
+            "{word}"
+        );
+    }
+    assert!(idx.search("zebrayak").is_empty());
+}

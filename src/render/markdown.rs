@@ -364,6 +364,11 @@ impl<'a> Pass<'a> {
             if matches!(ev, Event::Start(Tag::Paragraph | Tag::Item)) {
                 self.block_room = range.len().min(4096);
             }
+            // A block's words never run on from the text before it (an
+            // outer list item's, before a nested list).
+            if matches!(ev, Event::Start(_)) {
+                self.plain_break(b'\n');
+            }
         }
         Some(match ev {
             Event::Text(t) => {
@@ -452,6 +457,7 @@ impl<'a> Pass<'a> {
             }) => self.image(link_type, dest_url, title, id, range),
             ev @ Event::End(TagEnd::Image) => {
                 self.in_image = self.in_image.saturating_sub(1);
+                self.plain_break(b' ');
                 ev
             }
             ev @ Event::Start(Tag::CodeBlock(_)) => {
@@ -471,6 +477,21 @@ impl<'a> Pass<'a> {
             }
             ev => ev,
         })
+    }
+
+    /// End the plain text's last word with `sep` (a space or a line
+    /// break), unless it ends with white space already or is empty.
+    #[inline]
+    fn plain_break(&mut self, sep: u8) {
+        if self
+            .out
+            .plain
+            .as_bytes()
+            .last()
+            .is_some_and(|c| !c.is_ascii_whitespace())
+        {
+            self.out.plain.push(char::from(sep));
+        }
     }
 
     /// A piece of text (not code): its words, the plain text, the prose.
@@ -612,6 +633,8 @@ impl<'a> Pass<'a> {
     ) -> Event<'a> {
         let ctx = self.ctx;
         self.in_image += 1;
+        // Its text (the alt text) is words of its own in the plain text.
+        self.plain_break(b' ');
         let dest = if is_unsafe_url(&dest_url) {
             CowStr::from("")
         } else {
@@ -1168,6 +1191,20 @@ mod tests {
             let prose: Vec<&str> = r.prose.iter().map(|b| b.text.as_str()).collect();
             assert_eq!(prose, ["one two", "[!DO] not a marker"]);
             assert_eq!(r.link_sources.len(), 1);
+        });
+    }
+
+    #[test]
+    fn plain_text_keeps_words_of_separate_blocks_apart() {
+        with_ctx(|ctx| {
+            // A nested list starts right after its outer item's text, and an
+            // image's alt text sits between words with no space around it.
+            let md = "- outer\n  - inner\n\nSee![alt text](/x.png)after.\n\n\
+                      - item\n  ```\n  code\n  ```\n  tail\n";
+            let r = render(md, ctx);
+            assert_eq!(r.plain, "outer\ninner\nSee alt text after.\nitem\ntail\n");
+            let prose: Vec<&str> = r.prose.iter().map(|b| b.text.as_str()).collect();
+            assert_eq!(prose, ["outer", "inner", "Seeafter.", "item", "tail"]);
         });
     }
 
