@@ -195,11 +195,24 @@ impl PageChecks {
 
     /// Check page `i`, whose markdown is `r`.
     pub fn page(&self, site: &Site, i: usize, r: &Rendered) -> PageFindings {
+        self.page_fed(site, i, r, None)
+    }
+
+    /// [`Self::page`], telling `feed` of every word of the page's prose as
+    /// the reading-age check reads it.
+    pub fn page_fed(
+        &self,
+        site: &Site,
+        i: usize,
+        r: &Rendered,
+        feed: Option<&mut dyn readability::WordFeed>,
+    ) -> PageFindings {
         // The reading-age check walks the page's words, and notes those
         // where a plain-language term may start as it goes: the lint then
         // looks only at those.
         let mut marks = self.lint.as_ref().and_then(|l| l.marks());
-        let (reading, warning) = readability::page_marked(site, &site.pages[i], r, marks.as_mut());
+        let (reading, warning) =
+            readability::page_marked(site, &site.pages[i], r, marks.as_mut(), feed);
         let mut diagnostics: Vec<Diagnostic> = warning.into_iter().collect();
         if let Some(lint) = &self.lint {
             let found = marks.as_ref().map(|m| m.found.as_slice());

@@ -941,7 +941,7 @@ mod tests {
             test: starts,
             found: Vec::new(),
         };
-        crate::check::readability::score_blocks_marked(blocks, Some(&mut marks));
+        crate::check::readability::score_blocks_marked(blocks, Some(&mut marks), None);
         hit_list(&find_marked(ac, starts, terms, blocks, &marks.found))
     }
 

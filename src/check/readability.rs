@@ -120,6 +120,8 @@ pub struct SyllableCache {
     slots: Vec<Slot>,
     /// The [`Marks::id`] its slots' marks were made with (0: none).
     marks_id: u64,
+    /// The [`WordFeed::id`] its slots' feed numbers were made with (0: none).
+    feed_id: u64,
 }
 
 /// Longest word the cache keeps, in bytes (longer ones are counted each time).
@@ -128,14 +130,32 @@ const KEY_BYTES: usize = 16;
 /// smaller the slot, the more of the table stays in cache).
 const CACHE_BITS: u32 = 13;
 
-/// A cached word: its bytes, zero-padded, its syllables and its mark (see
-/// [`Marks`]). An empty slot has `len` 0, which no word has.
+/// A cached word: its bytes, zero-padded, its syllables, its mark (see
+/// [`Marks`]) and its feed's number (see [`WordFeed`]; 0: none yet). An
+/// empty slot has `len` 0, which no word has.
 #[derive(Clone, Copy, Default)]
 struct Slot {
     key: [u64; 2],
     len: u8,
     marked: bool,
     syllables: u16,
+    fed: u32,
+}
+
+/// Another pass over a page's prose words (the search index's body
+/// terms), fed by the reading-age walk so that the words are read once.
+/// The walk hands it each word of an ASCII block with the number it gave
+/// the same word before (kept beside the word's syllables), and each
+/// block beyond ASCII whole, which it splits itself.
+pub trait WordFeed {
+    /// Tells this feed's numbers apart from any other's, for the cache (not 0).
+    fn id(&self) -> u64;
+    /// One use of the word `w` (ASCII, from its first to its last letter
+    /// or digit), with the number this feed gave it before (0: none).
+    /// Returns the number to keep for it (0: keep none).
+    fn word(&mut self, w: &str, before: u32) -> u32;
+    /// Every word of `text` (a block beyond ASCII).
+    fn text(&mut self, text: &str);
 }
 
 /// Which words another check wants to see (see [`Marks`]).
@@ -163,6 +183,7 @@ impl Default for SyllableCache {
         SyllableCache {
             slots: vec![Slot::default(); 1 << CACHE_BITS],
             marks_id: 0,
+            feed_id: 0,
         }
     }
 }
@@ -177,28 +198,44 @@ impl SyllableCache {
         }
     }
 
+    /// Make the slots' feed numbers those of the feed `id`, forgetting
+    /// every word when they were another's.
+    fn use_feed(&mut self, id: u64) {
+        if self.feed_id != id {
+            self.slots.fill(Slot::default());
+            self.feed_id = id;
+        }
+    }
+
     /// The syllables of the word `b[start..end]`, ASCII that starts and
     /// ends with a letter or digit (see [`ascii_word_syllables`]).
     #[inline]
-    fn word(&mut self, b: &[u8], start: usize, end: usize) -> usize {
-        self.word_marked(b, start, end, None).0
+    fn word(&mut self, text: &str, start: usize, end: usize) -> usize {
+        self.word_marked(text, start, end, None, None).0
     }
 
     /// [`Self::word`], and whether `test` wants the word (false without
-    /// one). With a test, the cache must be [`Self::use_marks`]'d for its
-    /// id; without one, a word it does not have is not added when its
-    /// slots hold marks (it cannot say the word's).
+    /// one); `feed`, if any, is told of the word. With a test, the cache
+    /// must be [`Self::use_marks`]'d for its id; without one, a word it does
+    /// not have is not added when its slots hold marks (it cannot say the
+    /// word's). The same goes for a feed ([`Self::use_feed`]), except that
+    /// a slot without the feed's number is only asked again.
     #[inline]
     fn word_marked(
         &mut self,
-        b: &[u8],
+        text: &str,
         start: usize,
         end: usize,
         test: Option<&dyn WordTest>,
+        feed: Option<&mut dyn WordFeed>,
     ) -> (usize, bool) {
+        let b = text.as_bytes();
         let len = end - start;
         let mark = |w: &[u8]| test.is_some_and(|t| t.wants(w));
         if len > KEY_BYTES {
+            if let Some(f) = feed {
+                f.word(&text[start..end], 0);
+            }
             let w = &b[start..end];
             return (ascii_word_syllables(w), mark(w));
         }
@@ -208,11 +245,15 @@ impl SyllableCache {
         let h = (key[0].wrapping_mul(K) ^ key[1]).wrapping_mul(K);
         let slot = &mut self.slots[(h >> (64 - CACHE_BITS)) as usize];
         if usize::from(slot.len) == len && slot.key == key {
+            if let Some(f) = feed {
+                slot.fed = f.word(&text[start..end], slot.fed);
+            }
             return (usize::from(slot.syllables), slot.marked);
         }
         let w = &b[start..end];
         let n = ascii_word_syllables(w);
         let marked = mark(w);
+        let fed = feed.map_or(0, |f| f.word(&text[start..end], 0));
         if let Ok(syllables) = u16::try_from(n)
             && (test.is_some() || self.marks_id == 0)
         {
@@ -221,6 +262,7 @@ impl SyllableCache {
                 len: len as u8,
                 marked,
                 syllables,
+                fed,
             };
         }
         (n, marked)
@@ -240,7 +282,7 @@ pub fn count_sentence(s: &str) -> Counts {
 /// [`count_sentence`], remembering each word's syllables in `cache`.
 pub fn count_sentence_cached(s: &str, cache: &mut SyllableCache) -> Counts {
     let mut c = if s.is_ascii() {
-        count_ascii(s.as_bytes(), cache)
+        count_ascii(s, cache)
     } else {
         let mut c = Counts::default();
         for w in words(s) {
@@ -310,19 +352,28 @@ fn word_ends8(b: &[u8], at: usize) -> u64 {
 
 /// [`words`] and [`word_syllables`] for ASCII text (the common case, and
 /// the hot loop of the reading-age check).
-fn count_ascii(b: &[u8], cache: &mut SyllableCache) -> Counts {
+fn count_ascii(text: &str, cache: &mut SyllableCache) -> Counts {
+    let b = text.as_bytes();
     let mut c = Counts::default();
     let mut i = 0;
     while i < b.len() {
         match next_ascii_word(b, i) {
             Ok((start, end, next)) => {
-                c.add_word(cache.word(b, start, end));
+                c.add_word(cache.word(text, start, end));
                 i = next;
             }
             Err(next) => i = next + 1,
         }
     }
     c
+}
+
+/// `feed` for one call, leaving it for the next.
+fn reborrow<'a>(feed: &'a mut Option<&mut dyn WordFeed>) -> Option<&'a mut dyn WordFeed> {
+    match feed {
+        Some(f) => Some(&mut **f),
+        None => None,
+    }
 }
 
 /// A [`WordTest`], and where the words it wants go (their ranges).
@@ -337,6 +388,7 @@ fn score_ascii(
     text: &str,
     cache: &mut SyllableCache,
     mut marks: Option<MarkSink>,
+    mut feed: Option<&mut dyn WordFeed>,
     mut f: impl FnMut(Range<usize>, Counts),
 ) {
     let b = text.as_bytes();
@@ -363,10 +415,8 @@ fn score_ascii(
         let end = loop {
             match next_ascii_word(b, i) {
                 Ok((ws, we, next)) => {
-                    let (n, marked) = match &mut marks {
-                        None => (cache.word(b, ws, we), false),
-                        Some((test, _)) => cache.word_marked(b, ws, we, Some(*test)),
-                    };
+                    let test = marks.as_ref().map(|m| m.0);
+                    let (n, marked) = cache.word_marked(text, ws, we, test, reborrow(&mut feed));
                     seg.add_word(n);
                     if marked && let Some((_, found)) = &mut marks {
                         found(ws..we);
@@ -958,13 +1008,15 @@ pub struct SentenceScore {
 /// Score a page's prose blocks. Returns the totals and the page's
 /// hardest sentences (at most `HARDEST`), hardest first.
 pub fn score_blocks(blocks: &[ProseBlock]) -> (Counts, Vec<SentenceScore>) {
-    score_blocks_marked(blocks, None)
+    score_blocks_marked(blocks, None, None)
 }
 
-/// [`score_blocks`], also finding the words `marks` wants.
+/// [`score_blocks`], also finding the words `marks` wants and telling
+/// `feed` of every word.
 pub fn score_blocks_marked(
     blocks: &[ProseBlock],
     mut marks: Option<&mut Marks>,
+    mut feed: Option<&mut dyn WordFeed>,
 ) -> (Counts, Vec<SentenceScore>) {
     let mut total = Counts::default();
     // (grade, words, block, range): only the few hardest keep their text.
@@ -972,6 +1024,9 @@ pub fn score_blocks_marked(
     CACHE.with_borrow_mut(|cache| {
         if let Some(m) = &marks {
             cache.use_marks(m.id);
+        }
+        if let Some(f) = &feed {
+            cache.use_feed(f.id());
         }
         for (bi, b) in blocks.iter().enumerate() {
             let mut sentence = |r: Range<usize>, c: Counts| {
@@ -986,15 +1041,20 @@ pub fn score_blocks_marked(
                     top.truncate(HARDEST);
                 }
             };
+            let feed = reborrow(&mut feed);
             if b.text.is_ascii() {
                 match &mut marks {
                     Some(m) => {
                         let mut found = |r: Range<usize>| m.found.push((bi, r));
-                        score_ascii(&b.text, cache, Some((m.test, &mut found)), sentence);
+                        let marks = Some((m.test, &mut found as &mut dyn FnMut(Range<usize>)));
+                        score_ascii(&b.text, cache, marks, feed, sentence);
                     }
-                    None => score_ascii(&b.text, cache, None, sentence),
+                    None => score_ascii(&b.text, cache, None, feed, sentence),
                 }
             } else {
+                if let Some(f) = feed {
+                    f.text(&b.text);
+                }
                 for r in sentences(&b.text) {
                     let c = count_sentence_cached(&b.text[r.clone()], cache);
                     sentence(r, c);
@@ -1042,18 +1102,20 @@ pub fn check(
 /// Score one page's prose, with a warning when it is above the site's
 /// target grade.
 pub fn page(site: &Site, p: &Page, r: &Rendered) -> (Option<Score>, Option<Diagnostic>) {
-    page_marked(site, p, r, None)
+    page_marked(site, p, r, None, None)
 }
 
-/// [`page`], also finding the words `marks` wants.
+/// [`page`], also finding the words `marks` wants and telling `feed` of
+/// every word.
 pub fn page_marked(
     site: &Site,
     p: &Page,
     r: &Rendered,
     marks: Option<&mut Marks>,
+    feed: Option<&mut dyn WordFeed>,
 ) -> (Option<Score>, Option<Diagnostic>) {
     let target = site.config.check.reading_grade;
-    let (counts, hardest) = score_blocks_marked(&r.prose, marks);
+    let (counts, hardest) = score_blocks_marked(&r.prose, marks, feed);
     if counts.words == 0 {
         return (None, None);
     }
@@ -1219,14 +1281,14 @@ mod tests {
                 general.add_word(word_syllables(w));
             }
             let mut cache = SyllableCache::default();
-            let fast = count_ascii(t.as_bytes(), &mut cache);
+            let fast = count_ascii(t, &mut cache);
             assert_eq!(
                 (fast.words, fast.syllables, fast.complex_words),
                 (general.words, general.syllables, general.complex_words),
                 "{t}"
             );
             // And again from the cache.
-            let again = count_ascii(t.as_bytes(), &mut cache);
+            let again = count_ascii(t, &mut cache);
             assert_eq!(again, fast, "{t}");
         }
     }
@@ -1386,7 +1448,7 @@ mod tests {
         let mut cache = SyllableCache::default();
         for _ in 0..2 {
             got.clear();
-            score_ascii(text, &mut cache, None, |r, c| got.push((r, c)));
+            score_ascii(text, &mut cache, None, None, |r, c| got.push((r, c)));
         }
         got
     }
@@ -1426,7 +1488,7 @@ mod tests {
             proptest::prop_assert_eq!(one_pass_scores(&text), reference_scores(&text));
             let mut cache = SyllableCache::default();
             proptest::prop_assert_eq!(
-                count_ascii(text.as_bytes(), &mut cache),
+                count_ascii(&text, &mut cache),
                 reference_count_ascii(text.as_bytes())
             );
         }

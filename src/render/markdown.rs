@@ -37,11 +37,13 @@ pub struct Rendered {
     /// Every id given to a heading, in order.
     pub heading_ids: Vec<String>,
     pub word_count: usize,
-    /// The prose as plain text (headings and paragraphs, no code), for search.
-    pub plain: String,
+    /// The text that is in no prose block (headings, table cells and image
+    /// text; no code), for search: a page's words are those of its prose
+    /// blocks and of this.
+    pub rest: String,
     /// Paragraphs and list items (not headings, tables, code or image
     /// text), mapped back to the source, for the reading-age and
-    /// plain-language checks.
+    /// plain-language checks and search.
     pub prose: Vec<ProseBlock>,
     /// Every link and image URL as written into the HTML, with the source
     /// span it came from, so the link check can point at the markdown.
@@ -82,7 +84,7 @@ impl Rendered {
             toc: self.toc.clone(),
             heading_ids: self.heading_ids.clone(),
             word_count: self.word_count,
-            plain: String::new(),
+            rest: String::new(),
             prose: Vec::new(),
             link_sources: self.link_sources.clone(),
             diagnostics: self.diagnostics.clone(),
@@ -235,7 +237,7 @@ pub fn render(text: &str, ctx: &Ctx) -> Rendered {
     }
     // Every page's result is kept until its template runs: drop the slack.
     html.shrink_to_fit();
-    out.plain.shrink_to_fit();
+    out.rest.shrink_to_fit();
     out.html = html;
     out
 }
@@ -310,12 +312,7 @@ impl<'a> Pass<'a> {
             ctx,
             external_end,
             base_path: ctx.site.config.base_path_str(),
-            out: Rendered {
-                // Most of the text is prose: room for it up front rather
-                // than growing a page's worth of text a doubling at a time.
-                plain: String::with_capacity(text.len()),
-                ..Rendered::default()
-            },
+            out: Rendered::default(),
             ids: UniqueIds::with_room(HEADINGS_ROOM),
             title: String::new(),
             quote_stack: Vec::new(),
@@ -353,21 +350,24 @@ impl<'a> Pass<'a> {
     /// rarer ones by methods of their own, kept out of line so that this
     /// one, run for every event, stays small.
     fn step(&mut self, ev: Event<'a>, range: Range<usize>) -> Option<Event<'a>> {
+        // A prose block ends where any block starts or ends, so the words on
+        // either side (an outer list item's and its nested list's, a list
+        // item's around a table) never run together.
         if matches!(
             ev,
-            Event::Start(Tag::Paragraph | Tag::Item | Tag::Heading { .. } | Tag::CodeBlock(_))
-                | Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::Heading(_))
+            Event::Start(
+                Tag::Paragraph
+                    | Tag::Item
+                    | Tag::Heading { .. }
+                    | Tag::CodeBlock(_)
+                    | Tag::Table(_)
+            ) | Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::Heading(_))
         ) {
             if self.block.is_some() {
                 flush_block(&mut self.block, &mut self.out.prose);
             }
             if matches!(ev, Event::Start(Tag::Paragraph | Tag::Item)) {
                 self.block_room = range.len().min(4096);
-            }
-            // A block's words never run on from the text before it (an
-            // outer list item's, before a nested list).
-            if matches!(ev, Event::Start(_)) {
-                self.plain_break(b'\n');
             }
         }
         Some(match ev {
@@ -378,16 +378,14 @@ impl<'a> Pass<'a> {
                 Event::Text(t)
             }
             ev @ (Event::SoftBreak | Event::HardBreak) => {
-                self.out.plain.push(' ');
+                self.rest_break(b' ');
                 if let Some(b) = self.block.as_mut() {
                     b.text.push(' ');
                 }
                 ev
             }
             ev @ (Event::End(TagEnd::Paragraph) | Event::End(TagEnd::Item)) => {
-                if !self.out.plain.ends_with('\n') {
-                    self.out.plain.push('\n');
-                }
+                self.rest_break(b'\n');
                 ev
             }
             Event::Start(Tag::Heading {
@@ -395,7 +393,7 @@ impl<'a> Pass<'a> {
             }) => self.heading(level, id, classes),
             Event::End(TagEnd::Heading(level)) => {
                 self.in_heading = false;
-                self.out.plain.push_str(".\n");
+                self.out.rest.push_str(".\n");
                 Event::Html(heading_tag(heading_num(level)).1.into())
             }
             Event::Start(Tag::BlockQuote(kind)) => self.block_quote(kind),
@@ -427,9 +425,7 @@ impl<'a> Pass<'a> {
                 }
             },
             ev @ Event::End(TagEnd::TableCell) => {
-                if !self.out.plain.ends_with('\n') {
-                    self.out.plain.push('\n');
-                }
+                self.rest_break(b'\n');
                 self.column += 1;
                 if std::mem::take(&mut self.cell_tag) {
                     Event::Html(if self.in_head { "</th>" } else { "</td>" }.into())
@@ -457,7 +453,7 @@ impl<'a> Pass<'a> {
             }) => self.image(link_type, dest_url, title, id, range),
             ev @ Event::End(TagEnd::Image) => {
                 self.in_image = self.in_image.saturating_sub(1);
-                self.plain_break(b' ');
+                self.image_break();
                 ev
             }
             ev @ Event::Start(Tag::CodeBlock(_)) => {
@@ -479,26 +475,33 @@ impl<'a> Pass<'a> {
         })
     }
 
-    /// End the plain text's last word with `sep` (a space or a line
-    /// break), unless it ends with white space already or is empty.
+    /// End the last word of the text outside prose blocks with `sep` (a
+    /// space or a line break), unless it ends with white space already.
     #[inline]
-    fn plain_break(&mut self, sep: u8) {
-        if self
-            .out
-            .plain
-            .as_bytes()
-            .last()
-            .is_some_and(|c| !c.is_ascii_whitespace())
-        {
-            self.out.plain.push(char::from(sep));
+    fn rest_break(&mut self, sep: u8) {
+        if ends_in_word(&self.out.rest) {
+            self.out.rest.push(char::from(sep));
         }
     }
 
-    /// A piece of text (not code): its words, the plain text, the prose.
+    /// An image's start or end: its text (the alt text) is words of its
+    /// own, apart from the prose's words around it.
+    fn image_break(&mut self) {
+        self.rest_break(b' ');
+        if let Some(b) = self.block.as_mut()
+            && ends_in_word(&b.text)
+        {
+            b.text.push(' ');
+        }
+    }
+
+    /// A piece of text (not code): its words, and the prose block or the
+    /// text outside prose blocks.
     fn text(&mut self, t: &str, start: usize) {
         self.out.word_count += count_words(t);
-        self.out.plain.push_str(t);
-        if self.in_table == 0 && !self.in_heading && self.in_image == 0 {
+        if self.in_table != 0 || self.in_heading || self.in_image != 0 {
+            self.out.rest.push_str(t);
+        } else {
             let room = self.block_room;
             self.block
                 .get_or_insert_with(|| ProseBlock {
@@ -633,8 +636,7 @@ impl<'a> Pass<'a> {
     ) -> Event<'a> {
         let ctx = self.ctx;
         self.in_image += 1;
-        // Its text (the alt text) is words of its own in the plain text.
-        self.plain_break(b' ');
+        self.image_break();
         let dest = if is_unsafe_url(&dest_url) {
             CowStr::from("")
         } else {
@@ -1008,6 +1010,13 @@ fn add_toc(toc: &mut Vec<TocEntry>, level: u8, id: &str, title: &str) {
     }
 }
 
+/// Whether `t` ends with something other than white space.
+fn ends_in_word(t: &str) -> bool {
+    t.as_bytes()
+        .last()
+        .is_some_and(|c| !c.is_ascii_whitespace())
+}
+
 /// End the prose block being built, keeping it if it holds any words.
 fn flush_block(block: &mut Option<ProseBlock>, prose: &mut Vec<ProseBlock>) {
     if let Some(b) = block.take()
@@ -1181,11 +1190,9 @@ mod tests {
                  <div class=\"dont-list\"><p class=\"dont-list__label\">Don't</p>\n</div>\n"
             );
             assert_eq!(r.heading_ids, ["a-link-and-code", "quoted-x"]);
-            // Each piece of text once: headings' words too, though read ahead.
-            assert_eq!(
-                r.plain,
-                "A link and .\nQuoted x.\none two\n[!DO] not a marker\n"
-            );
+            // Each piece of text once: headings' words too, though read
+            // ahead; the rest is in prose blocks.
+            assert_eq!(r.rest, "A link and .\nQuoted x.\n");
             // Counted piece by piece, as the parser splits the text (`[`, `!DO`, `]`, ...).
             assert_eq!(r.word_count, 13);
             let prose: Vec<&str> = r.prose.iter().map(|b| b.text.as_str()).collect();
@@ -1195,16 +1202,30 @@ mod tests {
     }
 
     #[test]
-    fn plain_text_keeps_words_of_separate_blocks_apart() {
+    fn words_of_separate_blocks_stay_apart() {
         with_ctx(|ctx| {
-            // A nested list starts right after its outer item's text, and an
-            // image's alt text sits between words with no space around it.
+            // A nested list starts right after its outer item's text, an
+            // image's alt text sits between words with no space around it,
+            // and a table comes between two parts of a list item.
             let md = "- outer\n  - inner\n\nSee![alt text](/x.png)after.\n\n\
-                      - item\n  ```\n  code\n  ```\n  tail\n";
+                      - item\n  ```\n  code\n  ```\n  tail\n\n\
+                      - before\n\n  | a | b |\n  |---|---|\n  | c | d |\n\n  after\n\n\
+                      # Heading\n";
             let r = render(md, ctx);
-            assert_eq!(r.plain, "outer\ninner\nSee alt text after.\nitem\ntail\n");
+            assert_eq!(r.rest, "alt text a\nb\nc\nd\nHeading.\n");
             let prose: Vec<&str> = r.prose.iter().map(|b| b.text.as_str()).collect();
-            assert_eq!(prose, ["outer", "inner", "Seeafter.", "item", "tail"]);
+            assert_eq!(
+                prose,
+                [
+                    "outer",
+                    "inner",
+                    "See after.",
+                    "item",
+                    "tail",
+                    "before",
+                    "after"
+                ]
+            );
         });
     }
 

@@ -195,17 +195,22 @@ pub fn render_site_into(
                         let html = sink.map(|_| std::mem::take(&mut r.html));
                         let job = page_job(env, i, &r, faq.clone(), html);
                         let job_done = t.elapsed();
-                        let found = page_checks
-                            .as_ref()
-                            .map(|c| c.page(site, i, &r))
-                            .unwrap_or_default();
-                        let plain = if stream {
-                            r.prose = Vec::new();
-                            std::mem::take(&mut r.plain)
-                        } else {
-                            r.plain.clone()
+                        // A streamed build's checks read the page's prose
+                        // words once, for the reading-age check and its
+                        // search terms alike.
+                        let mut found = PageFindings::default();
+                        let entry = match &page_checks {
+                            Some(checks) => {
+                                let rest = std::mem::take(&mut r.rest);
+                                let doc = search::page_doc(env, i, &r, &faq, rest);
+                                let entry = indexer.entry_with(&doc, |body| {
+                                    found = checks.page_fed(site, i, &r, Some(body));
+                                });
+                                r.prose = Vec::new();
+                                entry
+                            }
+                            None => search::page_entry(&indexer, env, i, &r, &faq),
                         };
-                        let entry = indexer.entry(&search::page_doc(env, i, &r, &faq, plain));
                         r.shrink_kept();
                         kept = Some((i, (r, faq), found, entry));
                         text = t.elapsed() - job_done;
@@ -885,9 +890,9 @@ pub fn render_page_markdown(site: &Site, labels: &Labels, p: &Page) -> (Rendered
         r.link_sources.extend(a.link_sources);
         r.prose.extend(a.prose);
         r.word_count += a.word_count + e.question.split_whitespace().count();
-        r.plain.push_str(&e.question);
-        r.plain.push('\n');
-        r.plain.push_str(&a.plain);
+        r.rest.push_str(&e.question);
+        r.rest.push('\n');
+        r.rest.push_str(&a.rest);
         faq.push(json!({ "id": id, "question": e.question, "answer": a.html }));
     }
     r.heading_ids = ids.into_ids();

@@ -892,7 +892,7 @@ fn search_index(cache: &mut FinishCache, env: &Env, markdown: &[Md]) -> search::
                 return Some(e.clone());
             }
             let (r, faq) = &**md;
-            Some(indexer.entry(&search::page_doc(env, i, r, faq, r.plain.clone())))
+            Some(search::page_entry(&indexer, env, i, r, faq))
         })
         .collect();
     cache.entries = site

@@ -18,6 +18,7 @@
 //! `themes/default/assets/search.js` reads this format; [`Index`] reads it
 //! too, for tests and for checking the JavaScript's answers.
 
+use crate::check::readability::WordFeed;
 use crate::check::{FastMap, FastSet};
 use crate::render::Output;
 use crate::render::jsonld::to_script_json;
@@ -539,6 +540,13 @@ impl Indexer {
 
     /// The entry for `doc`: its weighted terms and what a result shows.
     pub fn entry(&self, doc: &Doc) -> Entry {
+        self.entry_with(doc, |_| {})
+    }
+
+    /// [`Self::entry`], for a document whose body also has the words that
+    /// `more` hands to its [`BodyWords`] (a page's prose, told word by
+    /// word by the reading-age check as it reads them, or given whole).
+    pub fn entry_with(&self, doc: &Doc, more: impl FnOnce(&mut BodyWords)) -> Entry {
         let mut title_words = 0;
         for_each_word(&doc.title, |_, _| title_words += 1);
         let terms = VOCAB.with_borrow_mut(|v| {
@@ -547,6 +555,10 @@ impl Indexer {
             for (f, t) in &doc.text {
                 v.add(t, *f, self);
             }
+            more(&mut BodyWords {
+                vocab: v,
+                indexer: self,
+            });
             v.terms(title_words)
         });
         // `[path, title, kind, description, [[id, heading], ...]]`,
@@ -569,6 +581,71 @@ impl Indexer {
             terms,
             indexer: self.id,
         }
+    }
+}
+
+/// More words of the body of the document being indexed (see
+/// [`Indexer::entry_with`]): whole texts, or words one at a time from
+/// another pass that reads them (a [`WordFeed`]), which keeps each word's
+/// term by number and hands it back, so a word seen before is counted
+/// without being looked up again.
+pub struct BodyWords<'a> {
+    vocab: &'a mut Vocab,
+    indexer: &'a Indexer,
+}
+
+impl BodyWords<'_> {
+    /// Count every word of `text`.
+    pub fn text(&mut self, text: &str) {
+        self.vocab.add(text, Field::Body, self.indexer);
+    }
+}
+
+/// A term as a [`WordFeed`] keeps it: its number plus one (0 is "none"),
+/// or [`STOP`] for a word that is not indexed.
+fn fed(term: u32) -> u32 {
+    if term == STOP { STOP } else { term + 1 }
+}
+
+impl WordFeed for BodyWords<'_> {
+    fn id(&self) -> u64 {
+        self.indexer.id
+    }
+
+    fn word(&mut self, w: &str, before: u32) -> u32 {
+        let v = &mut *self.vocab;
+        if before == STOP {
+            return STOP;
+        }
+        if before != 0 {
+            let term = before - 1;
+            if v.terms.len() <= term as usize {
+                v.terms.resize(term as usize + 1, TermState::default());
+            }
+            v.touch(term).add(3, 1);
+            return before;
+        }
+        // A word of letters and digits is one word to search as well (if
+        // not too long), folded to lower case; any other (`well-being`,
+        // `don't`) is split and folded as search does, each time it comes.
+        if !w.bytes().all(|c| c.is_ascii_alphanumeric()) {
+            v.add(w, Field::Body, self.indexer);
+            return 0;
+        }
+        if w.len() > MAX_WORD {
+            return STOP;
+        }
+        let mut buf = [0u8; MAX_WORD];
+        buf[..w.len()].copy_from_slice(w.as_bytes());
+        buf[..w.len()].make_ascii_lowercase();
+        match std::str::from_utf8(&buf[..w.len()]) {
+            Ok(folded) => fed(v.word(folded, (&buf, 0), 3, self.indexer)),
+            Err(_) => 0,
+        }
+    }
+
+    fn text(&mut self, text: &str) {
+        BodyWords::text(self, text);
     }
 }
 
@@ -692,14 +769,17 @@ impl Vocab {
             Field::Meta => 2,
             Field::Body => 3,
         };
-        for_each_word(text, |w, within| self.word(w, within, f, indexer));
+        for_each_word(text, |w, within| {
+            self.word(w, within, f, indexer);
+        });
     }
 
-    /// Count `w` (a folded word) once in field `f`. `within` holds `w`
-    /// and says where: its bytes are read from there, one load for each
-    /// eight (see [`for_each_word`]).
+    /// Count `w` (a folded word) once in field `f`, and return its term
+    /// ([`STOP`]: not indexed). `within` holds `w` and says where: its
+    /// bytes are read from there, one load for each eight (see
+    /// [`for_each_word`]).
     #[inline]
-    fn word(&mut self, w: &str, within: (&[u8], usize), f: usize, indexer: &Indexer) {
+    fn word(&mut self, w: &str, within: (&[u8], usize), f: usize, indexer: &Indexer) -> u32 {
         let b = w.as_bytes();
         if b.len() > SHORT || b.is_empty() {
             let term = match self.long.get(w) {
@@ -714,7 +794,7 @@ impl Vocab {
                 let c = self.touch(term);
                 c.add(f, 1);
             }
-            return;
+            return term;
         }
         let (text, at) = within;
         // Not empty and without zero bytes (see [`WordSlot`]): never all zero.
@@ -748,11 +828,13 @@ impl Vocab {
             counts += one;
         }
         s.counts = counts.to_le_bytes();
+        let term = s.term;
         if self.nwords == self.words.len() {
             self.words.resize(self.words.len() * 2 + 64, 0);
         }
         self.words[self.nwords] = i as u32;
         self.nwords += usize::from(fresh);
+        term
     }
 
     /// The current document's counts of `term`.
@@ -1578,7 +1660,72 @@ mod tests {
         }
     }
 
+    /// The entry of `d` with `blocks` in its body, their words told one at
+    /// a time by the reading-age walk, twice: the second time every short
+    /// word is known to the walk's cache.
+    fn fed_twice(indexer: &Indexer, d: &Doc, blocks: &[&str]) -> [Vec<(String, u32)>; 2] {
+        let blocks: Vec<crate::render::markdown::ProseBlock> = blocks
+            .iter()
+            .map(|t| crate::render::markdown::ProseBlock {
+                text: t.to_string(),
+                pieces: vec![(0, 0)],
+                links: Vec::new(),
+            })
+            .collect();
+        [0, 1].map(|_| {
+            let e = indexer.entry_with(d, |body| {
+                crate::check::readability::score_blocks_marked(&blocks, None, Some(body));
+            });
+            sorted_terms(indexer, &e)
+        })
+    }
+
+    /// `d` with `blocks` as more of its body.
+    fn with_body(d: &Doc, blocks: &[&str]) -> Doc {
+        let mut d = d.clone();
+        d.text
+            .extend(blocks.iter().map(|t| (Field::Body, t.to_string())));
+        d
+    }
+
+    #[test]
+    fn words_fed_by_the_reading_age_walk_count_as_the_text_would() {
+        let indexer = Indexer::new("en-GB");
+        let d = doc("a/", "Respite care", "Heading words.");
+        let blocks = [
+            SAMPLE,
+            "Well-being: don't STOP (the carer's) e.g. 3.5 mg/day -- 'quoted' x/y",
+            "Services services SERVICES respite",
+            "Beyond ASCII: café Ünïcode’s words",
+            "",
+        ];
+        let want = reference_terms(&with_body(&d, &blocks), &indexer.stop);
+        for got in fed_twice(&indexer, &d, &blocks) {
+            assert_eq!(got, want);
+        }
+        // The same words with another indexer on this thread: the cache's
+        // numbers are the first indexer's, so it starts again.
+        let other = Indexer::new("fr");
+        let want = reference_terms(&with_body(&d, &blocks), &[]);
+        for got in fed_twice(&other, &d, &blocks) {
+            assert_eq!(got, want);
+        }
+    }
+
     proptest::proptest! {
+        #[test]
+        fn any_prose_fed_word_by_word_is_indexed_as_its_text(
+            blocks in proptest::collection::vec("[a-zA-Z0-9 '.,/()é’-]{0,120}", 0..4)
+        ) {
+            let indexer = Indexer::new("en");
+            let d = doc("p/", "Title Words", "");
+            let blocks: Vec<&str> = blocks.iter().map(String::as_str).collect();
+            let want = reference_terms(&with_body(&d, &blocks), &indexer.stop);
+            for got in fed_twice(&indexer, &d, &blocks) {
+                proptest::prop_assert_eq!(got, want.clone());
+            }
+        }
+
         #[test]
         fn any_text_is_indexed_as_before(text in "[a-zA-Z0-9 '.,éÉ’ﬁ-]{0,300}") {
             let indexer = Indexer::new("en");

@@ -12,9 +12,27 @@ use index::{Doc, Field};
 use rayon::prelude::*;
 use serde_json::Value;
 
+/// The search entry of page `i`, whose markdown is `r` (with FAQ answers
+/// `faq`): its words are those of its prose blocks and the rest of its text.
+pub fn page_entry(
+    indexer: &index::Indexer,
+    env: &Env,
+    i: usize,
+    r: &Rendered,
+    faq: &[Value],
+) -> index::Entry {
+    let doc = page_doc(env, i, r, faq, r.rest.clone());
+    indexer.entry_with(&doc, |body| {
+        for b in &r.prose {
+            body.text(&b.text);
+        }
+    })
+}
+
 /// The document of page `i`, whose markdown is `r` (with FAQ answers
-/// `faq`) and whose text is `plain`.
-pub fn page_doc(env: &Env, i: usize, r: &Rendered, faq: &[Value], plain: String) -> Doc {
+/// `faq`), with the text `rest` in its body: the text outside its prose
+/// blocks, whose words are added to the entry apart (see [`page_entry`]).
+pub fn page_doc(env: &Env, i: usize, r: &Rendered, faq: &[Value], rest: String) -> Doc {
     let site = env.site;
     let p = &site.pages[i];
     let mut headings = Vec::new();
@@ -52,7 +70,7 @@ pub fn page_doc(env: &Env, i: usize, r: &Rendered, faq: &[Value], plain: String)
             text.push((Field::Meta, site.providers[pi].name().to_string()));
         }
     }
-    text.push((Field::Body, plain));
+    text.push((Field::Body, rest));
     Doc {
         path: p.path.clone(),
         title: p.title().to_string(),
