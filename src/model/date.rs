@@ -21,21 +21,38 @@ impl Date {
     /// `2026-03-12`.
     pub fn iso(&self) -> String {
         let (y, m, d) = (self.0.year(), self.0.month(), self.0.day());
-        // chrono's `%Y` is written with a sign outside these years; its
-        // strftime parsing costs more than the date itself.
-        if (0..=9999).contains(&y) {
-            format!("{y:04}-{m:02}-{d:02}")
-        } else {
-            self.0.format("%Y-%m-%d").to_string()
+        // chrono's `%Y` is written with a sign outside these years. Within
+        // them the digits are written directly: every page shows several
+        // dates, and `format!` costs more than the date itself.
+        match u32::try_from(y) {
+            Ok(y) if y <= 9999 => {
+                let mut out = String::with_capacity(10);
+                push_digits(&mut out, y, 4);
+                out.push('-');
+                push_digits(&mut out, m, 2);
+                out.push('-');
+                push_digits(&mut out, d, 2);
+                out
+            }
+            _ => self.0.format("%Y-%m-%d").to_string(),
         }
     }
 
     /// `12 March 2026`, with month names from the theme's strings table.
     pub fn long(&self, months: &[String]) -> String {
         let (d, y) = (self.0.day(), self.0.year());
-        match months.get(self.0.month0() as usize) {
-            Some(m) => format!("{d} {m} {y}"),
-            None => format!("{d} {} {y}", self.0.format("%B")),
+        match (months.get(self.0.month0() as usize), u32::try_from(y)) {
+            (Some(m), Ok(y)) if y <= 9999 => {
+                let mut out = String::with_capacity(m.len() + 8);
+                push_digits(&mut out, d, digits(d));
+                out.push(' ');
+                out.push_str(m);
+                out.push(' ');
+                push_digits(&mut out, y, digits(y));
+                out
+            }
+            (Some(m), _) => format!("{d} {m} {y}"),
+            (None, _) => format!("{d} {} {y}", self.0.format("%B")),
         }
     }
 
@@ -67,6 +84,19 @@ impl Date {
         NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
             .ok()
             .map(Date)
+    }
+}
+
+/// How many decimal digits `n` has (1 for 0).
+fn digits(n: u32) -> usize {
+    n.checked_ilog10().map_or(1, |l| l as usize + 1)
+}
+
+/// Append the last `width` decimal digits of `n`, zero-padded.
+fn push_digits(out: &mut String, n: u32, width: usize) {
+    for k in (0..width).rev() {
+        let digit = (n / 10u32.pow(k as u32)) % 10;
+        out.push(char::from(b'0' + digit as u8));
     }
 }
 
@@ -136,6 +166,19 @@ mod tests {
             .collect();
         assert_eq!(d.long(&months), "12 March 2026");
         assert_eq!(Date::ymd(2026, 7, 1).unwrap().long(&months), "1 July 2026");
+        // Written as `format!` writes them, for any day and year.
+        let all: Vec<String> = (1..=12).map(|m| format!("M{m}")).collect();
+        for (y, m, day) in [
+            (7, 1, 2),
+            (999, 12, 31),
+            (2026, 2, 28),
+            (9999, 3, 9),
+            (10000, 4, 10),
+            (-5, 6, 7),
+        ] {
+            let d = Date::ymd(y, m, day).unwrap();
+            assert_eq!(d.long(&all), format!("{day} M{m} {y}"));
+        }
         for (y, m, day) in [
             (7, 1, 2),
             (999, 12, 31),
