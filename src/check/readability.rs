@@ -189,21 +189,14 @@ impl Default for SyllableCache {
 }
 
 impl SyllableCache {
-    /// Make the slots' marks those of `id` (0: no marks), forgetting every
-    /// word when they were another's.
-    fn use_marks(&mut self, id: u64) {
-        if self.marks_id != id {
+    /// Make the slots' marks those of the test numbered `marks` and their
+    /// feed numbers those of the feed numbered `feed` (`None` leaves one as
+    /// it is), forgetting every word when either was another's.
+    fn use_ids(&mut self, marks: Option<u64>, feed: Option<u64>) {
+        let ids = (marks.unwrap_or(self.marks_id), feed.unwrap_or(self.feed_id));
+        if ids != (self.marks_id, self.feed_id) {
             self.slots.fill(Slot::default());
-            self.marks_id = id;
-        }
-    }
-
-    /// Make the slots' feed numbers those of the feed `id`, forgetting
-    /// every word when they were another's.
-    fn use_feed(&mut self, id: u64) {
-        if self.feed_id != id {
-            self.slots.fill(Slot::default());
-            self.feed_id = id;
+            (self.marks_id, self.feed_id) = ids;
         }
     }
 
@@ -216,9 +209,9 @@ impl SyllableCache {
 
     /// [`Self::word`], and whether `test` wants the word (false without
     /// one); `feed`, if any, is told of the word. With a test, the cache
-    /// must be [`Self::use_marks`]'d for its id; without one, a word it does
+    /// must be [`Self::use_ids`]'d for its id; without one, a word it does
     /// not have is not added when its slots hold marks (it cannot say the
-    /// word's). The same goes for a feed ([`Self::use_feed`]), except that
+    /// word's). The same goes for a feed, except that
     /// a slot without the feed's number is only asked again.
     #[inline]
     fn word_marked(
@@ -1022,12 +1015,7 @@ pub fn score_blocks_marked(
     // (grade, words, block, range): only the few hardest keep their text.
     let mut top: Vec<(f64, usize, usize, Range<usize>)> = Vec::with_capacity(HARDEST + 1);
     CACHE.with_borrow_mut(|cache| {
-        if let Some(m) = &marks {
-            cache.use_marks(m.id);
-        }
-        if let Some(f) = &feed {
-            cache.use_feed(f.id());
-        }
+        cache.use_ids(marks.as_ref().map(|m| m.id), feed.as_ref().map(|f| f.id()));
         for (bi, b) in blocks.iter().enumerate() {
             let mut sentence = |r: Range<usize>, c: Counts| {
                 total.add(c);

@@ -384,10 +384,6 @@ impl<'a> Pass<'a> {
                 }
                 ev
             }
-            ev @ (Event::End(TagEnd::Paragraph) | Event::End(TagEnd::Item)) => {
-                self.rest_break(b'\n');
-                ev
-            }
             Event::Start(Tag::Heading {
                 level, id, classes, ..
             }) => self.heading(level, id, classes),

@@ -614,33 +614,31 @@ impl WordFeed for BodyWords<'_> {
 
     fn word(&mut self, w: &str, before: u32) -> u32 {
         let v = &mut *self.vocab;
-        if before == STOP {
-            return STOP;
-        }
-        if before != 0 {
-            let term = before - 1;
-            if v.terms.len() <= term as usize {
-                v.terms.resize(term as usize + 1, TermState::default());
+        match before {
+            STOP => STOP,
+            0 => {
+                // Split and folded as search does. A word that makes one
+                // search word (`Care`, `don't`) always makes the same term,
+                // and one that makes none is never indexed: either is kept;
+                // one that makes several (`well-being`) is split each time.
+                let (mut n, mut term) = (0, STOP);
+                for_each_word(w, |x, within| {
+                    n += 1;
+                    term = v.word(x, within, 3, self.indexer);
+                });
+                match n {
+                    0 => STOP,
+                    1 => fed(term),
+                    _ => 0,
+                }
             }
-            v.touch(term).add(3, 1);
-            return before;
-        }
-        // A word of letters and digits is one word to search as well (if
-        // not too long), folded to lower case; any other (`well-being`,
-        // `don't`) is split and folded as search does, each time it comes.
-        if !w.bytes().all(|c| c.is_ascii_alphanumeric()) {
-            v.add(w, Field::Body, self.indexer);
-            return 0;
-        }
-        if w.len() > MAX_WORD {
-            return STOP;
-        }
-        let mut buf = [0u8; MAX_WORD];
-        buf[..w.len()].copy_from_slice(w.as_bytes());
-        buf[..w.len()].make_ascii_lowercase();
-        match std::str::from_utf8(&buf[..w.len()]) {
-            Ok(folded) => fed(v.word(folded, (&buf, 0), 3, self.indexer)),
-            Err(_) => 0,
+            _ => {
+                let term = before - 1;
+                // The thread's table may have started again since.
+                v.room_for(term);
+                v.touch(term).add(3, 1);
+                before
+            }
         }
     }
 
@@ -875,10 +873,17 @@ impl Vocab {
             return STOP;
         }
         let id = indexer.term_id(&t);
-        if id != STOP && self.terms.len() <= id as usize {
-            self.terms.resize(id as usize + 1, TermState::default());
+        if id != STOP {
+            self.room_for(id);
         }
         id
+    }
+
+    /// Make room in [`Self::terms`] for the term numbered `term`.
+    fn room_for(&mut self, term: u32) {
+        if self.terms.len() <= term as usize {
+            self.terms.resize(term as usize + 1, TermState::default());
+        }
     }
 
     /// Double the table (its slots' counts go to their terms first, as
