@@ -599,28 +599,69 @@ fn push_sentence(out: &mut Vec<Range<usize>>, text: &str, r: Range<usize>) {
 /// punctuation ending at `after`) is a full stop that does not end the
 /// sentence: the next word starts in lower case, or the word before is a
 /// common abbreviation (`Dr.`, `e.g.`).
+///
+/// Runs at every full stop of every page: ASCII white space and letters
+/// are read as bytes, and only text beyond ASCII takes the general way.
 fn is_abbreviation_stop(text: &str, start: usize, pos: usize, after: usize) -> bool {
-    text.as_bytes()[pos] == b'.'
-        && (text[after..]
+    let b = text.as_bytes();
+    if b[pos] != b'.' {
+        return false;
+    }
+    let next = after + b[after..].iter().take_while(|&&c| is_white_byte(c)).count();
+    let lower_next = match b.get(next) {
+        None => false,
+        Some(c) if c.is_ascii() => c.is_ascii_lowercase(),
+        Some(_) => text[next..]
             .trim_start()
             .chars()
             .next()
-            .is_some_and(char::is_lowercase)
-            || is_abbreviation(&text[start..pos]))
+            .is_some_and(char::is_lowercase),
+    };
+    lower_next || is_abbreviation(&text[start..pos])
 }
+
+/// ASCII bytes that are white space to `char::is_whitespace` (which, unlike
+/// `u8::is_ascii_whitespace`, counts the vertical tab).
+fn is_white_byte(c: u8) -> bool {
+    matches!(c, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r')
+}
+
+/// Common abbreviations that a full stop may follow without ending a
+/// sentence, in lower case.
+const ABBREVIATIONS: [&str; 11] = [
+    "dr", "mr", "mrs", "ms", "st", "no", "e.g", "i.e", "etc", "approx", "tel",
+];
 
 /// Whether the text before a full stop ends with a common abbreviation.
 fn is_abbreviation(before: &str) -> bool {
+    let b = before.as_bytes();
+    // The last word, from after the last white space or `(`, read back
+    // over ASCII bytes (a byte beyond ASCII takes the general way).
+    let mut k = b.len();
+    while k > 0 {
+        let c = b[k - 1];
+        if !c.is_ascii() {
+            return is_abbreviation_general(before);
+        }
+        if is_white_byte(c) || c == b'(' {
+            break;
+        }
+        if b.len() - k == 6 {
+            return false;
+        }
+        k -= 1;
+    }
+    let last = &before[k..];
+    ABBREVIATIONS.iter().any(|a| a.eq_ignore_ascii_case(last))
+}
+
+/// [`is_abbreviation`] for any text.
+fn is_abbreviation_general(before: &str) -> bool {
     let last = before
         .rsplit(|c: char| c.is_whitespace() || c == '(')
         .next()
         .unwrap_or("");
-    last.len() <= 6
-        && [
-            "dr", "mr", "mrs", "ms", "st", "no", "e.g", "i.e", "etc", "approx", "tel",
-        ]
-        .iter()
-        .any(|a| a.eq_ignore_ascii_case(last))
+    last.len() <= 6 && ABBREVIATIONS.iter().any(|a| a.eq_ignore_ascii_case(last))
 }
 
 /// Syllables in a word, by rule (Flesch: a number or an abbreviation is
@@ -1479,6 +1520,87 @@ mod tests {
                 count_ascii(&text, &mut cache),
                 reference_count_ascii(text.as_bytes())
             );
+        }
+    }
+
+    /// The abbreviation test as first written, over chars: the byte-wise
+    /// one must agree with it on any text.
+    fn reference_abbreviation_stop(text: &str, start: usize, pos: usize, after: usize) -> bool {
+        let before = &text[start..pos];
+        let last = before
+            .rsplit(|c: char| c.is_whitespace() || c == '(')
+            .next()
+            .unwrap_or("");
+        let abbreviation =
+            last.len() <= 6 && ABBREVIATIONS.iter().any(|a| a.eq_ignore_ascii_case(last));
+        text.as_bytes()[pos] == b'.'
+            && (text[after..]
+                .trim_start()
+                .chars()
+                .next()
+                .is_some_and(char::is_lowercase)
+                || abbreviation)
+    }
+
+    #[test]
+    fn abbreviation_stops() {
+        let stop = |t: &str| {
+            let pos = t.rfind('.').unwrap();
+            is_abbreviation_stop(t, 0, pos, pos + 1)
+        };
+        for t in [
+            "See approx. Then",
+            "(tel. 111",
+            "Ask Dr. Ng",
+            "E.G. More",
+            "ends. then",
+        ] {
+            assert!(stop(t), "{t:?}");
+            assert_eq!(
+                stop(t),
+                reference_abbreviation_stop(t, 0, t.rfind('.').unwrap(), t.rfind('.').unwrap() + 1)
+            );
+        }
+        for t in [
+            "Xapprox. Then",
+            "The end. Then",
+            "\u{e9}dr. Next",
+            "tell.\u{a0}Next",
+            "so. \u{c9}cole",
+        ] {
+            assert!(!stop(t), "{t:?}");
+        }
+        assert!(stop("end.\u{2003}\u{e9}t\u{e9}"));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn abbreviation_stops_match_the_reference(
+            parts in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "Dr", "dr", "MRS", "e.g", "I.E", "etc", "approx", "tel", "no", "St",
+                    "word", "x", "Ünï", "é", "(", ".", "!", " ", "\t", "\x0b", "\u{a0}",
+                    "\u{2003}", "\u{85}", "a", "B", "\u{e9}t\u{e9}", "\u{c9}cole", "sixsix",
+                ]),
+                1..12,
+            ),
+            cut in 0usize..12,
+        ) {
+            let text: String = parts.concat();
+            // Every full stop, with its sentence starting at a char boundary
+            // before it and its closing punctuation ending right after it.
+            for (pos, _) in text.match_indices('.') {
+                let start = text[..pos]
+                    .char_indices()
+                    .map(|(k, _)| k)
+                    .nth(cut)
+                    .unwrap_or(0);
+                proptest::prop_assert_eq!(
+                    is_abbreviation_stop(&text, start, pos, pos + 1),
+                    reference_abbreviation_stop(&text, start, pos, pos + 1),
+                    "{:?} at {}", text, pos
+                );
+            }
         }
     }
 }

@@ -23,32 +23,56 @@ impl Formatter for ScriptSafe {
         fragment: &str,
     ) -> io::Result<()> {
         let bytes = fragment.as_bytes();
-        // Most strings have nothing to escape: two SIMD scans say so.
-        if memchr::memchr3(b'<', b'>', b'&', bytes).is_none()
-            && memchr::memchr(0xE2, bytes).is_none()
-        {
-            return writer.write_all(bytes);
-        }
         let mut start = 0;
-        for (i, &b) in bytes.iter().enumerate() {
-            let esc: &[u8] = match b {
-                b'<' => b"\\u003c",
-                b'>' => b"\\u003e",
-                b'&' => b"\\u0026",
-                0xE2 if bytes.get(i + 1) == Some(&0x80) => match bytes.get(i + 2) {
-                    Some(0xA8) => b"\\u2028",
-                    Some(0xA9) => b"\\u2029",
-                    _ => continue,
-                },
-                _ => continue,
+        let mut from = 0;
+        while let Some(i) = next_script_special(bytes, from) {
+            let esc: &[u8] = match (bytes[i], bytes.get(i + 1..i + 3)) {
+                (b'<', _) => b"\\u003c",
+                (b'>', _) => b"\\u003e",
+                (b'&', _) => b"\\u0026",
+                (_, Some([0x80, 0xA8])) => b"\\u2028",
+                (_, Some([0x80, 0xA9])) => b"\\u2029",
+                // Another character starting with 0xE2 (a curly quote, a dash).
+                _ => {
+                    from = i + 1;
+                    continue;
+                }
             };
             writer.write_all(&bytes[start..i])?;
             writer.write_all(esc)?;
             // U+2028 and U+2029 are three bytes long.
-            start = i + if b == 0xE2 { 3 } else { 1 };
+            start = i + if bytes[i] == 0xE2 { 3 } else { 1 };
+            from = start;
         }
-        writer.write_all(&bytes[start.min(bytes.len())..])
+        writer.write_all(&bytes[start..])
     }
+}
+
+/// The index of the first byte at or after `from` that may need escaping
+/// in a script: `<`, `>`, `&`, or 0xE2 (the first byte of U+2028 and
+/// U+2029, and of curly quotes and dashes, which do not). Eight bytes at a
+/// time: strings are mostly plain, and curly quotes are common.
+fn next_script_special(b: &[u8], mut from: usize) -> Option<usize> {
+    use crate::swar::{HIGH, ONES, bytes_in};
+    while let Some(chunk) = b.get(from..from + 8) {
+        let x = u64::from_le_bytes(chunk.try_into().unwrap_or_default());
+        let y = x & !HIGH;
+        let ascii =
+            (bytes_in(y, b'<', b'<') | bytes_in(y, b'>', b'>') | bytes_in(y, b'&', b'&')) & !x;
+        // Bytes equal to 0xE2: the lowest mark is exact (a false one can
+        // only follow a true one), and only the lowest is used.
+        let v = x ^ (ONES * 0xE2);
+        let e2 = v.wrapping_sub(ONES) & !v & HIGH;
+        let m = ascii | e2;
+        if m != 0 {
+            return Some(from + (m.trailing_zeros() / 8) as usize);
+        }
+        from += 8;
+    }
+    let tail = b.get(from..)?;
+    tail.iter()
+        .position(|c| matches!(c, b'<' | b'>' | b'&' | 0xE2))
+        .map(|k| from + k)
 }
 
 /// Append `v` as script-safe JSON to `out`.
@@ -424,6 +448,20 @@ mod tests {
             let v = json!({ "b": text, "a": [text, 1, null, true], "c": { "z": text, "@y": 2.5 } });
             assert_eq!(to_script_json(&v), reference(&v), "{text:?}");
             assert_eq!(to_script_json(text), reference(&json!(text)));
+        }
+        // Every piece of a longer text, so each special byte is met at each
+        // place in an eight-byte word and in the tail.
+        let long = "It’s “fine” <now> & then\u{2028}— a\u{2029}b ‘x’ &amp; €\u{2027}\u{2029}";
+        let cuts: Vec<usize> = long
+            .char_indices()
+            .map(|(k, _)| k)
+            .chain([long.len()])
+            .collect();
+        for (n, &a) in cuts.iter().enumerate() {
+            for &b in &cuts[n..] {
+                let text = &long[a..b];
+                assert_eq!(to_script_json(text), reference(&json!(text)), "{text:?}");
+            }
         }
     }
 
