@@ -213,7 +213,10 @@ impl SyllableCache {
     /// not have is not added when its slots hold marks (it cannot say the
     /// word's). The same goes for a feed, except that
     /// a slot without the feed's number is only asked again.
-    #[inline]
+    ///
+    /// A word found in the cache (nearly every one) is answered inline in
+    /// the caller's loop; the rest go to [`Self::word_missed`].
+    #[inline(always)]
     fn word_marked(
         &mut self,
         text: &str,
@@ -222,35 +225,52 @@ impl SyllableCache {
         test: Option<&dyn WordTest>,
         feed: Option<&mut dyn WordFeed>,
     ) -> (usize, bool) {
-        let b = text.as_bytes();
         let len = end - start;
-        let mark = |w: &[u8]| test.is_some_and(|t| t.wants(w));
-        if len > KEY_BYTES {
-            if let Some(f) = feed {
-                f.word(&text[start..end], 0);
+        if len <= KEY_BYTES {
+            let (key, at) = Self::slot_of(text.as_bytes(), start, len);
+            let slot = &mut self.slots[at];
+            if usize::from(slot.len) == len && slot.key == key {
+                if let Some(f) = feed {
+                    slot.fed = f.word(&text[start..end], slot.fed);
+                }
+                return (usize::from(slot.syllables), slot.marked);
             }
-            let w = &b[start..end];
-            return (ascii_word_syllables(w), mark(w));
         }
-        // The word's bytes eight at a time, zero-padded.
+        self.word_missed(text, start, end, test, feed)
+    }
+
+    /// The word's bytes eight at a time, zero-padded (its key), and the
+    /// slot it belongs in.
+    #[inline(always)]
+    fn slot_of(b: &[u8], start: usize, len: usize) -> ([u64; 2], usize) {
         let key: [u64; 2] = key(b, start, len);
         const K: u64 = 0x9E37_79B9_7F4A_7C15;
         let h = (key[0].wrapping_mul(K) ^ key[1]).wrapping_mul(K);
-        let slot = &mut self.slots[(h >> (64 - CACHE_BITS)) as usize];
-        if usize::from(slot.len) == len && slot.key == key {
-            if let Some(f) = feed {
-                slot.fed = f.word(&text[start..end], slot.fed);
-            }
-            return (usize::from(slot.syllables), slot.marked);
-        }
-        let w = &b[start..end];
+        (key, (h >> (64 - CACHE_BITS)) as usize)
+    }
+
+    /// [`Self::word_marked`] for a word not in the cache: counted, tested
+    /// and fed, then kept if it fits.
+    #[inline(never)]
+    fn word_missed(
+        &mut self,
+        text: &str,
+        start: usize,
+        end: usize,
+        test: Option<&dyn WordTest>,
+        feed: Option<&mut dyn WordFeed>,
+    ) -> (usize, bool) {
+        let w = &text.as_bytes()[start..end];
         let n = ascii_word_syllables(w);
-        let marked = mark(w);
+        let marked = test.is_some_and(|t| t.wants(w));
         let fed = feed.map_or(0, |f| f.word(&text[start..end], 0));
-        if let Ok(syllables) = u16::try_from(n)
+        let len = end - start;
+        if len <= KEY_BYTES
+            && let Ok(syllables) = u16::try_from(n)
             && (test.is_some() || self.marks_id == 0)
         {
-            *slot = Slot {
+            let (key, at) = Self::slot_of(text.as_bytes(), start, len);
+            self.slots[at] = Slot {
                 key,
                 len: len as u8,
                 marked,
@@ -377,6 +397,12 @@ type MarkSink<'a> = (&'a dyn WordTest, &'a mut dyn FnMut(Range<usize>));
 /// word, in order. A sentence can only end at white space, so it ends with
 /// the white-space-separated token before it: each token is counted, then
 /// checked for an ending.
+///
+/// This is the hot loop of the reading-age check. A token of fewer than
+/// sixteen bytes (nearly all of them) is read from one [`Window`]: where it
+/// ends, its `/`s and its first and last letter or digit come from the
+/// window's masks, not from a byte at a time. Longer tokens take
+/// [`next_ascii_word`], which finds the same words.
 fn score_ascii(
     text: &str,
     cache: &mut SyllableCache,
@@ -397,31 +423,74 @@ fn score_ascii(
         f(start + lead..start + lead + len, c);
     };
     let (mut start, mut seg) = (0, Counts::default());
+    // One word, `ws..we`, counted (and marked and fed).
+    let mut word = |ws: usize, we: usize, seg: &mut Counts| {
+        let test = marks.as_ref().map(|m| m.0);
+        let (n, marked) = cache.word_marked(text, ws, we, test, reborrow(&mut feed));
+        seg.add_word(n);
+        if marked && let Some((_, found)) = &mut marks {
+            found(ws..we);
+        }
+    };
     let mut i = 0;
     while i < n {
-        if CLASS[b[i] as usize] & SPACE != 0 {
-            i += 1;
+        let w = Window::at(b, i);
+        // Leading white space (the padding past the end is white space).
+        let lead = (!w.space & 0xffff).trailing_zeros() as usize;
+        if lead == 32 {
+            i += 16;
             continue;
         }
-        let token = i;
-        // Its words, split at `/`.
-        let end = loop {
-            match next_ascii_word(b, i) {
-                Ok((ws, we, next)) => {
-                    let test = marks.as_ref().map(|m| m.0);
-                    let (n, marked) = cache.word_marked(text, ws, we, test, reborrow(&mut feed));
-                    seg.add_word(n);
-                    if marked && let Some((_, found)) = &mut marks {
-                        found(ws..we);
-                    }
-                    i = next;
+        let token = i + lead;
+        let space = w.space >> lead;
+        // Whether the token ends in this window (before its last place).
+        let room = 16 - lead;
+        let (end, ends_word) = if space & ((1 << room) - 1) != 0 {
+            let len = space.trailing_zeros() as usize;
+            let keep = (1u32 << len) - 1;
+            let alnum = (w.alnum >> lead) & keep;
+            let mut slash = (w.slash >> lead) & keep;
+            // Each piece between `/`s: from its first to its last letter or digit.
+            let mut lo = 0;
+            loop {
+                let hi = if slash != 0 {
+                    slash.trailing_zeros() as usize
+                } else {
+                    len
+                };
+                let piece = alnum & ((1u32 << hi) - 1) & !((1u32 << lo) - 1);
+                if piece != 0 {
+                    let first = piece.trailing_zeros() as usize;
+                    let last = 31 - piece.leading_zeros() as usize;
+                    word(token + first, token + last + 1, &mut seg);
                 }
-                Err(at) => break at,
+                if slash == 0 {
+                    break;
+                }
+                lo = hi + 1;
+                slash &= slash - 1;
             }
+            (token + len, alnum & (1 << (len - 1)) != 0)
+        } else {
+            let mut k = token;
+            let end = loop {
+                match next_ascii_word(b, k) {
+                    Ok((ws, we, next)) => {
+                        word(ws, we, &mut seg);
+                        k = next;
+                    }
+                    Err(at) => break at,
+                }
+            };
+            (end, CLASS[b[end - 1] as usize] & ALNUM != 0)
         };
         i = end;
         // The token ends a sentence when it ends with a mark and closing
-        // punctuation (`end.`, `so?"`, `(see below):`), as [`sentences`] says.
+        // punctuation (`end.`, `so?"`, `(see below):`), as [`sentences`] says;
+        // not when it ends with a letter or digit.
+        if ends_word {
+            continue;
+        }
         let Some(pos) = sentence_mark(&b[token..end]).map(|p| token + p) else {
             continue;
         };
@@ -431,6 +500,87 @@ fn score_ascii(
         }
     }
     emit(start, n, seg);
+}
+
+/// Sixteen bytes of ASCII text from some place, as bit masks (bit `k` for
+/// the byte `k` places on): white space (as [`CLASS`]'s `SPACE`), letters
+/// and digits, and `/`. Past the end of the text reads as white space.
+struct Window {
+    space: u32,
+    alnum: u32,
+    slash: u32,
+}
+
+impl Window {
+    #[inline]
+    fn at(b: &[u8], i: usize) -> Window {
+        let mut padded = [b' '; 16];
+        let bytes: &[u8; 16] = match b.get(i..i + 16).and_then(|c| c.try_into().ok()) {
+            Some(c) => c,
+            None => {
+                let rest = b.get(i..).unwrap_or_default();
+                padded[..rest.len()].copy_from_slice(rest);
+                &padded
+            }
+        };
+        // SAFETY: SSE2 is part of every x86-64 CPU.
+        #[cfg(target_arch = "x86_64")]
+        let w = unsafe { window_sse2(bytes) };
+        #[cfg(not(target_arch = "x86_64"))]
+        let w = window_table(bytes);
+        w
+    }
+}
+
+/// [`Window`] a byte at a time, with [`CLASS`]: what other CPUs use, and
+/// what the SSE2 masks are tested against.
+#[cfg_attr(target_arch = "x86_64", allow(dead_code))]
+fn window_table(bytes: &[u8; 16]) -> Window {
+    let mut w = Window {
+        space: 0,
+        alnum: 0,
+        slash: 0,
+    };
+    for (k, &c) in bytes.iter().enumerate() {
+        let class = CLASS[c as usize];
+        w.space |= u32::from(class & SPACE != 0) << k;
+        w.alnum |= u32::from(class & ALNUM != 0) << k;
+        w.slash |= u32::from(c == b'/') << k;
+    }
+    w
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "sse2")]
+fn window_sse2(bytes: &[u8; 16]) -> Window {
+    use std::arch::x86_64::{
+        _mm_and_si128, _mm_andnot_si128, _mm_cmpeq_epi8, _mm_cmpgt_epi8, _mm_loadu_si128,
+        _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8,
+    };
+    // SAFETY: `bytes` is sixteen readable bytes; the load needs no alignment.
+    let v = unsafe { _mm_loadu_si128(bytes.as_ptr().cast()) };
+    // ASCII only, so signed comparisons order the bytes.
+    let within = |lo: u8, hi: u8| {
+        _mm_and_si128(
+            _mm_cmpgt_epi8(v, _mm_set1_epi8(lo as i8 - 1)),
+            _mm_cmpgt_epi8(_mm_set1_epi8(hi as i8 + 1), v),
+        )
+    };
+    let is = |c: u8| _mm_cmpeq_epi8(v, _mm_set1_epi8(c as i8));
+    // Tab to carriage return, but not the vertical tab, and the space.
+    let space = _mm_or_si128(_mm_andnot_si128(is(0x0b), within(b'\t', b'\r')), is(b' '));
+    let lower = _mm_or_si128(v, _mm_set1_epi8(0x20));
+    let letter = _mm_and_si128(
+        _mm_cmpgt_epi8(lower, _mm_set1_epi8(b'a' as i8 - 1)),
+        _mm_cmpgt_epi8(_mm_set1_epi8(b'z' as i8 + 1), lower),
+    );
+    let alnum = _mm_or_si128(letter, within(b'0', b'9'));
+    let mask = |m| _mm_movemask_epi8(m) as u32;
+    Window {
+        space: mask(space),
+        alnum: mask(alnum),
+        slash: mask(is(b'/')),
+    }
 }
 
 /// Where the mark that ends a token as a sentence is: the first `.`, `!`,
@@ -1540,6 +1690,35 @@ mod tests {
                 .next()
                 .is_some_and(char::is_lowercase)
                 || abbreviation)
+    }
+
+    #[test]
+    fn windows_mark_what_the_byte_classes_say() {
+        // Every ASCII byte in every place, among bytes that vary.
+        for c in 0u8..0x80 {
+            for k in 0..16 {
+                let mut bytes: [u8; 16] =
+                    std::array::from_fn(|j| ((j * 37 + usize::from(c)) % 0x80) as u8);
+                bytes[k] = c;
+                #[cfg(target_arch = "x86_64")]
+                {
+                    // SAFETY: SSE2 is part of every x86-64 CPU.
+                    let fast = unsafe { window_sse2(&bytes) };
+                    let slow = window_table(&bytes);
+                    assert_eq!(
+                        (fast.space, fast.alnum, fast.slash),
+                        (slow.space, slow.alnum, slow.slash),
+                        "{bytes:?}"
+                    );
+                }
+                let w = window_table(&bytes);
+                assert_eq!(w.space >> k & 1 == 1, c.is_ascii_whitespace(), "{c:#x}");
+                assert_eq!(w.alnum >> k & 1 == 1, c.is_ascii_alphanumeric(), "{c:#x}");
+            }
+        }
+        // Past the end of the text reads as white space.
+        let w = Window::at(b"ab/c", 1);
+        assert_eq!((w.space & 0xffff, w.alnum, w.slash), (0xfff8, 0b101, 0b10));
     }
 
     #[test]
