@@ -151,9 +151,12 @@ pub trait WordFeed {
     /// Tells this feed's numbers apart from any other's, for the cache (not 0).
     fn id(&self) -> u64;
     /// One use of the word `w` (ASCII, from its first to its last letter
-    /// or digit), with the number this feed gave it before (0: none).
-    /// Returns the number to keep for it (0: keep none).
-    fn word(&mut self, w: &str, before: u32) -> u32;
+    /// or digit) that this feed has given no number yet. Returns the
+    /// number to keep for it (0: keep none).
+    fn word(&mut self, w: &str) -> u32;
+    /// One more use of the word this feed gave the number `number` (not 0).
+    /// Returns the number to keep for it.
+    fn again(&mut self, number: u32) -> u32;
     /// Every word of `text` (a block beyond ASCII).
     fn text(&mut self, text: &str);
 }
@@ -231,7 +234,10 @@ impl SyllableCache {
             let slot = &mut self.slots[at];
             if usize::from(slot.len) == len && slot.key == key {
                 if let Some(f) = feed {
-                    slot.fed = f.word(&text[start..end], slot.fed);
+                    slot.fed = match slot.fed {
+                        0 => f.word(&text[start..end]),
+                        n => f.again(n),
+                    };
                 }
                 return (usize::from(slot.syllables), slot.marked);
             }
@@ -263,7 +269,7 @@ impl SyllableCache {
         let w = &text.as_bytes()[start..end];
         let n = ascii_word_syllables(w);
         let marked = test.is_some_and(|t| t.wants(w));
-        let fed = feed.map_or(0, |f| f.word(&text[start..end], 0));
+        let fed = feed.map_or(0, |f| f.word(&text[start..end]));
         let len = end - start;
         if len <= KEY_BYTES
             && let Ok(syllables) = u16::try_from(n)
@@ -423,15 +429,19 @@ fn score_ascii(
         f(start + lead..start + lead + len, c);
     };
     let (mut start, mut seg) = (0, Counts::default());
-    // One word, `ws..we`, counted (and marked and fed).
-    let mut word = |ws: usize, we: usize, seg: &mut Counts| {
-        let test = marks.as_ref().map(|m| m.0);
-        let (n, marked) = cache.word_marked(text, ws, we, test, reborrow(&mut feed));
-        seg.add_word(n);
-        if marked && let Some((_, found)) = &mut marks {
-            found(ws..we);
-        }
-    };
+    // One word, `ws..we`, counted (and marked and fed): written out in
+    // both places it is used, as a call each time costs as much again.
+    macro_rules! word {
+        ($ws:expr, $we:expr) => {{
+            let (ws, we) = ($ws, $we);
+            let test = marks.as_ref().map(|m| m.0);
+            let (n, marked) = cache.word_marked(text, ws, we, test, reborrow(&mut feed));
+            seg.add_word(n);
+            if marked && let Some((_, found)) = &mut marks {
+                found(ws..we);
+            }
+        }};
+    }
     let mut i = 0;
     while i < n {
         let w = Window::at(b, i);
@@ -462,7 +472,7 @@ fn score_ascii(
                 if piece != 0 {
                     let first = piece.trailing_zeros() as usize;
                     let last = 31 - piece.leading_zeros() as usize;
-                    word(token + first, token + last + 1, &mut seg);
+                    word!(token + first, token + last + 1);
                 }
                 if slash == 0 {
                     break;
@@ -476,7 +486,7 @@ fn score_ascii(
             let end = loop {
                 match next_ascii_word(b, k) {
                     Ok((ws, we, next)) => {
-                        word(ws, we, &mut seg);
+                        word!(ws, we);
                         k = next;
                     }
                     Err(at) => break at,

@@ -612,34 +612,33 @@ impl WordFeed for BodyWords<'_> {
         self.indexer.id
     }
 
-    fn word(&mut self, w: &str, before: u32) -> u32 {
+    fn word(&mut self, w: &str) -> u32 {
+        // Split and folded as search does. A word that makes one search
+        // word (`Care`, `don't`) always makes the same term, and one that
+        // makes none is never indexed: either is kept; one that makes
+        // several (`well-being`) is split each time.
         let v = &mut *self.vocab;
-        match before {
-            STOP => STOP,
-            0 => {
-                // Split and folded as search does. A word that makes one
-                // search word (`Care`, `don't`) always makes the same term,
-                // and one that makes none is never indexed: either is kept;
-                // one that makes several (`well-being`) is split each time.
-                let (mut n, mut term) = (0, STOP);
-                for_each_word(w, |x, within| {
-                    n += 1;
-                    term = v.word(x, within, 3, self.indexer);
-                });
-                match n {
-                    0 => STOP,
-                    1 => fed(term),
-                    _ => 0,
-                }
-            }
-            _ => {
-                let term = before - 1;
-                // The thread's table may have started again since.
-                v.room_for(term);
-                v.touch(term).add(3, 1);
-                before
-            }
+        let (mut n, mut term) = (0, STOP);
+        for_each_word(w, |x, within| {
+            n += 1;
+            term = v.word(x, within, 3, self.indexer);
+        });
+        match n {
+            0 => STOP,
+            1 => fed(term),
+            _ => 0,
         }
+    }
+
+    fn again(&mut self, number: u32) -> u32 {
+        if number != STOP {
+            let v = &mut *self.vocab;
+            let term = number - 1;
+            // The thread's table may have started again since.
+            v.room_for(term);
+            v.touch(term).add(3, 1);
+        }
+        number
     }
 
     fn text(&mut self, text: &str) {
