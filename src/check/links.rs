@@ -416,7 +416,8 @@ pub fn scan(html: &str) -> Scan<'_> {
     let mut links = Vec::new();
     let mut ids = Vec::new();
     let mut i = 0;
-    // Index of the first byte at or after `i` that is not in `class`.
+    // Index of the first byte at or after `i` that is not in `class`, and
+    // of the first that is (or the end).
     let skip = |mut i: usize, class: u8| {
         while i < len && BYTE_CLASS[b[i] as usize] & class != 0 {
             i += 1;
@@ -505,16 +506,65 @@ pub fn scan(html: &str) -> Scan<'_> {
 
 /// The index of the first `needle` in `b` at or after `from`. Most
 /// searches here end within a few bytes (the next tag after `>`, the end
-/// of a short attribute value), where a plain loop beats `memchr`'s setup;
-/// longer ones go to `memchr`.
+/// of a short attribute value): the first sixteen bytes are compared at
+/// once, and longer searches go to `memchr`.
 #[inline]
 fn find_byte(needle: u8, b: &[u8], from: usize) -> Option<usize> {
-    let rest = b.get(from..)?;
-    const NEAR: usize = 16;
-    let (near, far) = rest.split_at(rest.len().min(NEAR));
-    match near.iter().position(|&c| c == needle) {
-        Some(k) => Some(from + k),
-        None => memchr(needle, far).map(|k| from + near.len() + k),
+    if from >= b.len() {
+        return None;
+    }
+    let near = Window::at(b, from).equal(needle);
+    if near != 0 {
+        return Some(from + near.trailing_zeros() as usize).filter(|&k| k < b.len());
+    }
+    let far = from + 16;
+    memchr(needle, b.get(far..)?).map(|k| far + k)
+}
+
+/// Sixteen bytes of a document from some place (zero past its end), to
+/// test all at once.
+struct Window([u8; 16]);
+
+impl Window {
+    #[inline]
+    fn at(b: &[u8], i: usize) -> Window {
+        match b.get(i..i + 16).and_then(|c| <[u8; 16]>::try_from(c).ok()) {
+            Some(c) => Window(c),
+            None => {
+                let mut w = [0u8; 16];
+                let rest = b.get(i..).unwrap_or_default();
+                w[..rest.len()].copy_from_slice(rest);
+                Window(w)
+            }
+        }
+    }
+
+    /// Bit `k` set where byte `k` is `c`.
+    #[inline]
+    fn equal(&self, c: u8) -> u32 {
+        // SAFETY: SSE2 is part of every x86-64 CPU.
+        #[cfg(target_arch = "x86_64")]
+        return unsafe { sse2::equal(&self.0, c) };
+        #[cfg(not(target_arch = "x86_64"))]
+        return (0..16).fold(0, |m, k| m | (u32::from(self.0[k] == c) << k));
+    }
+}
+
+#[cfg(target_arch = "x86_64")]
+mod sse2 {
+    use std::arch::x86_64::{
+        __m128i, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_set1_epi8,
+    };
+
+    #[target_feature(enable = "sse2")]
+    fn load(bytes: &[u8; 16]) -> __m128i {
+        // SAFETY: `bytes` is sixteen readable bytes; the load needs no alignment.
+        unsafe { _mm_loadu_si128(bytes.as_ptr().cast()) }
+    }
+
+    #[target_feature(enable = "sse2")]
+    pub(super) fn equal(bytes: &[u8; 16], c: u8) -> u32 {
+        _mm_movemask_epi8(_mm_cmpeq_epi8(load(bytes), _mm_set1_epi8(c as i8))) as u32
     }
 }
 
@@ -1525,7 +1575,7 @@ mod tests {
                         let value = if i < len && (b[i] == b'"' || b[i] == b'\'') {
                             let q = b[i];
                             let vs = i + 1;
-                            let ve = find_byte(q, b, vs).unwrap_or(len);
+                            let ve = memchr(q, &b[vs..]).map_or(len, |k| vs + k);
                             i = (ve + 1).min(len);
                             &html[vs..ve]
                         } else {
@@ -1870,6 +1920,39 @@ mod tests {
                 "round {round}: {} files, old {old:?}, new {new:?}",
                 files.len()
             );
+        }
+    }
+
+    #[test]
+    fn byte_search_finds_the_first_in_the_window_and_beyond() {
+        for c in 0..=255u8 {
+            for k in 0..16 {
+                let mut bytes: [u8; 16] =
+                    std::array::from_fn(|j| (j as u8).wrapping_mul(41).wrapping_add(c));
+                bytes[k] = c;
+                let w = Window(bytes);
+                let want = (0..16).fold(0, |m, j| m | (u32::from(bytes[j] == c) << j));
+                assert_eq!(w.equal(c), want, "{bytes:?}");
+            }
+        }
+        // Every start and every place of the byte, in the first sixteen
+        // bytes and beyond; nothing past the end (zero-padded) is found.
+        for len in 0..40 {
+            for at in 0..=len {
+                let mut b = vec![b'x'; len];
+                if at < len {
+                    b[at] = b'<';
+                }
+                for from in 0..=len + 1 {
+                    let want = (at < len && at >= from).then_some(at);
+                    assert_eq!(
+                        find_byte(b'<', &b, from),
+                        want,
+                        "len {len} at {at} from {from}"
+                    );
+                    assert_eq!(find_byte(0, &b, from), None);
+                }
+            }
         }
     }
 
