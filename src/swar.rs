@@ -21,6 +21,24 @@ pub fn load(bytes: &[u8], pad: u8) -> u64 {
     u64::from_le_bytes(a)
 }
 
+/// Sixteen bytes of `b` from `at`, with `pad` in the places past its end:
+/// what the SSE2 scans (the reading-age walk, the link scan) load.
+#[inline]
+pub fn sixteen(b: &[u8], at: usize, pad: u8) -> [u8; 16] {
+    match b
+        .get(at..at + 16)
+        .and_then(|c| <[u8; 16]>::try_from(c).ok())
+    {
+        Some(c) => c,
+        None => {
+            let mut w = [pad; 16];
+            let rest = b.get(at..).unwrap_or_default();
+            w[..rest.len()].copy_from_slice(rest);
+            w
+        }
+    }
+}
+
 /// Bytes `at..at + 8` of `text`, zero from `end` on (all zero when `at` is
 /// at or past `end`), as a little-endian word: a word's bytes eight at a
 /// time as a hash-table key, read straight from the text around it
@@ -129,6 +147,13 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn sixteen_pads_past_the_end() {
+        assert_eq!(sixteen(b"abcdefghijklmnopq", 1, 0), *b"bcdefghijklmnopq");
+        assert_eq!(&sixteen(b"abc", 1, b' ')[..4], b"bc  ");
+        assert_eq!(sixteen(b"abc", 5, 7), [7; 16]);
     }
 
     #[test]

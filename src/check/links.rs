@@ -528,15 +528,7 @@ struct Window([u8; 16]);
 impl Window {
     #[inline]
     fn at(b: &[u8], i: usize) -> Window {
-        match b.get(i..i + 16).and_then(|c| <[u8; 16]>::try_from(c).ok()) {
-            Some(c) => Window(c),
-            None => {
-                let mut w = [0u8; 16];
-                let rest = b.get(i..).unwrap_or_default();
-                w[..rest.len()].copy_from_slice(rest);
-                Window(w)
-            }
-        }
+        Window(crate::swar::sixteen(b, i, 0))
     }
 
     /// For [`plain_path`]: where the bytes are `%`, `&`, `#`, `?` or white

@@ -292,6 +292,22 @@ pub(crate) mod testutil {
         )
     }
 
+    /// Every piece of `text` between two character boundaries (the empty
+    /// pieces included): for testing a scan against a simpler one with
+    /// each byte at each place.
+    pub fn substrings(text: &str) -> Vec<&str> {
+        let cuts: Vec<usize> = (text.char_indices().map(|(k, _)| k))
+            .chain([text.len()])
+            .collect();
+        let mut out = Vec::new();
+        for (n, &a) in cuts.iter().enumerate() {
+            for &b in &cuts[n..] {
+                out.push(&text[a..b]);
+            }
+        }
+        out
+    }
+
     /// Compile a site made of `files` (path, text); site.toml and a home
     /// page are added unless given.
     pub fn compile_files(files: &[(&str, &str)]) -> (tempfile::TempDir, Compiled) {

@@ -524,20 +524,12 @@ struct Window {
 impl Window {
     #[inline]
     fn at(b: &[u8], i: usize) -> Window {
-        let mut padded = [b' '; 16];
-        let bytes: &[u8; 16] = match b.get(i..i + 16).and_then(|c| c.try_into().ok()) {
-            Some(c) => c,
-            None => {
-                let rest = b.get(i..).unwrap_or_default();
-                padded[..rest.len()].copy_from_slice(rest);
-                &padded
-            }
-        };
+        let bytes = crate::swar::sixteen(b, i, b' ');
         // SAFETY: SSE2 is part of every x86-64 CPU.
         #[cfg(target_arch = "x86_64")]
-        let w = unsafe { window_sse2(bytes) };
+        let w = unsafe { window_sse2(&bytes) };
         #[cfg(not(target_arch = "x86_64"))]
-        let w = window_table(bytes);
+        let w = window_table(&bytes);
         w
     }
 }

@@ -452,16 +452,8 @@ mod tests {
         // Every piece of a longer text, so each special byte is met at each
         // place in an eight-byte word and in the tail.
         let long = "It’s “fine” <now> & then\u{2028}— a\u{2029}b ‘x’ &amp; €\u{2027}\u{2029}";
-        let cuts: Vec<usize> = long
-            .char_indices()
-            .map(|(k, _)| k)
-            .chain([long.len()])
-            .collect();
-        for (n, &a) in cuts.iter().enumerate() {
-            for &b in &cuts[n..] {
-                let text = &long[a..b];
-                assert_eq!(to_script_json(text), reference(&json!(text)), "{text:?}");
-            }
+        for text in crate::check::testutil::substrings(long) {
+            assert_eq!(to_script_json(text), reference(&json!(text)), "{text:?}");
         }
     }
 
