@@ -2,6 +2,14 @@
 //! shared by the text passes (reading age, search terms): on ASCII prose
 //! they are cheaper than a table look-up per byte.
 
+/// Whether `c` is ASCII white space as `char::is_whitespace` has it: space,
+/// and tab to carriage return (vertical tab included, which
+/// `u8::is_ascii_whitespace` leaves out).
+#[inline]
+pub fn is_space(c: u8) -> bool {
+    (c == b' ') | (c.wrapping_sub(b'\t') < 5)
+}
+
 /// Each byte's top bit.
 pub const HIGH: u64 = 0x8080_8080_8080_8080;
 /// One in each byte.
@@ -37,6 +45,24 @@ pub fn sixteen(b: &[u8], at: usize, pad: u8) -> [u8; 16] {
             w
         }
     }
+}
+
+/// The index of the first byte of `b` at or after `from` that `marks`
+/// marks. `marks` takes eight bytes as a little-endian word (zero past the
+/// end of `b`) and sets the top bit of each byte it wants; only its lowest
+/// mark is used, so that one must be exact. For scans whose bytes are
+/// mostly not wanted: eight are tested at once.
+#[inline]
+pub fn find_marked(b: &[u8], mut from: usize, marks: impl Fn(u64) -> u64) -> Option<usize> {
+    while let Some(rest) = b.get(from..).filter(|r| !r.is_empty()) {
+        let m = marks(load(rest, 0));
+        if m != 0 {
+            let k = from + (m.trailing_zeros() / 8) as usize;
+            return (k < b.len()).then_some(k);
+        }
+        from += 8;
+    }
+    None
 }
 
 /// Bytes `at..at + 8` of `text`, zero from `end` on (all zero when `at` is
@@ -147,6 +173,31 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn find_marked_finds_the_first_wanted_byte() {
+        let lt = |x: u64| bytes_in(x & !HIGH, b'<', b'<') & !x;
+        for len in 0..30 {
+            for at in 0..=len {
+                let mut b = vec![b'x'; len];
+                if at < len {
+                    b[at] = b'<';
+                }
+                for from in 0..=len + 1 {
+                    let want = (at < len && at >= from).then_some(at);
+                    assert_eq!(
+                        find_marked(&b, from, lt),
+                        want,
+                        "len {len} at {at} from {from}"
+                    );
+                }
+            }
+        }
+        // A mark that falls past the end is not found.
+        let zero = |x: u64| bytes_in(x & !HIGH, 0, 0) & !x;
+        assert_eq!(find_marked(b"abc", 0, zero), None);
+        assert_eq!(find_marked(b"ab\0c", 0, zero), Some(2));
     }
 
     #[test]

@@ -562,7 +562,7 @@ fn window_sse2(bytes: &[u8; 16]) -> Window {
     // SAFETY: `bytes` is sixteen readable bytes; the load needs no alignment.
     let v = unsafe { _mm_loadu_si128(bytes.as_ptr().cast()) };
     // ASCII only, so signed comparisons order the bytes.
-    let within = |lo: u8, hi: u8| {
+    let within = |v, lo: u8, hi: u8| {
         _mm_and_si128(
             _mm_cmpgt_epi8(v, _mm_set1_epi8(lo as i8 - 1)),
             _mm_cmpgt_epi8(_mm_set1_epi8(hi as i8 + 1), v),
@@ -570,13 +570,12 @@ fn window_sse2(bytes: &[u8; 16]) -> Window {
     };
     let is = |c: u8| _mm_cmpeq_epi8(v, _mm_set1_epi8(c as i8));
     // Tab to carriage return, but not the vertical tab, and the space.
-    let space = _mm_or_si128(_mm_andnot_si128(is(0x0b), within(b'\t', b'\r')), is(b' '));
-    let lower = _mm_or_si128(v, _mm_set1_epi8(0x20));
-    let letter = _mm_and_si128(
-        _mm_cmpgt_epi8(lower, _mm_set1_epi8(b'a' as i8 - 1)),
-        _mm_cmpgt_epi8(_mm_set1_epi8(b'z' as i8 + 1), lower),
+    let space = _mm_or_si128(
+        _mm_andnot_si128(is(0x0b), within(v, b'\t', b'\r')),
+        is(b' '),
     );
-    let alnum = _mm_or_si128(letter, within(b'0', b'9'));
+    let lower = _mm_or_si128(v, _mm_set1_epi8(0x20));
+    let alnum = _mm_or_si128(within(lower, b'a', b'z'), within(v, b'0', b'9'));
     let mask = |m| _mm_movemask_epi8(m) as u32;
     Window {
         space: mask(space),
@@ -759,7 +758,11 @@ fn is_abbreviation_stop(text: &str, start: usize, pos: usize, after: usize) -> b
     if b[pos] != b'.' {
         return false;
     }
-    let next = after + b[after..].iter().take_while(|&&c| is_white_byte(c)).count();
+    let next = after
+        + b[after..]
+            .iter()
+            .take_while(|&&c| crate::swar::is_space(c))
+            .count();
     let lower_next = match b.get(next) {
         None => false,
         Some(c) if c.is_ascii() => c.is_ascii_lowercase(),
@@ -770,12 +773,6 @@ fn is_abbreviation_stop(text: &str, start: usize, pos: usize, after: usize) -> b
             .is_some_and(char::is_lowercase),
     };
     lower_next || is_abbreviation(&text[start..pos])
-}
-
-/// ASCII bytes that are white space to `char::is_whitespace` (which, unlike
-/// `u8::is_ascii_whitespace`, counts the vertical tab).
-fn is_white_byte(c: u8) -> bool {
-    matches!(c, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r')
 }
 
 /// Common abbreviations that a full stop may follow without ending a
@@ -795,7 +792,7 @@ fn is_abbreviation(before: &str) -> bool {
         if !c.is_ascii() {
             return is_abbreviation_general(before);
         }
-        if is_white_byte(c) || c == b'(' {
+        if crate::swar::is_space(c) || c == b'(' {
             break;
         }
         if b.len() - k == 6 {

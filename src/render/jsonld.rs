@@ -52,27 +52,17 @@ impl Formatter for ScriptSafe {
 /// in a script: `<`, `>`, `&`, or 0xE2 (the first byte of U+2028 and
 /// U+2029, and of curly quotes and dashes, which do not). Eight bytes at a
 /// time: strings are mostly plain, and curly quotes are common.
-fn next_script_special(b: &[u8], mut from: usize) -> Option<usize> {
+fn next_script_special(b: &[u8], from: usize) -> Option<usize> {
     use crate::swar::{HIGH, ONES, bytes_in};
-    while let Some(chunk) = b.get(from..from + 8) {
-        let x = u64::from_le_bytes(chunk.try_into().unwrap_or_default());
+    crate::swar::find_marked(b, from, |x| {
         let y = x & !HIGH;
         let ascii =
             (bytes_in(y, b'<', b'<') | bytes_in(y, b'>', b'>') | bytes_in(y, b'&', b'&')) & !x;
         // Bytes equal to 0xE2: the lowest mark is exact (a false one can
-        // only follow a true one), and only the lowest is used.
+        // only follow a true one), which is all `find_marked` uses.
         let v = x ^ (ONES * 0xE2);
-        let e2 = v.wrapping_sub(ONES) & !v & HIGH;
-        let m = ascii | e2;
-        if m != 0 {
-            return Some(from + (m.trailing_zeros() / 8) as usize);
-        }
-        from += 8;
-    }
-    let tail = b.get(from..)?;
-    tail.iter()
-        .position(|c| matches!(c, b'<' | b'>' | b'&' | 0xE2))
-        .map(|k| from + k)
+        ascii | (v.wrapping_sub(ONES) & !v & HIGH)
+    })
 }
 
 /// Append `v` as script-safe JSON to `out`.

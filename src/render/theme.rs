@@ -468,25 +468,16 @@ pub fn escape_html_to(s: &str, out: &mut dyn std::io::Write) -> std::io::Result<
 
 /// The index of the first byte at or after `from` that HTML escaping
 /// replaces.
-fn next_html_special(b: &[u8], mut from: usize) -> Option<usize> {
+fn next_html_special(b: &[u8], from: usize) -> Option<usize> {
     use crate::swar::{HIGH, bytes_in};
-    while let Some(chunk) = b.get(from..from + 8) {
-        let x = u64::from_le_bytes(chunk.try_into().unwrap_or_default());
+    crate::swar::find_marked(b, from, |x| {
         let y = x & !HIGH;
-        let special = (bytes_in(y, b'&', b'\'')
+        (bytes_in(y, b'&', b'\'')
             | bytes_in(y, b'"', b'"')
             | bytes_in(y, b'<', b'<')
             | bytes_in(y, b'>', b'>'))
-            & !x;
-        if special != 0 {
-            return Some(from + (special.trailing_zeros() / 8) as usize);
-        }
-        from += 8;
-    }
-    let tail = b.get(from..)?;
-    tail.iter()
-        .position(|c| matches!(c, b'&' | b'<' | b'>' | b'"' | b'\''))
-        .map(|k| from + k)
+            & !x
+    })
 }
 
 #[cfg(test)]

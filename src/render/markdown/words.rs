@@ -14,12 +14,6 @@ pub fn count_words(t: &str) -> usize {
     n.unwrap_or_else(|| t.split_whitespace().count())
 }
 
-/// Whether `c` is ASCII whitespace as `char::is_whitespace` has it: space,
-/// and tab to carriage return (vertical tab included).
-fn is_space(c: u8) -> bool {
-    (c == b' ') | (c.wrapping_sub(b'\t') < 5)
-}
-
 #[cfg(target_arch = "x86_64")]
 mod sse2 {
     use std::arch::x86_64::{
@@ -124,7 +118,7 @@ mod sse2 {
 /// the reference the SSE2 count is tested against.
 #[cfg_attr(target_arch = "x86_64", allow(dead_code))]
 fn swar_count(t: &[u8]) -> Option<usize> {
-    use crate::swar::{HIGH, bytes_in};
+    use crate::swar::{HIGH, bytes_in, is_space};
     let mut words = 0;
     // Whether the byte before the next one is a space (or the start).
     let mut after_space = true;
