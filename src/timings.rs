@@ -24,11 +24,15 @@ pub struct PageTime {
     pub context: Duration,
     /// Rendering the template.
     pub template_time: Duration,
+    /// Handing the finished file on: the link check's scan of it and its
+    /// write to the staging folder (zero where the build keeps pages in
+    /// memory, as `serve` does).
+    pub output: Duration,
 }
 
 impl PageTime {
     pub fn total(&self) -> Duration {
-        self.markdown + self.text + self.context + self.template_time
+        self.markdown + self.text + self.context + self.template_time + self.output
     }
 }
 
@@ -52,9 +56,9 @@ pub struct Timings {
     pub templates: BTreeMap<String, TemplateTime>,
     /// The slowest pages, slowest first (at most [`SLOWEST_PAGES`]).
     pub slowest: Vec<PageTime>,
-    /// Markdown, text checks and search terms, contexts and templates,
-    /// each summed over every page.
-    pub work: [Duration; 4],
+    /// Markdown, text checks and search terms, contexts, templates, and
+    /// the link scan and write, each summed over every page.
+    pub work: [Duration; 5],
 }
 
 impl Timings {
@@ -96,10 +100,10 @@ impl Timings {
             e.pages += 1;
             e.total += t;
             e.max = e.max.max(t);
-            for (w, d) in self
-                .work
-                .iter_mut()
-                .zip([p.markdown, p.text, p.context, p.template_time])
+            for (w, d) in
+                self.work
+                    .iter_mut()
+                    .zip([p.markdown, p.text, p.context, p.template_time, p.output])
             {
                 *w += d;
             }
@@ -142,6 +146,7 @@ impl Timings {
                 "text checks + search terms",
                 "template contexts",
                 "templates",
+                "link scan + write",
             ]
             .iter()
             .zip(self.work)
@@ -174,19 +179,20 @@ impl Timings {
         if !self.slowest.is_empty() {
             let _ = writeln!(
                 s,
-                "Slowest pages (markdown + text checks + context + template):"
+                "Slowest pages (markdown + text checks + context + template + scan and write):"
             );
             for p in &self.slowest {
                 let _ = writeln!(
                     s,
-                    "  {:>9.2} ms  {} ({}; markdown {:.2}, text checks {:.2}, context {:.2}, template {:.2})",
+                    "  {:>9.2} ms  {} ({}; markdown {:.2}, text checks {:.2}, context {:.2}, template {:.2}, scan and write {:.2})",
                     ms(p.total()),
                     p.path,
                     p.template,
                     ms(p.markdown),
                     ms(p.text),
                     ms(p.context),
-                    ms(p.template_time)
+                    ms(p.template_time),
+                    ms(p.output)
                 );
             }
         }
@@ -214,6 +220,7 @@ mod tests {
             text: Duration::ZERO,
             context: Duration::ZERO,
             template_time: Duration::from_micros(micros),
+            output: Duration::ZERO,
         }
     }
 
@@ -237,5 +244,22 @@ mod tests {
         assert!(r.contains("load"), "{r}");
         assert!(r.contains("search.html"), "{r}");
         assert!(r.find("search.html").unwrap() < r.find("page.html").unwrap());
+    }
+
+    /// A page's scan and write count in its total and in the page work,
+    /// but not in its template's time.
+    #[test]
+    fn scan_and_write_count_for_the_page_not_the_template() {
+        let mut t = Timings::default();
+        let mut heavy = page("big/index.html", "page.html", 1);
+        heavy.output = Duration::from_micros(5000);
+        t.add_pages(vec![page("a/index.html", "page.html", 100), heavy]);
+        assert_eq!(t.slowest[0].path, "big/index.html");
+        assert_eq!(t.work[4], Duration::from_micros(5000));
+        assert_eq!(t.templates["page.html"].total, Duration::from_micros(101));
+        let r = t.report(Duration::from_millis(10));
+        let line = r.lines().find(|l| l.contains("link scan + write")).unwrap();
+        assert!(line.ends_with(" 5.0 ms"), "{line}");
+        assert!(r.contains("scan and write 5.00)"), "{r}");
     }
 }

@@ -88,3 +88,126 @@ fn generator_is_deterministic() {
         "the seed changes nothing"
     );
 }
+
+/// `build --timings` through the binary: every stage, the five parts of the
+/// page work, a row per template, and a slow template at the top of both
+/// lists, which is what a theme author looks for.
+#[test]
+fn timings_show_a_slow_template() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let site = tmp.path().join("site");
+    let sum = corpus::generate(&site, &corpus::Spec::new(50, 8)).expect("generate");
+    // One article on a template that loops for a while before the usual page.
+    std::fs::create_dir_all(site.join("templates")).unwrap();
+    std::fs::write(
+        site.join("templates/slow.html"),
+        "{% extends \"page.html\" %}{% block content %}\
+         {% for i in range(end=400) %}{% for j in range(end=500) %}{% endfor %}{% endfor %}{{ super() }}{% endblock content %}",
+    )
+    .unwrap();
+    let content = site.join("content");
+    let md = walkdir::WalkDir::new(&content)
+        .min_depth(2)
+        .into_iter()
+        .map(|e| e.expect("walk").into_path())
+        .filter(|p| {
+            p.extension().is_some_and(|x| x == "md")
+                && !p.ends_with("_index.md")
+                && !["services", "conditions"]
+                    .iter()
+                    .any(|d| p.starts_with(content.join(d)))
+        })
+        .min()
+        .expect("an article");
+    let rel = md.strip_prefix(&content).unwrap().with_extension("");
+    let slow = format!("{}/", rel.to_string_lossy().replace('\\', "/"));
+    let text = std::fs::read_to_string(&md).unwrap();
+    let text = text.replacen("+++\n", "+++\ntemplate = \"slow.html\"\n", 1);
+    std::fs::write(&md, text).unwrap();
+
+    let out = tmp.path().join("out");
+    let run = Command::new(env!("CARGO_BIN_EXE_carehub"))
+        .args(["build", "--timings", "--root"])
+        .arg(&site)
+        .arg("--output")
+        .arg(&out)
+        .output()
+        .expect("run carehub");
+    let report = String::from_utf8_lossy(&run.stdout);
+    assert!(
+        run.status.success(),
+        "build failed:\n{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let ms_after = |label: &str| -> f64 {
+        let line = report
+            .lines()
+            .find(|l| l.trim_start().starts_with(label))
+            .unwrap_or_else(|| panic!("no `{label}` line in:\n{report}"));
+        line[line.find(label).unwrap() + label.len()..]
+            .split_whitespace()
+            .next()
+            .and_then(|n| n.parse().ok())
+            .unwrap_or_else(|| panic!("no figure after `{label}`: {line}"))
+    };
+    for stage in [
+        "load",
+        "resolve",
+        "render: markdown + pages",
+        "render: search index",
+        "checks",
+        "write: publish",
+        "total",
+    ] {
+        assert!(ms_after(stage) >= 0.0);
+    }
+    for work in [
+        "markdown",
+        "text checks + search terms",
+        "template contexts",
+        "templates",
+        "link scan + write",
+    ] {
+        assert!(ms_after(work) > 0.0, "no time for {work}:\n{report}");
+    }
+
+    // The template table: slow.html has the highest mean, and page.html
+    // and provider.html count their pages.
+    let table: Vec<(String, usize, f64)> = report
+        .lines()
+        .skip_while(|l| !l.starts_with("Templates"))
+        .skip(2)
+        .take_while(|l| l.starts_with("  "))
+        .map(|l| {
+            let f: Vec<&str> = l.split_whitespace().collect();
+            (
+                f[0].to_string(),
+                f[1].parse().unwrap(),
+                f[3].parse().unwrap(),
+            )
+        })
+        .collect();
+    let row = |name: &str| {
+        table
+            .iter()
+            .find(|r| r.0 == name)
+            .unwrap_or_else(|| panic!("no {name} row in:\n{report}"))
+    };
+    assert_eq!(row("slow.html").1, 1);
+    assert_eq!(row("provider.html").1, sum.providers);
+    assert!(row("page.html").1 >= sum.articles - 1);
+    let slowest_mean = table.iter().map(|r| r.2).fold(0.0, f64::max);
+    assert_eq!(row("slow.html").2, slowest_mean, "{report}");
+
+    // The slowest pages: the slow article first, each split into its parts.
+    let first = report
+        .lines()
+        .skip_while(|l| !l.starts_with("Slowest pages"))
+        .nth(1)
+        .expect("a slowest page");
+    assert!(
+        first.contains(&format!("{slow}index.html (slow.html;")),
+        "{report}"
+    );
+    assert!(first.contains("scan and write"), "{first}");
+}

@@ -235,22 +235,27 @@ pub fn render_site_into(
                 let path = job.path.clone();
                 let template = job.template.clone();
                 let out = render_job(env, &base, job);
+                let template_time = t.elapsed();
+                let mut output = Duration::ZERO;
+                let out = match (out, sink) {
+                    (Ok(o), Some(sink)) => {
+                        let path = o.path.clone();
+                        let t = Instant::now();
+                        sink.put(o);
+                        output = t.elapsed();
+                        Ok(Made::Sent(path))
+                    }
+                    (Ok(o), None) => Ok(Made::Kept(o)),
+                    (Err(d), _) => Err(d),
+                };
                 let time = PageTime {
                     path,
                     template,
                     markdown,
                     text,
                     context,
-                    template_time: t.elapsed(),
-                };
-                let out = match (out, sink) {
-                    (Ok(o), Some(sink)) => {
-                        let path = o.path.clone();
-                        sink.put(o);
-                        Ok(Made::Sent(path))
-                    }
-                    (Ok(o), None) => Ok(Made::Kept(o)),
-                    (Err(d), _) => Err(d),
+                    template_time,
+                    output,
                 };
                 (at, (out, Some(time), kept, provider_entry))
             })
