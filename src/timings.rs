@@ -124,8 +124,10 @@ impl Timings {
         let ms = |d: Duration| d.as_secs_f64() * 1000.0;
         let mut s = String::new();
         let _ = writeln!(s, "Stages (wall time; peak memory so far):");
+        // One column for every stage's name, however long.
+        let w = (self.stages.iter().map(|(n, _)| n.chars().count())).fold(26, usize::max);
         for (i, (name, d)) in self.stages.iter().enumerate() {
-            let _ = write!(s, "  {name:<24} {:>9.1} ms", ms(*d));
+            let _ = write!(s, "  {name:<w$} {:>9.1} ms", ms(*d));
             match self.peak_mib.get(i).copied().flatten() {
                 Some(m) => {
                     let _ = writeln!(s, " {m:>8.0} MiB");
@@ -133,7 +135,7 @@ impl Timings {
                 None => s.push('\n'),
             }
         }
-        let _ = writeln!(s, "  {:<24} {:>9.1} ms", "total", ms(total));
+        let _ = writeln!(s, "  {:<w$} {:>9.1} ms", "total", ms(total));
         if !self.templates.is_empty() {
             let threads = rayon::current_num_threads();
             let _ = writeln!(
@@ -151,7 +153,7 @@ impl Timings {
             .iter()
             .zip(self.work)
             {
-                let _ = writeln!(s, "  {name:<26} {:>9.1} ms", ms(d));
+                let _ = writeln!(s, "  {name:<w$} {:>9.1} ms", ms(d));
             }
             let _ = writeln!(
                 s,
@@ -244,6 +246,28 @@ mod tests {
         assert!(r.contains("load"), "{r}");
         assert!(r.contains("search.html"), "{r}");
         assert!(r.find("search.html").unwrap() < r.find("page.html").unwrap());
+    }
+
+    /// A long stage name widens the column rather than pushing its
+    /// figure out of line with the others.
+    #[test]
+    fn figures_line_up_under_a_long_stage_name() {
+        let mut t = Timings::default();
+        t.stage("load", Duration::from_millis(3));
+        t.stage(
+            "sitemap, feed, assets (beside search)",
+            Duration::from_millis(40),
+        );
+        t.add_pages(vec![page("a/index.html", "page.html", 100)]);
+        let r = t.report(Duration::from_millis(50));
+        let ends: Vec<usize> = r
+            .lines()
+            .take_while(|l| !l.starts_with("Templates"))
+            .filter(|l| l.starts_with("  ") && l.contains(" ms"))
+            .map(|l| l.find(" ms").unwrap())
+            .collect();
+        assert_eq!(ends.len(), 3 + 5, "{r}");
+        assert!(ends.iter().all(|&e| e == ends[0]), "{r}");
     }
 
     /// A page's scan and write count in its total and in the page work,
