@@ -209,6 +209,36 @@ fn good_provider_builds() {
     assert!(html.contains("01632 960 001"));
 }
 
+/// Next-door days with the same hours are one line, two days a pair, and
+/// days without hours say "Closed".
+#[test]
+fn opening_hours_join_next_door_days() {
+    let hours = "[opening_hours]\nmonday = \"9am to 5pm\"\ntuesday = \"9am to 5pm\"\n\
+                 wednesday = \"9am to 5pm\"\nthursday = \"9am to 1pm\"\nfriday = \"9am to 5pm\"\n\
+                 saturday = \"9am to 5pm\"\n";
+    let s = provider_site(&format!("{GOOD_PROVIDER}{hours}"));
+    s.build().ok();
+    let html = s.read("public/providers/test/index.html");
+    let start = html.find("<dl class=\"hours\">").expect("an hours list");
+    let end = start + html[start..].find("</dl>").unwrap();
+    let rows: Vec<&str> = html[start..end]
+        .lines()
+        .skip(1)
+        .filter(|l| !l.trim().is_empty())
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            "<dt>Monday to Wednesday</dt><dd>9am to 5pm</dd>",
+            "<dt>Thursday</dt><dd>9am to 1pm</dd>",
+            "<dt>Friday and Saturday</dt><dd>9am to 5pm</dd>",
+            "<dt>Sunday</dt><dd>Closed</dd>",
+        ],
+        "{}",
+        &html[start..end]
+    );
+}
+
 #[test]
 fn each_validation_failure_names_file_line_and_hint() {
     let cases: &[(&str, &str, &str, &str)] = &[

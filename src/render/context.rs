@@ -786,6 +786,7 @@ impl<'a> Env<'a> {
             website: valid(&d.website, uk::is_web_url),
             opening_hours: OpeningHoursObject {
                 open_24_hours: d.opening_hours.open_24_hours,
+                runs: hour_runs(&days),
                 days,
                 notes: &d.opening_hours.notes,
             },
@@ -949,7 +950,47 @@ struct DayObject {
 struct OpeningHoursObject<'a> {
     open_24_hours: bool,
     days: Vec<DayObject>,
+    /// The days again, with next-door days of the same hours as one run.
+    runs: Vec<HoursRun>,
     notes: &'a str,
+}
+
+/// Next-door days with the same hours, shown as one line ("Monday to
+/// Friday: 9am to 5pm"), so that a theme need not work the runs out itself.
+#[derive(Debug, PartialEq, Serialize)]
+struct HoursRun {
+    /// The first and last day's names (the same for a run of one day).
+    start: String,
+    end: String,
+    /// How many days the run covers.
+    days: usize,
+    hours: String,
+    /// Whether every day of the run has no hours given.
+    closed: bool,
+}
+
+/// The runs of `days` (the week in order, Monday first).
+fn hour_runs(days: &[DayObject]) -> Vec<HoursRun> {
+    let mut runs: Vec<HoursRun> = Vec::new();
+    for d in days {
+        match runs.last_mut() {
+            // Grouped by the hours as shown: a day whose hours read
+            // "Closed" and a day with none look the same to a reader.
+            Some(r) if r.hours == d.hours => {
+                r.end.clone_from(&d.day);
+                r.days += 1;
+                r.closed &= d.closed;
+            }
+            _ => runs.push(HoursRun {
+                start: d.day.clone(),
+                end: d.day.clone(),
+                days: 1,
+                hours: d.hours.clone(),
+                closed: d.closed,
+            }),
+        }
+    }
+    runs
 }
 
 #[derive(Serialize)]
@@ -1053,6 +1094,71 @@ pub fn url_encode(s: &str) -> String {
 mod tests {
     use super::*;
     use crate::pipeline::{Compiled, SiteOptions, compile};
+
+    fn week(hours: [Option<&str>; 7]) -> Vec<DayObject> {
+        let names = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+        names
+            .iter()
+            .zip(hours)
+            .map(|(n, h)| DayObject {
+                day: n.to_string(),
+                hours: h.unwrap_or("Closed").to_string(),
+                closed: h.is_none(),
+            })
+            .collect()
+    }
+
+    fn run(start: &str, end: &str, days: usize, hours: &str, closed: bool) -> HoursRun {
+        HoursRun {
+            start: start.into(),
+            end: end.into(),
+            days,
+            hours: hours.into(),
+            closed,
+        }
+    }
+
+    #[test]
+    fn next_door_days_with_the_same_hours_share_a_run() {
+        let nine = Some("9am to 5pm");
+        let days = week([nine, nine, nine, nine, nine, None, None]);
+        assert_eq!(
+            hour_runs(&days),
+            [
+                run("Mon", "Fri", 5, "9am to 5pm", false),
+                run("Sat", "Sun", 2, "Closed", true)
+            ]
+        );
+        // The same hours apart are two runs; hours that read "Closed" join
+        // a closed day's run, which is then not wholly closed.
+        let days = week([
+            nine,
+            Some("Closed"),
+            None,
+            nine,
+            nine,
+            nine,
+            Some("10am to 2pm"),
+        ]);
+        assert_eq!(
+            hour_runs(&days),
+            [
+                run("Mon", "Mon", 1, "9am to 5pm", false),
+                run("Tue", "Wed", 2, "Closed", false),
+                run("Thu", "Sat", 3, "9am to 5pm", false),
+                run("Sun", "Sun", 1, "10am to 2pm", false)
+            ]
+        );
+        let days = week([None, None, None, None, None, None, nine]);
+        assert_eq!(
+            hour_runs(&days),
+            [
+                run("Mon", "Sat", 6, "Closed", true),
+                run("Sun", "Sun", 1, "9am to 5pm", false)
+            ]
+        );
+        assert!(hour_runs(&[]).is_empty());
+    }
 
     fn example() -> Compiled {
         let opts = SiteOptions {
