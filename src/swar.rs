@@ -178,21 +178,8 @@ mod tests {
     #[test]
     fn find_marked_finds_the_first_wanted_byte() {
         let lt = |x: u64| bytes_in(x & !HIGH, b'<', b'<') & !x;
-        for len in 0..30 {
-            for at in 0..=len {
-                let mut b = vec![b'x'; len];
-                if at < len {
-                    b[at] = b'<';
-                }
-                for from in 0..=len + 1 {
-                    let want = (at < len && at >= from).then_some(at);
-                    assert_eq!(
-                        find_marked(&b, from, lt),
-                        want,
-                        "len {len} at {at} from {from}"
-                    );
-                }
-            }
+        for (b, from, want) in crate::check::testutil::one_byte_searches(b'<', 30) {
+            assert_eq!(find_marked(&b, from, lt), want, "{b:?} from {from}");
         }
         // A mark that falls past the end is not found.
         let zero = |x: u64| bytes_in(x & !HIGH, 0, 0) & !x;

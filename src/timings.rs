@@ -31,8 +31,19 @@ pub struct PageTime {
 }
 
 impl PageTime {
+    /// The five parts of the page's time, in the order of [`Timings::work`].
+    pub fn parts(&self) -> [Duration; 5] {
+        [
+            self.markdown,
+            self.text,
+            self.context,
+            self.template_time,
+            self.output,
+        ]
+    }
+
     pub fn total(&self) -> Duration {
-        self.markdown + self.text + self.context + self.template_time + self.output
+        self.parts().iter().sum()
     }
 }
 
@@ -100,11 +111,7 @@ impl Timings {
             e.pages += 1;
             e.total += t;
             e.max = e.max.max(t);
-            for (w, d) in
-                self.work
-                    .iter_mut()
-                    .zip([p.markdown, p.text, p.context, p.template_time, p.output])
-            {
+            for (w, d) in self.work.iter_mut().zip(p.parts()) {
                 *w += d;
             }
         }

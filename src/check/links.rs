@@ -1946,22 +1946,9 @@ mod tests {
         }
         // Every start and every place of the byte, in the first sixteen
         // bytes and beyond; nothing past the end (zero-padded) is found.
-        for len in 0..40 {
-            for at in 0..=len {
-                let mut b = vec![b'x'; len];
-                if at < len {
-                    b[at] = b'<';
-                }
-                for from in 0..=len + 1 {
-                    let want = (at < len && at >= from).then_some(at);
-                    assert_eq!(
-                        find_byte(b'<', &b, from),
-                        want,
-                        "len {len} at {at} from {from}"
-                    );
-                    assert_eq!(find_byte(0, &b, from), None);
-                }
-            }
+        for (b, from, want) in crate::check::testutil::one_byte_searches(b'<', 40) {
+            assert_eq!(find_byte(b'<', &b, from), want, "{b:?} from {from}");
+            assert_eq!(find_byte(0, &b, from), None);
         }
     }
 

@@ -308,6 +308,26 @@ pub(crate) mod testutil {
         out
     }
 
+    /// Every search for `byte` in a run of `x`s shorter than `max_len`
+    /// holding it at one place or none, from every start (one past the end
+    /// included): (bytes, start, the first place at or after the start).
+    pub fn one_byte_searches(byte: u8, max_len: usize) -> Vec<(Vec<u8>, usize, Option<usize>)> {
+        let mut out = Vec::new();
+        for len in 0..max_len {
+            for at in 0..=len {
+                let mut b = vec![b'x'; len];
+                if at < len {
+                    b[at] = byte;
+                }
+                for from in 0..=len + 1 {
+                    let want = (at < len && at >= from).then_some(at);
+                    out.push((b.clone(), from, want));
+                }
+            }
+        }
+        out
+    }
+
     /// Compile a site made of `files` (path, text); site.toml and a home
     /// page are added unless given.
     pub fn compile_files(files: &[(&str, &str)]) -> (tempfile::TempDir, Compiled) {

@@ -238,17 +238,18 @@ fn swap(stage: &Path, target: &Path, parent: &Path, name: &str) -> Result<(), Wr
 /// spent about a quarter of a second removing it on one.
 fn remove_tree(dir: &Path) {
     if let Ok(entries) = fs::read_dir(dir) {
-        let paths: Vec<PathBuf> = entries.filter_map(Result::ok).map(|e| e.path()).collect();
-        paths.par_iter().for_each(|p| {
-            // A link is removed, never what it points to.
-            match fs::symlink_metadata(p) {
-                Ok(m) if m.is_dir() => {
-                    let _ = fs::remove_dir_all(p);
-                }
-                _ => {
-                    let _ = fs::remove_file(p);
-                }
-            }
+        // An entry's type is its own, not a link's target's: a link is
+        // removed, never what it points to.
+        let entries: Vec<(PathBuf, bool)> = entries
+            .filter_map(Result::ok)
+            .map(|e| (e.path(), e.file_type().is_ok_and(|t| t.is_dir())))
+            .collect();
+        entries.par_iter().for_each(|(p, is_dir)| {
+            let _ = if *is_dir {
+                fs::remove_dir_all(p)
+            } else {
+                fs::remove_file(p)
+            };
         });
     }
     let _ = fs::remove_dir_all(dir);
