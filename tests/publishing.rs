@@ -809,6 +809,126 @@ fn feed_lists_new_and_updated_pages_newest_first() {
     assert!(b < a, "the What's changed page agrees with the feed");
 }
 
+/// Titles of the changes listed on a page of "What has changed", in order.
+fn listed_changes(html: &str) -> Vec<String> {
+    html.split("<li><span class=\"tag\">")
+        .skip(1)
+        .map(|li| {
+            let a = &li[li.find("\">").unwrap() + 2..];
+            a[..a.find("</a>").unwrap()].to_string()
+        })
+        .collect()
+}
+
+#[test]
+fn what_has_changed_is_split_into_pages_of_fifty() {
+    let site = TestSite::new();
+    site.write("content/about.md", &page("About", "About this hub."));
+    // 120 dated pages, one a day from 1 January 2026: "Day 119" is the newest.
+    for k in 0..120u32 {
+        let (month, day) = ((k / 28) + 1, (k % 28) + 1);
+        site.write(
+            &format!("content/day-{k}.md"),
+            &page(&format!("Day {k}"), "A short note.").replacen(
+                "+++\n",
+                &format!("+++\ndate = 2026-{month:02}-{day:02}\n"),
+                1,
+            ),
+        );
+    }
+    site.build().ok();
+    let first = site.read("public/changes/index.html");
+    let second = site.read("public/changes/page/2/index.html");
+    let third = site.read("public/changes/page/3/index.html");
+    assert!(!site.exists("public/changes/page/4/index.html"));
+    assert!(!site.exists("public/changes/page/1/index.html"));
+    let day = |k: u32| format!("Day {k}");
+    assert_eq!(
+        listed_changes(&first),
+        (70..120).rev().map(day).collect::<Vec<_>>()
+    );
+    assert_eq!(
+        listed_changes(&second),
+        (20..70).rev().map(day).collect::<Vec<_>>()
+    );
+    assert_eq!(
+        listed_changes(&third),
+        (0..20).rev().map(day).collect::<Vec<_>>()
+    );
+    // The first page lists what the feed lists.
+    let atom = site.read("public/atom.xml");
+    assert_eq!(atom.matches("<entry>").count(), 50);
+    assert!(atom.contains("<title>Day 70</title>") && !atom.contains("<title>Day 69</title>"));
+    // Each page links to the next newer and older ones, and says where it is.
+    let pager = |html: &str| {
+        html[html.find("<nav class=\"pager\"").unwrap()..]
+            .split("</nav>")
+            .next()
+            .unwrap()
+            .to_string()
+    };
+    let p1 = pager(&first);
+    assert!(p1.contains("Page 1 of 3"), "{p1}");
+    assert!(
+        p1.contains("<a href=\"/changes/page/2/\" rel=\"next\">Older changes</a>"),
+        "{p1}"
+    );
+    assert!(
+        p1.contains("<a href=\"/changes/page/3/\">Oldest changes</a>"),
+        "{p1}"
+    );
+    assert!(!p1.contains("rel=\"prev\""), "{p1}");
+    let p2 = pager(&second);
+    assert!(p2.contains("Page 2 of 3"), "{p2}");
+    assert!(
+        p2.contains("<a href=\"/changes/\" rel=\"prev\">Newer changes</a>"),
+        "{p2}"
+    );
+    assert!(
+        p2.contains("<a href=\"/changes/page/3/\" rel=\"next\">Older changes</a>"),
+        "{p2}"
+    );
+    let p3 = pager(&third);
+    assert!(
+        p3.contains("<a href=\"/changes/\">Newest changes</a>"),
+        "{p3}"
+    );
+    assert!(
+        p3.contains("<a href=\"/changes/page/2/\" rel=\"prev\">"),
+        "{p3}"
+    );
+    assert!(!p3.contains("rel=\"next\""), "{p3}");
+    // Every page has its own title and address, and the sitemap lists them.
+    assert!(
+        second.contains("<title>What has changed (page 2 of 3) - Test Hub</title>"),
+        "{second}"
+    );
+    assert!(
+        second
+            .contains("<link rel=\"canonical\" href=\"https://hub.example.org/changes/page/2/\">")
+    );
+    let sitemap = site.read("public/sitemap.xml");
+    for u in ["changes/", "changes/page/2/", "changes/page/3/"] {
+        assert!(
+            sitemap.contains(&format!("<loc>https://hub.example.org/{u}</loc>")),
+            "{u}"
+        );
+    }
+    // The link check finds every pager link good.
+    site.run(&["check", "--strict"]).ok();
+
+    // A theme's own changes.html without the pager gets a warning that
+    // names it, and the build still succeeds.
+    site.write(
+        "templates/changes.html",
+        "{% extends \"base.html\" %}{% block content %}<h1>{{ page.title }}</h1><ol>{% for c in changes %}<li>{{ c.title }}</li>{% endfor %}</ol>{% endblock content %}",
+    );
+    site.build()
+        .ok()
+        .stderr_has("templates/changes.html")
+        .stderr_has("never uses `pager`");
+}
+
 #[test]
 fn a_static_robots_txt_replaces_the_generated_one() {
     let site = TestSite::new();

@@ -35,6 +35,8 @@ pub struct Env<'a> {
     /// The main menu as template values: with no entry current (first),
     /// then with entry `k` current (at `k + 1`).
     nav_menus: OnceLock<Vec<tera::Value>>,
+    /// New and updated pages, newest first (the feed and the changes pages).
+    changes: OnceLock<Vec<super::feed::Change>>,
     /// The home page's URL (`env.url("")`).
     home_url: String,
 }
@@ -66,6 +68,7 @@ impl<'a> Env<'a> {
             recent: OnceLock::new(),
             nav_urls: OnceLock::new(),
             nav_menus: OnceLock::new(),
+            changes: OnceLock::new(),
             home_url: site.url(""),
         }
     }
@@ -201,8 +204,15 @@ impl<'a> Env<'a> {
                 self.recent();
                 self.nav_urls();
                 self.nav_menu(std::iter::empty());
+                self.changes();
             },
         );
+    }
+
+    /// Every new or updated page, newest first (see [`super::feed::changes`]),
+    /// sorted once for the feed and every page of "What has changed".
+    pub fn changes(&self) -> &[super::feed::Change] {
+        self.changes.get_or_init(|| super::feed::changes(self.site))
     }
 
     fn page_summaries(&self) -> &[tera::Value] {

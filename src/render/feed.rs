@@ -5,7 +5,8 @@
 use super::Output;
 use super::context::Env;
 use super::sitemap::xml_escape;
-use crate::model::Date;
+use crate::model::{Date, Page};
+use crate::resolve::Site;
 
 /// Most entries in the feed.
 pub const MAX_ENTRIES: usize = 50;
@@ -19,27 +20,38 @@ pub struct Change {
     pub new: bool,
 }
 
+/// Entries on each page of the "What has changed" page: the first page
+/// lists what the feed lists, and no page grows with the site.
+pub const PER_PAGE: usize = MAX_ENTRIES;
+
+/// When a page changed and whether it is new, if it is listed at all (a
+/// page with a `date` or `updated`, not a draft).
+fn change_of(p: &Page) -> Option<(Date, bool)> {
+    if p.fm.draft {
+        return None;
+    }
+    let date = p.fm.date.as_ref().map(|d| *d.get_ref());
+    let updated = p.fm.updated.as_ref().map(|d| *d.get_ref());
+    match (date, updated) {
+        (Some(d), Some(u)) if u > d => Some((u, false)),
+        (None, Some(u)) => Some((u, false)),
+        (Some(d), _) => Some((d, true)),
+        (None, None) => None,
+    }
+}
+
 /// Every new or updated page (not drafts), newest first, ties by URL.
-pub fn changes(env: &Env) -> Vec<Change> {
-    let site = env.site;
+pub fn changes(site: &Site) -> Vec<Change> {
     let mut items: Vec<Change> = site
         .pages
         .iter()
         .enumerate()
-        .filter(|(_, p)| !p.fm.draft)
         .filter_map(|(i, p)| {
-            let date = p.fm.date.as_ref().map(|d| *d.get_ref());
-            let updated = p.fm.updated.as_ref().map(|d| *d.get_ref());
-            let (when, new) = match (date, updated) {
-                (Some(d), Some(u)) if u > d => (u, false),
-                (None, Some(u)) => (u, false),
-                (Some(d), _) => (d, true),
-                (None, None) => return None,
-            };
+            let (when, new) = change_of(p)?;
             Some(Change {
                 page: i,
                 when,
-                published: date,
+                published: p.fm.date.as_ref().map(|d| *d.get_ref()),
                 new,
             })
         })
@@ -50,6 +62,13 @@ pub fn changes(env: &Env) -> Vec<Change> {
             .then_with(|| site.pages[a.page].path.cmp(&site.pages[b.page].path))
     });
     items
+}
+
+/// How many pages the "What has changed" page takes (at least one, which
+/// says when nothing has changed), without sorting the changes.
+pub fn change_pages(site: &Site) -> usize {
+    let n = site.pages.iter().filter(|p| change_of(p).is_some()).count();
+    n.div_ceil(PER_PAGE).max(1)
 }
 
 fn stamp(d: Date) -> String {
@@ -64,7 +83,7 @@ pub fn atom(env: &Env) -> Output {
     let site = env.site;
     let cfg = &site.config;
     let base = &cfg.base_url;
-    let items = changes(env);
+    let items = env.changes();
     let newest = items
         .iter()
         .map(|c| c.when)

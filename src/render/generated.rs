@@ -5,7 +5,7 @@
 use super::context::{Env, ProviderFull};
 use super::value::to_tera;
 use super::{Job, Output, absolute, finish_context, jsonld, output_path, put};
-use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::diagnostics::{Diagnostic, Diagnostics, Severity};
 use crate::model::PageKind;
 use crate::model::vocab::Facet;
 use crate::resolve::Site;
@@ -34,7 +34,8 @@ pub enum Spec {
     FolderListing(&'static str),
     FacetIndex(Facet),
     FacetTerm(Facet, &'static str),
-    Changes,
+    /// A page of "What has changed", from 1 (see [`changes_path`]).
+    Changes(usize),
     NotFound,
     Provider(usize),
 }
@@ -55,7 +56,7 @@ pub fn specs(site: &Site) -> Vec<Spec> {
         v.push(Spec::FacetIndex(facet));
         v.extend(facet.values().iter().map(|val| Spec::FacetTerm(facet, val)));
     }
-    v.push(Spec::Changes);
+    v.extend((1..=super::feed::change_pages(site)).map(Spec::Changes));
     v.push(Spec::NotFound);
     v.extend((0..site.providers.len()).map(Spec::Provider));
     v
@@ -71,7 +72,7 @@ pub fn spec_path(site: &Site, spec: Spec) -> String {
         Spec::FolderListing(f) => output_path(&format!("{f}/")),
         Spec::FacetIndex(f) => output_path(&format!("{}/", f.id())),
         Spec::FacetTerm(f, v) => output_path(&format!("{}/{}/", f.id(), v)),
-        Spec::Changes => "changes/index.html".into(),
+        Spec::Changes(n) => output_path(&changes_path(n)),
         Spec::NotFound => "404.html".into(),
         Spec::Provider(i) => output_path(&site.providers[i].path()),
     }
@@ -86,7 +87,7 @@ pub fn job(env: &Env, spec: Spec) -> Job {
         Spec::FolderListing(f) => folder_listing_job(env, f),
         Spec::FacetIndex(f) => facet_index_job(env, f),
         Spec::FacetTerm(f, v) => facet_term_job(env, f, v),
-        Spec::Changes => changes_job(env),
+        Spec::Changes(n) => changes_job(env, n),
         Spec::NotFound => {
             let page =
                 env.generated_page("not_found", &env.theme.s("not_found_title"), "", "404.html");
@@ -472,13 +473,69 @@ fn search_job(env: &Env) -> Job {
     }
 }
 
-fn changes_job(env: &Env) -> Job {
+/// The site path of page `n` (from 1) of "What has changed": `changes/`,
+/// then `changes/page/2/` and on, as most static site generators page.
+pub fn changes_path(n: usize) -> String {
+    if n <= 1 {
+        "changes/".into()
+    } else {
+        format!("changes/page/{n}/")
+    }
+}
+
+/// A warning when "What has changed" takes more than one page but the
+/// theme's `changes.html` never uses `pager` (a theme copied before the
+/// page was split): readers could not reach the older pages.
+pub fn pager_warning(site: &Site, theme: &super::theme::Theme) -> Option<Diagnostic> {
+    let t = theme.template_origins.get("changes.html")?;
+    let pages = super::feed::change_pages(site);
+    if pages <= 1 || t.text.contains("pager") {
+        return None;
+    }
+    Some(
+        Diagnostic::file(
+            Severity::Warning,
+            "theme",
+            t.origin.clone(),
+            format!(
+                "\"What has changed\" takes {pages} pages of {} changes, but this template never uses `pager`, so readers cannot reach the older pages",
+                super::feed::PER_PAGE
+            ),
+        )
+        .with_hint("add the `pager` links of the default theme's templates/changes.html (see docs/themes.md)"),
+    )
+}
+
+/// Page `n` of "What has changed": its share of the changes, newest first,
+/// and a `pager` to the newer and older pages.
+fn changes_job(env: &Env, n: usize) -> Job {
     let site = env.site;
+    let all = env.changes();
+    let pages = all.len().div_ceil(super::feed::PER_PAGE).max(1);
     let title = env.theme.s("changes_title");
-    let page = env.generated_page("changes", &title, "", "changes/");
-    let mut ctx = finish_context(env, to_tera(page), vec![home_crumb(env)], None);
-    let changes: Vec<Value> = super::feed::changes(env)
+    let path = changes_path(n);
+    let (page_title, crumbs) = if n <= 1 {
+        (title, vec![home_crumb(env)])
+    } else {
+        // A theme from before pages of changes may lack the key.
+        let numbered = env
+            .theme
+            .strings
+            .get("changes_title_page")
+            .and_then(|v| v.as_str())
+            .unwrap_or("{title} ({page}/{pages})")
+            .replace("{title}", &title)
+            .replace("{page}", &n.to_string())
+            .replace("{pages}", &pages.to_string());
+        let first = (title, env.url(&changes_path(1)));
+        (numbered, vec![home_crumb(env), first])
+    };
+    let page = env.generated_page("changes", &page_title, "", &path);
+    let mut ctx = finish_context(env, to_tera(page), crumbs, None);
+    let changes: Vec<Value> = all
         .iter()
+        .skip((n.max(1) - 1) * super::feed::PER_PAGE)
+        .take(super::feed::PER_PAGE)
         .map(|c| {
             let p = &site.pages[c.page];
             let (date, iso) = env.date(Some(c.when));
@@ -493,8 +550,21 @@ fn changes_job(env: &Env) -> Job {
         })
         .collect();
     put(&mut ctx, "changes", changes);
+    let url = |k: usize| env.url(&changes_path(k));
+    put(
+        &mut ctx,
+        "pager",
+        json!({
+            "page": n,
+            "pages": pages,
+            "first": url(1),
+            "newer": (n > 1).then(|| url(n - 1)),
+            "older": (n < pages).then(|| url(n + 1)),
+            "last": url(pages),
+        }),
+    );
     Job {
-        path: "changes/index.html".into(),
+        path: output_path(&path),
         template: "changes.html".into(),
         ctx,
         origin: "changes page".into(),

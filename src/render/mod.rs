@@ -127,6 +127,7 @@ pub fn render_site_into(
     let mut timings = Timings::default();
     let mut base = base_context(&env, opts);
     add_site_footer(&env, &mut base, &mut diags);
+    diags.extend(generated::pager_warning(site, theme));
 
     // Lists many pages share, built once.
     let t = Instant::now();
@@ -441,7 +442,8 @@ fn listed(site: &Site, spec: PageSpec) -> usize {
             // A table row per provider, with every filter's values.
             generated::Spec::Find => 2 * site.providers.len(),
             generated::Spec::ProvidersListing => site.providers.len(),
-            generated::Spec::Search | generated::Spec::Changes => site.pages.len(),
+            generated::Spec::Search => site.pages.len(),
+            generated::Spec::Changes(_) => feed::PER_PAGE,
             generated::Spec::FacetTerm(f, v) => site
                 .providers_by_facet
                 .get(&(f, v.to_string()))
@@ -533,6 +535,7 @@ pub fn render_outputs<M: Borrow<(Rendered, Vec<Value>)> + Sync>(
     // (`serve::builder`); pages point at where it will be.
     let mut base = base_context(&env, opts);
     add_site_footer(&env, &mut base, &mut diags);
+    diags.extend(generated::pager_warning(site, theme));
     base.put(
         "search",
         json!({ "index": env.url(&format!("{LIVE_SEARCH_DIR}m.js")) }),

@@ -979,10 +979,16 @@ fn fingerprint(site: &Site, labels: &render::markdown::Labels) -> u64 {
 ///   after), the pages that name it and the providers section.
 ///
 /// The front matter of a home, section, service or condition page (their
-/// titles appear in menus, breadcrumbs and provider pages) renders everything.
+/// titles appear in menus, breadcrumbs and provider pages) renders
+/// everything, as does a change in how many pages "What has changed" takes.
 /// Generated pages not named here are always rendered again, so a new kind
 /// of generated page is never left stale.
 pub fn select(old: &Site, new: &Site, changed: &[String]) -> Option<Selection> {
+    // A change of how many pages "What has changed" takes adds or removes
+    // an output, which only a full render does.
+    if render::feed::change_pages(old) != render::feed::change_pages(new) {
+        return None;
+    }
     let mut sel = Selection::default();
     // Per change that needs generated pages: those it cannot affect.
     let mut skips: Vec<HashSet<String>> = Vec::new();
@@ -1247,6 +1253,37 @@ mod tests {
         let files = o.files.unwrap();
         assert!(!files.contains_key("other/index.html"));
         same(&files, &full(root));
+    }
+
+    /// A front-matter edit that makes "What has changed" take one more
+    /// page (or one fewer) renders everything, so that the new page is
+    /// served and a page that is gone is not.
+    #[test]
+    fn a_new_page_of_changes_renders_everything() {
+        let t = site();
+        let root = t.path();
+        let per = render::feed::PER_PAGE;
+        for k in 0..per {
+            let date = format!("date = 2026-0{}-{:02}", 1 + k % 9, 1 + k % 28);
+            fs::write(
+                root.join(format!("content/dated-{k}.md")),
+                page(&format!("Dated {k}"), &date, "Text."),
+            )
+            .unwrap();
+        }
+        let mut b = built(root);
+        let rel = "content/other.md";
+        let mut edit = |extra: &str| {
+            fs::write(root.join(rel), page("Other", extra, "Other page.")).unwrap();
+            let o = b.build_and_finish(&Changes::from_paths(root, &[root.join(rel)]));
+            assert!(o.ok, "{:?}", o.diagnostics);
+            let files = o.files.unwrap();
+            same(&files, &full(root));
+            (o.full, files.contains_key("changes/page/2/index.html"))
+        };
+        assert_eq!(edit("date = 2026-11-01"), (true, true), "one change more");
+        assert_eq!(edit("date = 2026-11-02"), (false, true), "same number");
+        assert_eq!(edit(""), (true, false), "one change fewer");
     }
 
     /// Checks kept from unchanged pages between rebuilds give what a
