@@ -930,6 +930,82 @@ fn what_has_changed_is_split_into_pages_of_fifty() {
 }
 
 #[test]
+fn a_large_a_to_z_has_a_page_per_letter() {
+    let site = TestSite::new();
+    site.write("content/about.md", &page("About", "About this hub."));
+    // With the home and about pages, 1,002 entries: over the 1,000 that
+    // fit on the search page.
+    let words = [
+        "Apple",
+        "Bath",
+        "(Home) visits",
+        "\u{c9}clair",
+        "24-hour care",
+    ];
+    for k in 0..1000 {
+        let title = format!("{} {k}", words[k % words.len()]);
+        site.write(&format!("content/p{k}.md"), &page(&title, "A short note."));
+    }
+    site.build().ok();
+    let search = site.read("public/search/index.html");
+    assert!(
+        search.len() < 20_000,
+        "the search page stays small: {} bytes",
+        search.len()
+    );
+    assert!(
+        !search.contains("link-list--described"),
+        "no list of entries on the search page"
+    );
+    assert!(
+        search.contains("Choose a letter to see every page"),
+        "{search}"
+    );
+    for (letter, slug) in [
+        ("0-9", "0-9"),
+        ("A", "a"),
+        ("B", "b"),
+        ("H", "h"),
+        ("\u{c9}", "u00c9"),
+    ] {
+        assert!(
+            search.contains(&format!(
+                "<li><a href=\"/search/a-z/{slug}/\">{letter}</a></li>"
+            )),
+            "{letter}: {search}"
+        );
+    }
+    let h = site.read("public/search/a-z/h/index.html");
+    assert!(h.contains("<title>A to Z: H - Test Hub</title>"), "{h}");
+    assert!(h.contains("<a href=\"/search/a-z/h/\" aria-current=\"page\">H</a>"));
+    assert!(
+        h.contains("<li><a href=\"/search/\">Search and A to Z</a></li>"),
+        "breadcrumb"
+    );
+    // Every "(Home) visits" page and the home page, and nothing else.
+    let listed = h.matches("<li><a href=\"/p").count();
+    assert_eq!(listed, 200, "{h}");
+    assert!(h.contains(">Home</a> <span"), "the home page is under H");
+    assert!(!h.contains(">Bath "), "{h}");
+    let e = site.read("public/search/a-z/u00c9/index.html");
+    assert_eq!(e.matches(">\u{c9}clair ").count(), 200);
+    let sitemap = site.read("public/sitemap.xml");
+    assert!(sitemap.contains("<loc>https://hub.example.org/search/a-z/u00c9/</loc>"));
+    // The link check finds every letter's link good.
+    site.run(&["check", "--strict"]).ok();
+
+    // A theme's own search.html that never uses az_pages is warned about.
+    site.write(
+        "templates/search.html",
+        "{% extends \"base.html\" %}{% block content %}<h1>{{ page.title }}</h1>{% for g in az %}<h2>{{ g.letter }}</h2>{% endfor %}{% endblock content %}",
+    );
+    site.build()
+        .ok()
+        .stderr_has("templates/search.html")
+        .stderr_has("never uses `az_pages`");
+}
+
+#[test]
 fn a_static_robots_txt_replaces_the_generated_one() {
     let site = TestSite::new();
     site.write("static/robots.txt", "User-agent: *\nDisallow: /private/\n");

@@ -37,6 +37,8 @@ pub struct Env<'a> {
     nav_menus: OnceLock<Vec<tera::Value>>,
     /// New and updated pages, newest first (the feed and the changes pages).
     changes: OnceLock<Vec<super::feed::Change>>,
+    /// The A to Z's letters and entries (the search page and letters' pages).
+    az: OnceLock<Vec<(String, Vec<super::generated::AzItem>)>>,
     /// The home page's URL (`env.url("")`).
     home_url: String,
 }
@@ -69,6 +71,7 @@ impl<'a> Env<'a> {
             nav_urls: OnceLock::new(),
             nav_menus: OnceLock::new(),
             changes: OnceLock::new(),
+            az: OnceLock::new(),
             home_url: site.url(""),
         }
     }
@@ -205,8 +208,16 @@ impl<'a> Env<'a> {
                 self.nav_urls();
                 self.nav_menu(std::iter::empty());
                 self.changes();
+                self.az();
             },
         );
+    }
+
+    /// The A to Z (see [`super::generated::az_groups`]), sorted once for
+    /// the search page and every letter's page.
+    pub fn az(&self) -> &[(String, Vec<super::generated::AzItem>)] {
+        self.az
+            .get_or_init(|| super::generated::az_groups(self.site))
     }
 
     /// Every new or updated page, newest first (see [`super::feed::changes`]),

@@ -25,8 +25,12 @@ pub const RELATED_MAX: usize = 12;
 /// One generated page; its context is built when it is rendered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Spec {
-    /// The A-to-Z page.
+    /// The search page, with the A to Z (or links to its letters' pages).
     Search,
+    /// The A-to-Z page of the letter of titles whose first letter or digit
+    /// is this (`None`: titles with neither), when the A to Z has a page
+    /// per letter (see [`AZ_ONE_PAGE_MAX`]).
+    AzLetter(Option<char>),
     Find,
     /// The providers listing, for sites without `providers/_index.md`.
     ProvidersListing,
@@ -44,6 +48,7 @@ pub enum Spec {
 /// longest renders start early and do not hold up the end of the build).
 pub fn specs(site: &Site) -> Vec<Spec> {
     let mut v = vec![Spec::Search, Spec::Find];
+    v.extend(az_letter_specs(site));
     if !site.by_rel.contains_key("providers/_index.md") {
         v.push(Spec::ProvidersListing);
     }
@@ -67,6 +72,7 @@ pub fn specs(site: &Site) -> Vec<Spec> {
 pub fn spec_path(site: &Site, spec: Spec) -> String {
     match spec {
         Spec::Search => "search/index.html".into(),
+        Spec::AzLetter(c) => output_path(&az_path(&az_letter(c))),
         Spec::Find => "find-a-service/index.html".into(),
         Spec::ProvidersListing => "providers/index.html".into(),
         Spec::FolderListing(f) => output_path(&format!("{f}/")),
@@ -81,7 +87,8 @@ pub fn spec_path(site: &Site, spec: Spec) -> String {
 /// Build the template job of one generated page.
 pub fn job(env: &Env, spec: Spec) -> Job {
     match spec {
-        Spec::Search => search_job(env),
+        Spec::Search => search_job(env, None),
+        Spec::AzLetter(c) => search_job(env, Some(c)),
         Spec::Find => find_job(env),
         Spec::ProvidersListing => providers_listing_job(env),
         Spec::FolderListing(f) => folder_listing_job(env, f),
@@ -412,65 +419,221 @@ fn find_job(env: &Env) -> Job {
     }
 }
 
-fn search_job(env: &Env) -> Job {
+/// Above this many entries (pages and providers), the A to Z has a page
+/// per letter and the search page links to them: one list of every entry
+/// of a large hub is megabytes to download on a weak phone signal (2.5 MB
+/// of HTML at 12,000 entries).
+pub const AZ_ONE_PAGE_MAX: usize = 1000;
+
+/// One entry of the A to Z.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AzItem {
+    Page(usize),
+    Provider(usize),
+}
+
+/// The A-to-Z letter of a title whose first letter or digit is `c`
+/// (`None`: it has none): `0-9` for a digit, else the letter in capitals.
+fn az_letter(c: Option<char>) -> String {
+    match c {
+        Some(c) if c.is_ascii_digit() => "0-9".into(),
+        Some(c) => c.to_uppercase().collect(),
+        None => "#".into(),
+    }
+}
+
+/// The first letter or digit of a title.
+fn az_char(title: &str) -> Option<char> {
+    title.chars().find(|c| c.is_alphanumeric())
+}
+
+/// The A to Z: its letters in order (`0-9` first, `#` last: titles with
+/// no letter or digit), each with its entries in order of title.
+pub fn az_groups(site: &Site) -> Vec<(String, Vec<AzItem>)> {
+    az_order(
+        site.pages
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.title(), AzItem::Page(i)))
+            .chain(
+                site.providers
+                    .iter()
+                    .enumerate()
+                    .map(|(i, p)| (p.name(), AzItem::Provider(i))),
+            ),
+    )
+}
+
+/// [`az_groups`] of titled entries.
+fn az_order<'t>(titled: impl Iterator<Item = (&'t str, AzItem)>) -> Vec<(String, Vec<AzItem>)> {
+    // By letter, then by the title from its first letter or digit (so
+    // "(Bath) hoists" sorts among the Bs as "Bath) hoists"), then whole.
+    type Key = (u8, String, String, String);
+    let mut entries: Vec<(Key, AzItem)> = titled
+        .map(|(t, item)| {
+            let c = az_char(t);
+            let class = match c {
+                Some(c) if c.is_ascii_digit() => 0,
+                Some(_) => 1,
+                None => 2,
+            };
+            let from = t.find(|c: char| c.is_alphanumeric()).unwrap_or(0);
+            let key = (
+                class,
+                az_letter(c),
+                t[from..].to_lowercase(),
+                t.to_lowercase(),
+            );
+            (key, item)
+        })
+        .collect();
+    // Stable: entries of the same title keep the order of the site.
+    entries.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut groups: Vec<(String, Vec<AzItem>)> = Vec::new();
+    for ((_, letter, _, _), item) in entries {
+        match groups.last_mut() {
+            Some((l, items)) if *l == letter => items.push(item),
+            _ => groups.push((letter, vec![item])),
+        }
+    }
+    groups
+}
+
+/// The first letter or digit of each A-to-Z letter's page, in order; none
+/// when the A to Z fits on the search page ([`AZ_ONE_PAGE_MAX`]).
+fn az_letter_specs(site: &Site) -> Vec<Spec> {
+    if site.pages.len() + site.providers.len() <= AZ_ONE_PAGE_MAX {
+        return Vec::new();
+    }
+    az_groups(site)
+        .into_iter()
+        .map(|(letter, items)| {
+            let title = match items[0] {
+                AzItem::Page(i) => site.pages[i].title(),
+                AzItem::Provider(i) => site.providers[i].name(),
+            };
+            debug_assert_eq!(az_letter(az_char(title)), letter);
+            Spec::AzLetter(az_char(title))
+        })
+        .collect()
+}
+
+/// The site path of the A-to-Z page of `letter`: `search/a-z/b/`,
+/// `search/a-z/0-9/`, `search/a-z/other/` for `#`, and code points for a
+/// letter beyond ASCII (`search/a-z/u00c9/`), so every address is plain.
+pub fn az_path(letter: &str) -> String {
+    let slug = match letter {
+        "0-9" => "0-9".to_string(),
+        "#" => "other".to_string(),
+        l if l.chars().all(|c| c.is_ascii_alphabetic()) => l.to_ascii_lowercase(),
+        l => l.chars().map(|c| format!("u{:04x}", c as u32)).collect(),
+    };
+    format!("search/a-z/{slug}/")
+}
+
+/// The search page (`letter` `None`) or the A-to-Z page of one letter.
+/// On the search page, `az` is the whole A to Z, unless it has a page per
+/// letter: then `az` is empty and `az_pages` lists the letters' pages. On a
+/// letter's page, `az` is that letter's group and `az_pages` marks it current.
+fn search_job(env: &Env, letter: Option<Option<char>>) -> Job {
     let site = env.site;
-    let title = env.theme.s("search_title");
-    let page = env.generated_page("search", &title, "", "search/");
-    let mut ctx = finish_context(env, to_tera(page), vec![home_crumb(env)], None);
+    let groups = env.az();
+    let split = site.pages.len() + site.providers.len() > AZ_ONE_PAGE_MAX;
+    let search_title = env.theme.s("search_title");
+    let this = letter.map(az_letter);
+    let (page, crumbs, path) = match &this {
+        None => (
+            env.generated_page("search", &search_title, "", "search/"),
+            vec![home_crumb(env)],
+            "search/".to_string(),
+        ),
+        Some(l) => {
+            // A theme from before pages per letter may lack the key.
+            let title = env
+                .theme
+                .strings
+                .get("az_letter_title")
+                .and_then(|v| v.as_str())
+                .unwrap_or("{title}: {letter}")
+                .replace("{title}", &search_title)
+                .replace("{letter}", l);
+            let path = az_path(l);
+            (
+                env.generated_page("az", &title, "", &path),
+                vec![home_crumb(env), (search_title.clone(), env.url("search/"))],
+                path,
+            )
+        }
+    };
+    let mut ctx = finish_context(env, to_tera(page), crumbs, None);
     // Straight to template values, entry by entry: a JSON copy of all
     // 12,000 entries of a large hub would briefly double their memory.
-    let mut entries: Vec<(String, tera::Value)> = site
-        .pages
-        .iter()
-        .enumerate()
-        .map(|(i, p)| (p.title().to_string(), env.page_summary_value(i)))
-        .collect();
-    entries.extend(site.providers.iter().map(|p| {
-        (
-            p.name().to_string(),
-            to_tera(json!({ "title": p.name(), "url": env.url(&p.path()), "description": p.data.summary })),
-        )
-    }));
-    entries.sort_by_cached_key(|a| a.0.to_lowercase());
-    let group = |letter: String, pages: Vec<tera::Value>| {
+    let value = |item: AzItem| match item {
+        AzItem::Page(i) => env.page_summary_value(i),
+        AzItem::Provider(i) => {
+            let p = &site.providers[i];
+            to_tera(
+                json!({ "title": p.name(), "url": env.url(&p.path()), "description": p.data.summary }),
+            )
+        }
+    };
+    let group = |letter: &str, items: &[AzItem]| {
         let mut m = tera::Map::new();
         m.insert(Key::Str("letter"), tera::Value::from(letter));
+        let pages: Vec<tera::Value> = items.iter().map(|&i| value(i)).collect();
         m.insert(Key::Str("pages"), tera::Value::from(pages));
         tera::Value::from(m)
     };
-    let mut az: Vec<tera::Value> = Vec::new();
-    let mut current: Option<String> = None;
-    let mut bucket: Vec<tera::Value> = Vec::new();
-    for (t, v) in entries {
-        let letter = t
-            .chars()
-            .find(|c| c.is_alphanumeric())
-            .map(|c| {
-                if c.is_ascii_digit() {
-                    "0-9".to_string()
-                } else {
-                    c.to_uppercase().collect()
-                }
-            })
-            .unwrap_or_else(|| "#".into());
-        if current.as_ref() != Some(&letter) {
-            if let Some(l) = current.take() {
-                az.push(group(l, std::mem::take(&mut bucket)));
-            }
-            current = Some(letter);
-        }
-        bucket.push(v);
-    }
-    if let Some(l) = current {
-        az.push(group(l, bucket));
-    }
+    let az: Vec<tera::Value> = groups
+        .iter()
+        .filter(|(l, _)| match &this {
+            None => !split,
+            Some(t) => l == t,
+        })
+        .map(|(l, items)| group(l, items))
+        .collect();
     ctx.insert_value("az", tera::Value::from(az));
+    let az_pages: Vec<Value> = if split {
+        groups
+            .iter()
+            .map(|(l, _)| {
+                json!({ "letter": l, "url": env.url(&az_path(l)), "current": Some(l) == this.as_ref() })
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    put(&mut ctx, "az_pages", az_pages);
     Job {
-        path: "search/index.html".into(),
+        path: output_path(&path),
         template: "search.html".into(),
         ctx,
-        origin: "search page".into(),
+        origin: match &this {
+            None => "search page".into(),
+            Some(l) => format!("A to Z page of {l}"),
+        },
     }
+}
+
+/// A warning when the A to Z has a page per letter but the theme's
+/// `search.html` never uses `az_pages`: its search page would list none.
+pub fn az_pages_warning(site: &Site, theme: &super::theme::Theme) -> Option<Diagnostic> {
+    let t = theme.template_origins.get("search.html")?;
+    let n = site.pages.len() + site.providers.len();
+    if n <= AZ_ONE_PAGE_MAX || t.text.contains("az_pages") {
+        return None;
+    }
+    Some(
+        Diagnostic::file(
+            Severity::Warning,
+            "theme",
+            t.origin.clone(),
+            format!(
+                "the A to Z of {n} entries has a page per letter (over {AZ_ONE_PAGE_MAX}), but this template never uses `az_pages`, so the search page links to none of them"
+            ),
+        )
+        .with_hint("add the `az_pages` letters of the default theme's templates/search.html (see docs/themes.md)"),
+    )
 }
 
 /// The site path of page `n` (from 1) of "What has changed": `changes/`,
@@ -731,6 +894,71 @@ mod tests {
                 assert_eq!(got, want);
             }
         }
+    }
+
+    /// Letters in order, each once: digits first, then letters, then
+    /// titles with neither; a title that starts with punctuation goes
+    /// under its first letter, not after the Z.
+    #[test]
+    fn a_to_z_letters_and_addresses() {
+        use super::AzItem::{Page, Provider};
+        let titles = [
+            "Zinc",
+            "\u{201c}Advance\u{201d} decisions",
+            "apple",
+            "24-hour care",
+            "Éclair",
+            "---",
+            "Bath",
+            "(Bath) hoists",
+            "Strasse",
+            "ßeta",
+        ];
+        let groups = super::az_order(
+            titles
+                .iter()
+                .enumerate()
+                .map(|(i, t)| (*t, if i % 2 == 0 { Page(i) } else { Provider(i) })),
+        );
+        let got: Vec<(&str, Vec<&str>)> = groups
+            .iter()
+            .map(|(l, items)| {
+                let names = items
+                    .iter()
+                    .map(|&it| match it {
+                        Page(i) | Provider(i) => titles[i],
+                    })
+                    .collect();
+                (l.as_str(), names)
+            })
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("0-9", vec!["24-hour care"]),
+                ("A", vec!["\u{201c}Advance\u{201d} decisions", "apple"]),
+                ("B", vec!["Bath", "(Bath) hoists"]),
+                ("S", vec!["Strasse"]),
+                ("SS", vec!["ßeta"]),
+                ("Z", vec!["Zinc"]),
+                ("É", vec!["Éclair"]),
+                ("#", vec!["---"]),
+            ]
+        );
+        let paths: Vec<String> = groups.iter().map(|(l, _)| super::az_path(l)).collect();
+        assert_eq!(
+            paths,
+            [
+                "search/a-z/0-9/",
+                "search/a-z/a/",
+                "search/a-z/b/",
+                "search/a-z/s/",
+                "search/a-z/ss/",
+                "search/a-z/z/",
+                "search/a-z/u00c9/",
+                "search/a-z/other/",
+            ]
+        );
     }
 
     #[test]

@@ -198,7 +198,7 @@ pub fn generated_page<'a>(
 ) -> GeneratedPage<'a> {
     let ty = match kind {
         "search" => "SearchResultsPage",
-        "facet" | "facet_index" | "find" | "changes" | "section" => "CollectionPage",
+        "facet" | "facet_index" | "find" | "changes" | "section" | "az" => "CollectionPage",
         _ => "WebPage",
     };
     GeneratedPage {

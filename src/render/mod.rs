@@ -128,6 +128,7 @@ pub fn render_site_into(
     let mut base = base_context(&env, opts);
     add_site_footer(&env, &mut base, &mut diags);
     diags.extend(generated::pager_warning(site, theme));
+    diags.extend(generated::az_pages_warning(site, theme));
 
     // Lists many pages share, built once.
     let t = Instant::now();
@@ -141,7 +142,7 @@ pub fn render_site_into(
     let t = Instant::now();
     let (search_specs, generated_specs): (Vec<_>, Vec<_>) = generated::specs(site)
         .into_iter()
-        .partition(|s| *s == generated::Spec::Search);
+        .partition(|s| matches!(s, generated::Spec::Search | generated::Spec::AzLetter(_)));
     let specs: Vec<PageSpec> = generated_specs
         .into_iter()
         .map(PageSpec::Generated)
@@ -339,8 +340,13 @@ pub fn render_site_into(
         json!({ "index": env.url(&search_index.manifest) }),
     );
     let mut rest: Vec<Output> = Vec::new();
-    for job in search_jobs {
-        match render_job(&env, &base, job) {
+    // The search page and, on a large hub, a page per letter of the A to Z.
+    let search_made: Vec<Result<Output, Diagnostic>> = search_jobs
+        .into_par_iter()
+        .map(|job| render_job(&env, &base, job))
+        .collect();
+    for r in search_made {
+        match r {
             Ok(o) => rest.push(o),
             Err(d) => diags.push(d),
         }
@@ -443,6 +449,7 @@ fn listed(site: &Site, spec: PageSpec) -> usize {
             generated::Spec::Find => 2 * site.providers.len(),
             generated::Spec::ProvidersListing => site.providers.len(),
             generated::Spec::Search => site.pages.len(),
+            generated::Spec::AzLetter(_) => site.pages.len() / 20,
             generated::Spec::Changes(_) => feed::PER_PAGE,
             generated::Spec::FacetTerm(f, v) => site
                 .providers_by_facet
@@ -536,6 +543,7 @@ pub fn render_outputs<M: Borrow<(Rendered, Vec<Value>)> + Sync>(
     let mut base = base_context(&env, opts);
     add_site_footer(&env, &mut base, &mut diags);
     diags.extend(generated::pager_warning(site, theme));
+    diags.extend(generated::az_pages_warning(site, theme));
     base.put(
         "search",
         json!({ "index": env.url(&format!("{LIVE_SEARCH_DIR}m.js")) }),

@@ -980,13 +980,15 @@ fn fingerprint(site: &Site, labels: &render::markdown::Labels) -> u64 {
 ///
 /// The front matter of a home, section, service or condition page (their
 /// titles appear in menus, breadcrumbs and provider pages) renders
-/// everything, as does a change in how many pages "What has changed" takes.
+/// everything, as does a change in the generated pages themselves (how
+/// many pages "What has changed" takes, the letters of the A to Z).
 /// Generated pages not named here are always rendered again, so a new kind
 /// of generated page is never left stale.
 pub fn select(old: &Site, new: &Site, changed: &[String]) -> Option<Selection> {
-    // A change of how many pages "What has changed" takes adds or removes
-    // an output, which only a full render does.
-    if render::feed::change_pages(old) != render::feed::change_pages(new) {
+    // A change in the generated pages (how many pages "What has changed"
+    // takes, the A to Z's letters) adds or removes an output, which only a
+    // full render does.
+    if render::generated::specs(old) != render::generated::specs(new) {
         return None;
     }
     let mut sel = Selection::default();
