@@ -985,12 +985,6 @@ fn fingerprint(site: &Site, labels: &render::markdown::Labels) -> u64 {
 /// Generated pages not named here are always rendered again, so a new kind
 /// of generated page is never left stale.
 pub fn select(old: &Site, new: &Site, changed: &[String]) -> Option<Selection> {
-    // A change in the generated pages (how many pages "What has changed"
-    // takes, the A to Z's letters) adds or removes an output, which only a
-    // full render does.
-    if render::generated::specs(old) != render::generated::specs(new) {
-        return None;
-    }
     let mut sel = Selection::default();
     // Per change that needs generated pages: those it cannot affect.
     let mut skips: Vec<HashSet<String>> = Vec::new();
@@ -1074,6 +1068,13 @@ pub fn select(old: &Site, new: &Site, changed: &[String]) -> Option<Selection> {
         } else {
             return None;
         }
+    }
+    // Only a front matter or provider edit (each adds to `skips`) can
+    // change the generated pages themselves (how many pages "What has
+    // changed" takes, the A to Z's letters): adding or removing one is an
+    // output only a full render makes.
+    if !skips.is_empty() && render::generated::specs(old) != render::generated::specs(new) {
+        return None;
     }
     if let Some((first, rest)) = skips.split_first() {
         sel.generated = true;
