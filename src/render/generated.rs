@@ -615,27 +615,6 @@ fn search_job(env: &Env, letter: Option<Option<char>>) -> Job {
     }
 }
 
-/// A warning when the A to Z has a page per letter but the theme's
-/// `search.html` never uses `az_pages`: its search page would list none.
-pub fn az_pages_warning(site: &Site, theme: &super::theme::Theme) -> Option<Diagnostic> {
-    let t = theme.template_origins.get("search.html")?;
-    let n = site.pages.len() + site.providers.len();
-    if n <= AZ_ONE_PAGE_MAX || t.text.contains("az_pages") {
-        return None;
-    }
-    Some(
-        Diagnostic::file(
-            Severity::Warning,
-            "theme",
-            t.origin.clone(),
-            format!(
-                "the A to Z of {n} entries has a page per letter (over {AZ_ONE_PAGE_MAX}), but this template never uses `az_pages`, so the search page links to none of them"
-            ),
-        )
-        .with_hint("add the `az_pages` letters of the default theme's templates/search.html (see docs/themes.md)"),
-    )
-}
-
 /// The site path of page `n` (from 1) of "What has changed": `changes/`,
 /// then `changes/page/2/` and on, as most static site generators page.
 pub fn changes_path(n: usize) -> String {
@@ -646,27 +625,48 @@ pub fn changes_path(n: usize) -> String {
     }
 }
 
-/// A warning when "What has changed" takes more than one page but the
-/// theme's `changes.html` never uses `pager` (a theme copied before the
-/// page was split): readers could not reach the older pages.
-pub fn pager_warning(site: &Site, theme: &super::theme::Theme) -> Option<Diagnostic> {
-    let t = theme.template_origins.get("changes.html")?;
+/// Warnings for a theme whose templates miss a value a large site needs
+/// (a theme copied before the value existed): `changes.html` without
+/// `pager` once "What has changed" takes more than one page (readers could
+/// not reach the older pages), and `search.html` without `az_pages` once
+/// the A to Z has a page per letter (its search page would link to none).
+pub fn large_site_warnings(site: &Site, theme: &super::theme::Theme) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let mut need = |template: &str, value: &str, why: String| {
+        if let Some(t) = theme.template_origins.get(template)
+            && !t.text.contains(value)
+        {
+            out.push(
+                Diagnostic::file(Severity::Warning, "theme", t.origin.clone(), why).with_hint(
+                    format!(
+                        "add what the default theme's templates/{template} does with `{value}` (see docs/themes.md)"
+                    ),
+                ),
+            );
+        }
+    };
     let pages = super::feed::change_pages(site);
-    if pages <= 1 || t.text.contains("pager") {
-        return None;
-    }
-    Some(
-        Diagnostic::file(
-            Severity::Warning,
-            "theme",
-            t.origin.clone(),
+    if pages > 1 {
+        need(
+            "changes.html",
+            "pager",
             format!(
                 "\"What has changed\" takes {pages} pages of {} changes, but this template never uses `pager`, so readers cannot reach the older pages",
                 super::feed::PER_PAGE
             ),
-        )
-        .with_hint("add the `pager` links of the default theme's templates/changes.html (see docs/themes.md)"),
-    )
+        );
+    }
+    let n = site.pages.len() + site.providers.len();
+    if n > AZ_ONE_PAGE_MAX {
+        need(
+            "search.html",
+            "az_pages",
+            format!(
+                "the A to Z of {n} entries has a page per letter (over {AZ_ONE_PAGE_MAX}), but this template never uses `az_pages`, so the search page links to none of them"
+            ),
+        );
+    }
+    out
 }
 
 /// Page `n` of "What has changed": its share of the changes, newest first,

@@ -127,8 +127,7 @@ pub fn render_site_into(
     let mut timings = Timings::default();
     let mut base = base_context(&env, opts);
     add_site_footer(&env, &mut base, &mut diags);
-    diags.extend(generated::pager_warning(site, theme));
-    diags.extend(generated::az_pages_warning(site, theme));
+    diags.extend(generated::large_site_warnings(site, theme));
 
     // Lists many pages share, built once.
     let t = Instant::now();
@@ -542,8 +541,7 @@ pub fn render_outputs<M: Borrow<(Rendered, Vec<Value>)> + Sync>(
     // (`serve::builder`); pages point at where it will be.
     let mut base = base_context(&env, opts);
     add_site_footer(&env, &mut base, &mut diags);
-    diags.extend(generated::pager_warning(site, theme));
-    diags.extend(generated::az_pages_warning(site, theme));
+    diags.extend(generated::large_site_warnings(site, theme));
     base.put(
         "search",
         json!({ "index": env.url(&format!("{LIVE_SEARCH_DIR}m.js")) }),
