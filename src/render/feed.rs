@@ -67,7 +67,11 @@ pub fn changes(site: &Site) -> Vec<Change> {
 /// How many pages the "What has changed" page takes (at least one, which
 /// says when nothing has changed), without sorting the changes.
 pub fn change_pages(site: &Site) -> usize {
-    let n = site.pages.iter().filter(|p| change_of(p).is_some()).count();
+    pages_for(site.pages.iter().filter(|p| change_of(p).is_some()).count())
+}
+
+/// How many pages `n` changes take (at least one).
+pub fn pages_for(n: usize) -> usize {
     n.div_ceil(PER_PAGE).max(1)
 }
 

@@ -674,7 +674,7 @@ pub fn large_site_warnings(site: &Site, theme: &super::theme::Theme) -> Vec<Diag
 fn changes_job(env: &Env, n: usize) -> Job {
     let site = env.site;
     let all = env.changes();
-    let pages = all.len().div_ceil(super::feed::PER_PAGE).max(1);
+    let pages = super::feed::pages_for(all.len());
     let title = env.theme.s("changes_title");
     let path = changes_path(n);
     let (page_title, crumbs) = if n <= 1 {
