@@ -780,7 +780,11 @@ fn run_checks(
     // Files are scanned where they are (not copied), and only those that
     // changed since the last check.
     let mut paths: Vec<&str> = files.keys().map(String::as_str).collect();
+    // The dev server's own script, which every page links to: served, so
+    // not a broken link (there is nothing to scan in it).
+    paths.push(super::livereload::SCRIPT_PATH);
     paths.sort_unstable();
+    paths.dedup();
     let no_known = check::links::Known::new(Vec::new(), "");
     let base_url = site.config.base_url.as_str();
     let scanned: Vec<Option<Arc<Scan<'static>>>> = paths
@@ -1287,6 +1291,33 @@ mod tests {
         assert_eq!(edit("date = 2026-11-01"), (true, true), "one change more");
         assert_eq!(edit("date = 2026-11-02"), (false, true), "same number");
         assert_eq!(edit(""), (true, false), "one change fewer");
+    }
+
+    /// The live-reload script every served page links to is served, so
+    /// the link check does not call it broken (it did: every `carehub
+    /// serve` reported a warning that `carehub check` could not list).
+    #[test]
+    fn the_live_reload_script_is_no_broken_link() {
+        let t = site();
+        let mut b = Builder::new(SiteOptions {
+            root: t.path().to_path_buf(),
+            ..Default::default()
+        });
+        let o = b.build_and_finish(&Changes::all());
+        assert!(o.ok, "{:?}", o.diagnostics);
+        let files = o.files.unwrap();
+        let page = String::from_utf8(files["index.html"].to_vec()).unwrap();
+        assert!(
+            page.contains(super::super::livereload::SCRIPT_PATH),
+            "{page}"
+        );
+        let about_it: Vec<&str> = o
+            .diagnostics
+            .iter()
+            .map(|d| d.message.as_str())
+            .filter(|m| m.contains("__carehub"))
+            .collect();
+        assert!(about_it.is_empty(), "{about_it:?}");
     }
 
     /// Checks kept from unchanged pages between rebuilds give what a

@@ -8,6 +8,10 @@ use std::sync::{Condvar, Mutex};
 use std::time::Duration;
 
 /// The script, with `__GENERATION__` replaced by the build the page belongs to.
+/// Where the dev server serves the live-reload script, under the site's
+/// base path (what `base.html` links to when `live_reload` is set).
+pub const SCRIPT_PATH: &str = "__carehub/live.js";
+
 const LIVE_JS: &str = r#"// carehub serve: reload this page when the site is rebuilt.
 // Served only by `carehub serve`; never part of a built site.
 (function () {
