@@ -447,40 +447,53 @@ fn az_char(title: &str) -> Option<char> {
     title.chars().find(|c| c.is_alphanumeric())
 }
 
+/// Where a title whose first letter or digit is `c` goes in the A to Z:
+/// its letter ([`az_letter`]), after the class that orders the letters
+/// (`0-9` first, then letters, `#` last).
+fn az_key(c: Option<char>) -> (u8, String) {
+    let class = match c {
+        Some(c) if c.is_ascii_digit() => 0,
+        Some(_) => 1,
+        None => 2,
+    };
+    (class, az_letter(c))
+}
+
+/// Whether the A to Z has a page per letter ([`AZ_ONE_PAGE_MAX`]).
+pub fn az_split(site: &Site) -> bool {
+    site.pages.len() + site.providers.len() > AZ_ONE_PAGE_MAX
+}
+
+/// Every entry of the A to Z, with its title.
+fn az_entries(site: &Site) -> impl Iterator<Item = (&str, AzItem)> {
+    site.pages
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.title(), AzItem::Page(i)))
+        .chain(
+            site.providers
+                .iter()
+                .enumerate()
+                .map(|(i, p)| (p.name(), AzItem::Provider(i))),
+        )
+}
+
 /// The A to Z: its letters in order (`0-9` first, `#` last: titles with
 /// no letter or digit), each with its entries in order of title.
 pub fn az_groups(site: &Site) -> Vec<(String, Vec<AzItem>)> {
-    az_order(
-        site.pages
-            .iter()
-            .enumerate()
-            .map(|(i, p)| (p.title(), AzItem::Page(i)))
-            .chain(
-                site.providers
-                    .iter()
-                    .enumerate()
-                    .map(|(i, p)| (p.name(), AzItem::Provider(i))),
-            ),
-    )
+    az_order(az_entries(site))
 }
 
 /// [`az_groups`] of titled entries.
 fn az_order<'t>(titled: impl Iterator<Item = (&'t str, AzItem)>) -> Vec<(String, Vec<AzItem>)> {
     // By letter, then by the title from its first letter or digit (so
     // "(Bath) hoists" sorts among the Bs as "Bath) hoists"), then whole.
-    type Key = (u8, String, String, String);
+    type Key = ((u8, String), String, String);
     let mut entries: Vec<(Key, AzItem)> = titled
         .map(|(t, item)| {
-            let c = az_char(t);
-            let class = match c {
-                Some(c) if c.is_ascii_digit() => 0,
-                Some(_) => 1,
-                None => 2,
-            };
             let from = t.find(|c: char| c.is_alphanumeric()).unwrap_or(0);
             let key = (
-                class,
-                az_letter(c),
+                az_key(az_char(t)),
                 t[from..].to_lowercase(),
                 t.to_lowercase(),
             );
@@ -490,7 +503,7 @@ fn az_order<'t>(titled: impl Iterator<Item = (&'t str, AzItem)>) -> Vec<(String,
     // Stable: entries of the same title keep the order of the site.
     entries.sort_by(|a, b| a.0.cmp(&b.0));
     let mut groups: Vec<(String, Vec<AzItem>)> = Vec::new();
-    for ((_, letter, _, _), item) in entries {
+    for (((_, letter), _, _), item) in entries {
         match groups.last_mut() {
             Some((l, items)) if *l == letter => items.push(item),
             _ => groups.push((letter, vec![item])),
@@ -499,23 +512,20 @@ fn az_order<'t>(titled: impl Iterator<Item = (&'t str, AzItem)>) -> Vec<(String,
     groups
 }
 
-/// The first letter or digit of each A-to-Z letter's page, in order; none
-/// when the A to Z fits on the search page ([`AZ_ONE_PAGE_MAX`]).
+/// A first letter or digit of each A-to-Z letter's page, in the order of
+/// [`az_groups`] (which sorts by [`az_key`] first), found without sorting
+/// every entry; none when the A to Z fits on the search page.
 fn az_letter_specs(site: &Site) -> Vec<Spec> {
-    if site.pages.len() + site.providers.len() <= AZ_ONE_PAGE_MAX {
+    if !az_split(site) {
         return Vec::new();
     }
-    az_groups(site)
-        .into_iter()
-        .map(|(letter, items)| {
-            let title = match items[0] {
-                AzItem::Page(i) => site.pages[i].title(),
-                AzItem::Provider(i) => site.providers[i].name(),
-            };
-            debug_assert_eq!(az_letter(az_char(title)), letter);
-            Spec::AzLetter(az_char(title))
-        })
-        .collect()
+    let mut letters: std::collections::BTreeMap<(u8, String), Option<char>> =
+        std::collections::BTreeMap::new();
+    for (title, _) in az_entries(site) {
+        let c = az_char(title);
+        letters.entry(az_key(c)).or_insert(c);
+    }
+    letters.into_values().map(Spec::AzLetter).collect()
 }
 
 /// The site path of the A-to-Z page of `letter`: `search/a-z/b/`,
@@ -538,7 +548,7 @@ pub fn az_path(letter: &str) -> String {
 fn search_job(env: &Env, letter: Option<Option<char>>) -> Job {
     let site = env.site;
     let groups = env.az();
-    let split = site.pages.len() + site.providers.len() > AZ_ONE_PAGE_MAX;
+    let split = az_split(site);
     let search_title = env.theme.s("search_title");
     let this = letter.map(az_letter);
     let (page, crumbs, path) = match &this {
@@ -551,10 +561,7 @@ fn search_job(env: &Env, letter: Option<Option<char>>) -> Job {
             // A theme from before pages per letter may lack the key.
             let title = env
                 .theme
-                .strings
-                .get("az_letter_title")
-                .and_then(|v| v.as_str())
-                .unwrap_or("{title}: {letter}")
+                .s_or("az_letter_title", "{title}: {letter}")
                 .replace("{title}", &search_title)
                 .replace("{letter}", l);
             let path = az_path(l);
@@ -656,8 +663,8 @@ pub fn large_site_warnings(site: &Site, theme: &super::theme::Theme) -> Vec<Diag
             ),
         );
     }
-    let n = site.pages.len() + site.providers.len();
-    if n > AZ_ONE_PAGE_MAX {
+    if az_split(site) {
+        let n = site.pages.len() + site.providers.len();
         need(
             "search.html",
             "az_pages",
@@ -683,10 +690,7 @@ fn changes_job(env: &Env, n: usize) -> Job {
         // A theme from before pages of changes may lack the key.
         let numbered = env
             .theme
-            .strings
-            .get("changes_title_page")
-            .and_then(|v| v.as_str())
-            .unwrap_or("{title} ({page}/{pages})")
+            .s_or("changes_title_page", "{title} ({page}/{pages})")
             .replace("{title}", &title)
             .replace("{page}", &n.to_string())
             .replace("{pages}", &pages.to_string());

@@ -396,13 +396,18 @@ pub fn template_error(e: &tera::Error, origins: &BTreeMap<String, TemplateSource
 }
 
 impl Theme {
-    /// A string from the table, or `key` itself when missing.
-    pub fn s(&self, key: &str) -> String {
+    /// A string from the table, or `fallback` when missing (for a key
+    /// added after themes were copied, where the key itself would show).
+    pub fn s_or<'a>(&'a self, key: &str, fallback: &'a str) -> &'a str {
         self.strings
             .get(key)
             .and_then(|v| v.as_str())
-            .unwrap_or(key)
-            .to_string()
+            .unwrap_or(fallback)
+    }
+
+    /// A string from the table, or `key` itself when missing.
+    pub fn s(&self, key: &str) -> String {
+        self.s_or(key, key).to_string()
     }
 
     /// A string from a sub-table such as `[ratings]`.
