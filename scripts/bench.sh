@@ -18,10 +18,8 @@ DIR="${BENCH_DIR:-/dev/shm/carehub-bench}"
 SEED="${SEED:-8}"
 TARGET="${CARGO_TARGET_DIR:-target}"
 
-if [ ! -x /usr/bin/time ]; then
-  echo "bench: needs GNU time for peak memory: apt-get install -y time" >&2
-  exit 2
-fi
+. scripts/bench-lib.sh
+need_gnu_time
 case "$RUNS" in '' | *[!0-9]* | 0) echo "usage: scripts/bench.sh [RUNS]" >&2; exit 2 ;; esac
 PEERS="${PEERS:-}"
 case "$PEERS" in
@@ -39,21 +37,6 @@ cp "$TARGET/release/carehub" "$TARGET/release/examples/gen_corpus" "$TARGET/rele
 CAREHUB="$DIR/bin/carehub"
 GEN="$DIR/bin/gen_corpus"
 FLOOR="$DIR/bin/bench_floor"
-
-# stats FILE: "median min max" of the first column.
-stats() { sort -n "$1" | awk '{v[NR]=$1} END {m = (NR % 2) ? v[(NR+1)/2] : (v[NR/2] + v[NR/2+1]) / 2; printf "%.3f %.3f %.3f\n", m, v[1], v[NR]}'; }
-# maxcol FILE COL: the largest value in a column.
-maxcol() { awk -v c="$2" 'BEGIN {m = 0} $c > m {m = $c} END {print m}' "$1"; }
-# timed OUTFILE CMD...: run CMD, append "wall maxrss_kb user sys" to OUTFILE
-# (wall time from bash's microsecond clock; memory and CPU from GNU time).
-timed() {
-  local out="$1"; shift
-  local t0=$EPOCHREALTIME
-  /usr/bin/time -f "%M %U %S" -o "$DIR/.time" "$@" > "$DIR/.stdout" 2> "$DIR/.stderr" || {
-    echo "bench: command failed: $*" >&2; cat "$DIR/.stderr" >&2; exit 1; }
-  local t1=$EPOCHREALTIME
-  echo "$(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.4f", b - a}') $(cat "$DIR/.time")" >> "$out"
-}
 
 declare -A MEDIAN
 printf '\n%-7s %-8s %8s %8s %8s %9s %9s %8s %10s\n' size what median min max cpu_s peak_MiB pages pages/s
@@ -90,7 +73,7 @@ for n in $SIZES; do
   for what in $whats; do
     f="$DIR/$what-$n.txt"
     read -r med min max < <(stats "$f")
-    cpu=$(awk '{print $3 + $4}' "$f" > "$DIR/.cpu"; stats "$DIR/.cpu" | cut -d' ' -f1)
+    cpu=$(cpu_median "$f")
     peak=$(awk -v k="$(maxcol "$f" 2)" 'BEGIN {printf "%.0f", k / 1024}')
     case "$what" in carehub) count=$pages ;; floor) count=$files ;; *) count=$hugo_pages ;; esac
     rate=$(awk -v p="$count" -v t="$med" 'BEGIN {printf "%.0f", (t > 0) ? p / t : 0}')

@@ -12,7 +12,8 @@
 #   nocheck+noscan+notera  ... and LB_NOTERA: each article's markdown HTML
 #                          written as it is (no template, context, JSON-LD)
 #
-# and prints each one's median wall time and its ratio to the floor's.
+# and prints each one's median wall time, its ratio to the floor's, its
+# median CPU time and its peak memory.
 #
 #   scripts/lower-bound.sh [RUNS]        (default 3; about 10 minutes, most
 #                                          of it the fat-LTO build)
@@ -30,6 +31,8 @@ SEED="${SEED:-8}"
 REPO="$PWD"
 WORK="$DIR/lower-bound-src"
 mkdir -p "$DIR/bin"
+. scripts/bench-lib.sh
+need_gnu_time
 
 echo "== a worktree of HEAD with scripts/lower-bound.patch, in $WORK"
 git worktree remove --force "$WORK" 2> /dev/null || rm -rf "$WORK"
@@ -53,37 +56,40 @@ corpus="$DIR/corpus-$N"
 rm -rf "$corpus"
 "$DIR/bin/gen_corpus" "$N" "$corpus" "$SEED" > /dev/null
 
-# run LABEL CMD...: time CMD once (wall, seconds) into $DIR/lb-LABEL.txt.
+# run LABEL [VAR=1 ...]: time one build (or the floor, for LABEL floor) with
+# those switches into $DIR/lb-LABEL.txt.
 run() {
   local label="$1"; shift
   rm -rf "$DIR/out-lb" "$DIR/floor-lb"
-  local t0=$EPOCHREALTIME
-  "$@" > "$DIR/.lb-out" 2>&1 || { echo "lower-bound: $label failed:" >&2; tail -20 "$DIR/.lb-out" >&2; exit 1; }
-  local t1=$EPOCHREALTIME
-  awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.4f\n", b - a}' >> "$DIR/lb-$label.txt"
+  if [ "$label" = floor ]; then
+    timed "$DIR/lb-$label.txt" "$DIR/bin/bench_floor" "$corpus" "$DIR/floor-lb"
+  else
+    timed "$DIR/lb-$label.txt" env "$@" "$CAREHUB" build --quiet --root "$corpus" --output "$DIR/out-lb"
+  fi
 }
-build() { "$CAREHUB" build --quiet --root "$corpus" --output "$DIR/out-lb"; }
 labels="floor full nocheck nocheck+noscan nocheck+noscan+notera"
-for l in $labels; do : > "$DIR/lb-$l.txt"; done
 # One untimed round to warm the page cache, then RUNS rounds, alternating.
-"$DIR/bin/bench_floor" "$corpus" "$DIR/floor-lb" > /dev/null
-build
+run floor
+run full
+for l in $labels; do : > "$DIR/lb-$l.txt"; done
 for r in $(seq "$RUNS"); do
   echo "== round $r of $RUNS"
-  run floor "$DIR/bin/bench_floor" "$corpus" "$DIR/floor-lb"
-  run full build
-  LB_NOCHECK=1 run nocheck build
-  LB_NOCHECK=1 LB_NOSCAN=1 run nocheck+noscan build
-  LB_NOCHECK=1 LB_NOSCAN=1 LB_NOTERA=1 run nocheck+noscan+notera build
+  run floor
+  run full
+  run nocheck LB_NOCHECK=1
+  run nocheck+noscan LB_NOCHECK=1 LB_NOSCAN=1
+  run nocheck+noscan+notera LB_NOCHECK=1 LB_NOSCAN=1 LB_NOTERA=1
 done
 rm -rf "$DIR/out-lb" "$DIR/floor-lb"
 
-median() { sort -n "$1" | awk '{v[NR]=$1} END {print (NR % 2) ? v[(NR+1)/2] : (v[NR/2] + v[NR/2+1]) / 2}'; }
-floor=$(median "$DIR/lb-floor.txt")
+floor=$(stats "$DIR/lb-floor.txt" | cut -d' ' -f1)
 echo
-printf '%-24s %9s %9s\n' "$N articles" "median_s" "x_floor"
+printf '%-24s %9s %8s %9s %9s\n' "$N articles" median_s x_floor cpu_s peak_MiB
 for l in $labels; do
-  m=$(median "$DIR/lb-$l.txt")
-  awk -v l="$l" -v m="$m" -v f="$floor" 'BEGIN {printf "%-24s %9.3f %8.2fx\n", l, m, (f > 0) ? m / f : 0}'
+  f="$DIR/lb-$l.txt"
+  m=$(stats "$f" | cut -d' ' -f1)
+  awk -v l="$l" -v m="$m" -v f="$floor" -v c="$(cpu_median "$f")" -v k="$(maxcol "$f" 2)" \
+    'BEGIN {printf "%-24s %9.3f %7.2fx %9.3f %9.0f\n", l, m, (f > 0) ? m / f : 0, c, k / 1024}'
 done
+echo "median wall time and CPU (user+sys) of $RUNS runs; peak_MiB is the largest peak RSS."
 echo "target (issue 8): at most 2.5x the floor, for a full build"
